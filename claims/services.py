@@ -1,0 +1,496 @@
+"""Every write to sources, claims, evidence, assignments and review states.
+
+Each service runs in one transaction: lock the claim row, check permission, check the version the
+user saw, validate, write, and record its one audit event. Views, forms, the admin and management
+commands call these functions; nothing else saves these rows. Errors are ``ValidationError`` (keyed
+by field where a form can show it at the field), ``PermissionDenied`` and ``ClaimConflict``.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import workflow
+from .audit import AuditAction, actor_display_name, record_event
+from .models import (
+    Appearance,
+    Assignment,
+    AssignmentStatus,
+    Claim,
+    Evidence,
+    ReviewState,
+    Source,
+    Stance,
+)
+from .permissions import Action, is_reviewer, require
+from .urlnorm import normalize_url
+
+
+class ClaimConflict(Exception):
+    """The claim changed since the user loaded it; their input must be shown again, not lost."""
+
+    def __init__(self, claim: Claim, expected_version: int):
+        self.claim = claim
+        self.expected_version = expected_version
+        super().__init__(
+            _(
+                "Someone else changed this claim while you were working on it "
+                "(you saw version %(seen)s, it is now version %(now)s, %(state)s). "
+                "Review the current claim, then submit again."
+            )
+            % {"seen": expected_version, "now": claim.version, "state": claim.get_state_display()}
+        )
+
+
+@dataclass(frozen=True)
+class AppearanceInput:
+    """A source a claim appeared in, with the passage quoted from it."""
+
+    source: Source
+    quote: str = ""
+
+
+# Helpers shared by the services -----------------------------------------------------------------
+
+
+def _lock_claim(claim_id: int) -> Claim:
+    return Claim.objects.select_for_update().get(pk=claim_id)
+
+
+def _check_version(claim: Claim, expected_version: int) -> None:
+    if expected_version != claim.version:
+        raise ClaimConflict(claim, expected_version)
+
+
+def _open_claim_for(actor, action: str, claim_id: int, expected_version: int, *, target=None):
+    """Lock the claim, then refuse if the actor may not act or the version is stale."""
+    claim = _lock_claim(claim_id)
+    require(actor, action, claim, target=target)
+    _check_version(claim, expected_version)
+    return claim
+
+
+def _save_with_event(
+    claim: Claim, *, actor, action: str, data: dict, fields: Iterable[str] = ()
+) -> None:
+    """Bump the version, extend the audit chain and save the claim's changed fields."""
+    claim.version += 1
+    claim.updated_at = timezone.now()
+    record_event(claim, actor=actor, action=action, data=data)
+    claim.save(
+        update_fields=[*fields, "version", "updated_at", "audit_length", "audit_head"]
+    )
+
+
+def _full_clean(instance, exclude: Sequence[str] = ()) -> None:
+    instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _appearance_data(appearances: Iterable[AppearanceInput]) -> list[dict]:
+    return [
+        {"source_id": a.source.pk, "source": str(a.source), "quote": a.quote}
+        for a in appearances
+    ]
+
+
+def _clean_appearances(appearances: Iterable[AppearanceInput]) -> list[AppearanceInput]:
+    cleaned, seen = [], set()
+    for appearance in appearances:
+        if appearance.source is None or appearance.source.pk is None:
+            raise ValidationError({"appearances": _("Choose a saved source for each appearance.")})
+        if appearance.source.pk in seen:
+            raise ValidationError(
+                {"appearances": _("“%(source)s” is listed twice.") % {"source": appearance.source}}
+            )
+        seen.add(appearance.source.pk)
+        cleaned.append(AppearanceInput(appearance.source, (appearance.quote or "").strip()))
+    return cleaned
+
+
+# Sources ------------------------------------------------------------------------------------------
+
+_SOURCE_FIELDS = ("title", "url", "outlet", "author", "published_on", "text")
+
+
+def source_create(
+    *,
+    actor,
+    title: str,
+    url: str = "",
+    outlet: str = "",
+    author: str = "",
+    published_on: date | None = None,
+    text: str = "",
+) -> Source:
+    """Record a published document that claims can point to."""
+    require(actor, Action.MANAGE_SOURCES)
+    source = Source(
+        title=title.strip(), url=url.strip(), outlet=outlet.strip(), author=author.strip(),
+        published_on=published_on, text=text,
+    )
+    if source.url:
+        normalize_url(source.url)  # refuses anything but http(s)
+    _full_clean(source)
+    source.save()
+    return source
+
+
+def source_update(*, actor, source: Source, **changes) -> Source:
+    """Correct a source's metadata; the claims that cite it are unaffected."""
+    require(actor, Action.MANAGE_SOURCES)
+    unknown = set(changes) - set(_SOURCE_FIELDS)
+    if unknown:
+        raise TypeError(f"source_update() got unexpected fields {sorted(unknown)}")
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        for field, value in changes.items():
+            setattr(source, field, value.strip() if isinstance(value, str) else value)
+        if source.url:
+            normalize_url(source.url)
+        _full_clean(source)
+        source.save(update_fields=list(changes))
+    return source
+
+
+# Claims -------------------------------------------------------------------------------------------
+
+
+def claim_create(
+    *,
+    actor,
+    text: str,
+    claimant: str,
+    claimed_on: date | None = None,
+    appearances: Iterable[AppearanceInput] = (),
+) -> Claim:
+    """Open a new claim for review, unverified, with where it appeared."""
+    require(actor, Action.CREATE_CLAIM)
+    appearances = _clean_appearances(appearances)
+    claim = Claim(text=text.strip(), claimant=claimant.strip(), claimed_on=claimed_on,
+                  created_by=actor)
+    _full_clean(claim, exclude=["created_by"])
+    with transaction.atomic():
+        claim.save()
+        Appearance.objects.bulk_create(
+            Appearance(claim=claim, source=a.source, quote=a.quote) for a in appearances
+        )
+        claim = _lock_claim(claim.pk)
+        record_event(
+            claim,
+            actor=actor,
+            action=AuditAction.CLAIM_CREATED,
+            data={
+                "new": {
+                    "text": claim.text,
+                    "claimant": claim.claimant,
+                    "claimed_on": _iso(claim.claimed_on),
+                    "appearances": _appearance_data(appearances),
+                }
+            },
+        )
+        claim.save(update_fields=["audit_length", "audit_head"])
+    return claim
+
+
+def claim_update(
+    *,
+    actor,
+    claim: Claim,
+    expected_version: int,
+    text: str,
+    claimant: str,
+    claimed_on: date | None,
+    appearances: Iterable[AppearanceInput] | None = None,
+) -> Claim:
+    """Edit what the claim says, who said it, when and where; None leaves appearances alone.
+
+    An edit that changes nothing writes nothing and keeps the version.
+    """
+    with transaction.atomic():
+        claim = _open_claim_for(actor, Action.EDIT_CLAIM, claim.pk, expected_version)
+        old = {"text": claim.text, "claimant": claim.claimant, "claimed_on": _iso(claim.claimed_on)}
+        claim.text, claim.claimant, claim.claimed_on = text.strip(), claimant.strip(), claimed_on
+        _full_clean(claim, exclude=["created_by"])
+        new = {"text": claim.text, "claimant": claim.claimant, "claimed_on": _iso(claim.claimed_on)}
+        changed = [field for field in old if old[field] != new[field]]
+        old_changes = {field: old[field] for field in changed}
+        new_changes = {field: new[field] for field in changed}
+
+        if appearances is not None:
+            wanted = _clean_appearances(appearances)
+            current = list(claim.appearances.select_related("source"))
+            before = _appearance_data(AppearanceInput(a.source, a.quote) for a in current)
+            after = _appearance_data(wanted)
+            if sorted(before, key=str) != sorted(after, key=str):
+                by_source = {a.source_id: a for a in current}
+                wanted_ids = {a.source.pk for a in wanted}
+                claim.appearances.exclude(source_id__in=wanted_ids).delete()
+                for item in wanted:
+                    existing = by_source.get(item.source.pk)
+                    if existing is None:
+                        Appearance.objects.create(claim=claim, source=item.source, quote=item.quote)
+                    elif existing.quote != item.quote:
+                        existing.quote = item.quote
+                        existing.save(update_fields=["quote"])
+                old_changes["appearances"], new_changes["appearances"] = before, after
+                changed.append("appearances")
+
+        if not changed:
+            return claim
+        _save_with_event(
+            claim,
+            actor=actor,
+            action=AuditAction.CLAIM_EDITED,
+            data={"old": old_changes, "new": new_changes},
+            fields=[f for f in changed if f != "appearances"],
+        )
+    return claim
+
+
+def claim_change_state(
+    *, actor, claim: Claim, expected_version: int, state: str, rationale: str
+) -> Claim:
+    """Move the claim through the workflow, giving the reason; the rationale becomes its verdict."""
+    with transaction.atomic():
+        claim = _open_claim_for(actor, Action.CHANGE_STATE, claim.pk, expected_version)
+        rationale = (rationale or "").strip()
+        try:
+            workflow.check_transition(claim, state, rationale)
+        except ValidationError as error:
+            field = "rationale" if error.code == "rationale_required" else "state"
+            raise ValidationError({field: error}) from error
+        old = {"state": claim.state, "rationale": claim.rationale}
+        now = timezone.now()
+        claim.state, claim.rationale, claim.state_changed_at = state, rationale, now
+        fields = ["state", "rationale", "state_changed_at"]
+        if state != ReviewState.UNVERIFIED and claim.first_verdict_at is None:
+            claim.first_verdict_at = now
+            fields.append("first_verdict_at")
+        _save_with_event(
+            claim,
+            actor=actor,
+            action=AuditAction.CLAIM_STATE_CHANGED,
+            data={
+                "old": old,
+                "new": {"state": claim.state, "rationale": claim.rationale},
+                "reason": rationale,
+            },
+            fields=fields,
+        )
+    return claim
+
+
+# Evidence -----------------------------------------------------------------------------------------
+
+
+def _counter_field(stance: str) -> str:
+    return "supporting_count" if stance == Stance.SUPPORTS else "contradicting_count"
+
+
+def evidence_add(
+    *,
+    actor,
+    claim: Claim,
+    expected_version: int,
+    stance: str,
+    url: str,
+    title: str = "",
+    publisher: str = "",
+    excerpt: str = "",
+    note: str = "",
+) -> Evidence:
+    """Attach a link that supports or contradicts the claim (http/https, once per stance)."""
+    with transaction.atomic():
+        claim = _open_claim_for(actor, Action.ADD_EVIDENCE, claim.pk, expected_version)
+        if stance not in Stance.values:
+            raise ValidationError({"stance": _("Choose whether the link supports or contradicts.")})
+        try:
+            normalized = normalize_url(url or "")
+        except ValidationError as error:
+            raise ValidationError({"url": error.messages}) from error
+        evidence = Evidence(
+            claim=claim, stance=stance, url=url.strip(), normalized_url=normalized,
+            title=title.strip(), publisher=publisher.strip(), excerpt=excerpt.strip(),
+            note=note.strip(), added_by=actor,
+        )
+        _full_clean(evidence, exclude=["claim", "added_by", "normalized_url"])
+        duplicate = Evidence.objects.standing().filter(
+            claim=claim, stance=stance, normalized_url=normalized
+        ).first()
+        if duplicate is not None:
+            raise ValidationError(
+                {"url": _("This page is already %(stance)s evidence on this claim (link #%(id)s).")
+                 % {"stance": _("supporting") if stance == Stance.SUPPORTS else _("contradicting"),
+                    "id": duplicate.pk}},
+                code="duplicate",
+            )
+        try:
+            with transaction.atomic():
+                evidence.save()
+        except IntegrityError as error:  # the constraint backs up the check above
+            raise ValidationError({"url": _("This page is already evidence on this claim.")}) from error
+        counter = _counter_field(stance)
+        setattr(claim, counter, getattr(claim, counter) + 1)
+        _save_with_event(
+            claim,
+            actor=actor,
+            action=AuditAction.EVIDENCE_ADDED,
+            data={
+                "evidence_id": evidence.pk,
+                "new": {
+                    "stance": stance, "url": evidence.url, "title": evidence.title,
+                    "publisher": evidence.publisher, "excerpt": evidence.excerpt,
+                    "note": evidence.note,
+                },
+            },
+            fields=[counter],
+        )
+    return evidence
+
+
+def evidence_retract(
+    *, actor, evidence: Evidence, expected_version: int, reason: str
+) -> Evidence:
+    """Withdraw a link from the claim's case, keeping it on record with who, when and why."""
+    with transaction.atomic():
+        claim = _lock_claim(evidence.claim_id)
+        evidence = Evidence.objects.get(pk=evidence.pk)
+        if not evidence.is_standing:
+            raise ValidationError(_("This link was already retracted."), code="already_retracted")
+        require(actor, Action.RETRACT_EVIDENCE, claim, target=evidence)
+        _check_version(claim, expected_version)
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": _("Say why the link is retracted.")})
+        workflow.check_retraction(claim, evidence.stance)
+        evidence.retracted_at = timezone.now()
+        evidence.retracted_by = actor
+        evidence.retraction_reason = reason
+        evidence.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+        counter = _counter_field(evidence.stance)
+        setattr(claim, counter, getattr(claim, counter) - 1)
+        _save_with_event(
+            claim,
+            actor=actor,
+            action=AuditAction.EVIDENCE_RETRACTED,
+            data={
+                "evidence_id": evidence.pk,
+                "stance": evidence.stance,
+                "url": evidence.url,
+                "old": {"retracted": False},
+                "new": {"retracted": True},
+                "reason": reason,
+            },
+            fields=[counter],
+        )
+    return evidence
+
+
+# Reviewer assignments -----------------------------------------------------------------------------
+
+
+def reviewer_assign(
+    *, actor, claim: Claim, expected_version: int, reviewer, due_on: date | None = None
+) -> Assignment:
+    """Ask a reviewer to review the claim; one open assignment per reviewer per claim."""
+    with transaction.atomic():
+        claim = _open_claim_for(actor, Action.ASSIGN_REVIEWER, claim.pk, expected_version)
+        if reviewer is None or not is_reviewer(reviewer):
+            raise ValidationError(
+                {"reviewer": _("%(user)s is not a reviewer.") % {"user": reviewer}}
+            )
+        if Assignment.objects.filter(
+            claim=claim, reviewer=reviewer, status=AssignmentStatus.OPEN
+        ).exists():
+            raise ValidationError(
+                {"reviewer": _("%(user)s already has an open assignment on this claim.")
+                 % {"user": actor_display_name(reviewer)}},
+                code="duplicate",
+            )
+        assignment = Assignment(claim=claim, reviewer=reviewer, assigned_by=actor, due_on=due_on)
+        try:
+            with transaction.atomic():
+                assignment.save()
+        except IntegrityError as error:
+            raise ValidationError(
+                {"reviewer": _("This reviewer already has an open assignment on this claim.")}
+            ) from error
+        _save_with_event(
+            claim,
+            actor=actor,
+            action=AuditAction.REVIEWER_ASSIGNED,
+            data={
+                "assignment_id": assignment.pk,
+                "new": {
+                    "reviewer_id": reviewer.pk,
+                    "reviewer": actor_display_name(reviewer),
+                    "due_on": _iso(due_on),
+                    "status": AssignmentStatus.OPEN,
+                },
+            },
+        )
+    return assignment
+
+
+def _close_assignment(
+    *, actor, assignment: Assignment, expected_version: int, action: str, status: str,
+    audit_action: str, reason: str,
+) -> Assignment:
+    with transaction.atomic():
+        claim = _lock_claim(assignment.claim_id)
+        assignment = Assignment.objects.select_related("reviewer").get(pk=assignment.pk)
+        if not assignment.is_open:
+            raise ValidationError(
+                _("This assignment is already %(status)s.")
+                % {"status": assignment.get_status_display().lower()},
+                code="not_open",
+            )
+        require(actor, action, claim, target=assignment)
+        _check_version(claim, expected_version)
+        assignment.status = status
+        assignment.closed_at = timezone.now()
+        assignment.closed_by = actor
+        assignment.close_reason = reason
+        assignment.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
+        data = {
+            "assignment_id": assignment.pk,
+            "reviewer_id": assignment.reviewer_id,
+            "reviewer": actor_display_name(assignment.reviewer),
+            "old": {"status": AssignmentStatus.OPEN},
+            "new": {"status": status},
+        }
+        if reason:
+            data["reason"] = reason
+        _save_with_event(claim, actor=actor, action=audit_action, data=data)
+    return assignment
+
+
+def reviewer_complete(
+    *, actor, assignment: Assignment, expected_version: int, note: str = ""
+) -> Assignment:
+    """Mark a review done (the reviewer, or an editor on their behalf)."""
+    return _close_assignment(
+        actor=actor, assignment=assignment, expected_version=expected_version,
+        action=Action.COMPLETE_ASSIGNMENT, status=AssignmentStatus.DONE,
+        audit_action=AuditAction.REVIEWER_COMPLETED, reason=(note or "").strip(),
+    )
+
+
+def reviewer_withdraw(
+    *, actor, assignment: Assignment, expected_version: int, reason: str = ""
+) -> Assignment:
+    """Take a reviewer off a claim (editors only)."""
+    return _close_assignment(
+        actor=actor, assignment=assignment, expected_version=expected_version,
+        action=Action.WITHDRAW_ASSIGNMENT, status=AssignmentStatus.WITHDRAWN,
+        audit_action=AuditAction.REVIEWER_WITHDRAWN, reason=(reason or "").strip(),
+    )

@@ -1,0 +1,108 @@
+"""The review workflow: the one table of allowed state moves and their preconditions.
+
+Services ask ``check_transition`` before moving a claim, the UI asks ``allowed_targets`` to offer
+only the moves that would succeed, and ``check_retraction`` keeps the invariant that a claim's
+state always has the standing evidence it needs.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .models import Claim, ReviewState, Stance
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    label: str
+    requires_stance: str | None = None
+
+
+# Every allowed move. A verdict needs standing evidence of its stance; reopening needs only a reason.
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(ReviewState.UNVERIFIED, ReviewState.CORROBORATED, "Corroborate", Stance.SUPPORTS),
+    Transition(ReviewState.UNVERIFIED, ReviewState.DISPUTED, "Dispute", Stance.CONTRADICTS),
+    Transition(ReviewState.DISPUTED, ReviewState.CORROBORATED, "Corroborate", Stance.SUPPORTS),
+    Transition(ReviewState.CORROBORATED, ReviewState.DISPUTED, "Dispute", Stance.CONTRADICTS),
+    Transition(ReviewState.CORROBORATED, ReviewState.UNVERIFIED, "Reopen"),
+    Transition(ReviewState.DISPUTED, ReviewState.UNVERIFIED, "Reopen"),
+)
+
+_BY_MOVE = {(t.source, t.target): t for t in TRANSITIONS}
+
+# The stance each state stands on: the invariant that retraction must not break.
+REQUIRED_STANCE = {
+    ReviewState.CORROBORATED: Stance.SUPPORTS,
+    ReviewState.DISPUTED: Stance.CONTRADICTS,
+}
+
+
+def transition_error(claim: Claim, target: str, rationale: str) -> ValidationError | None:
+    """Why moving ``claim`` to ``target`` is refused, or None when the move is allowed."""
+    if target not in ReviewState.values:
+        return ValidationError(
+            _("“%(target)s” is not a review state.") % {"target": target}, code="unknown_state"
+        )
+    if target == claim.state:
+        return ValidationError(
+            _("The claim is already %(state)s.") % {"state": ReviewState(target).label.lower()},
+            code="same_state",
+        )
+    transition = _BY_MOVE.get((claim.state, target))
+    if transition is None:
+        return ValidationError(
+            _("A claim cannot move from %(source)s to %(target)s.")
+            % {"source": claim.get_state_display(), "target": ReviewState(target).label},
+            code="not_allowed",
+        )
+    if transition.requires_stance and claim.standing_count(transition.requires_stance) == 0:
+        return ValidationError(
+            _("%(state)s needs at least one standing %(stance)s evidence link.")
+            % {
+                "state": ReviewState(target).label,
+                "stance": _("supporting") if transition.requires_stance == Stance.SUPPORTS
+                else _("contradicting"),
+            },
+            code="missing_evidence",
+        )
+    if not (rationale or "").strip():
+        return ValidationError(
+            _("Write a rationale for this change of state."), code="rationale_required"
+        )
+    return None
+
+
+def check_transition(claim: Claim, target: str, rationale: str) -> None:
+    """Raise the ValidationError that refuses this move, if any."""
+    error = transition_error(claim, target, rationale)
+    if error is not None:
+        raise error
+
+
+def allowed_targets(claim: Claim) -> list[Transition]:
+    """The moves whose preconditions hold now (a rationale is still required when made)."""
+    return [
+        t
+        for t in TRANSITIONS
+        if t.source == claim.state
+        and (t.requires_stance is None or claim.standing_count(t.requires_stance) > 0)
+    ]
+
+
+def check_retraction(claim: Claim, stance: str) -> None:
+    """Refuse retracting the last standing link that the claim's current state rests on."""
+    if REQUIRED_STANCE.get(claim.state) == stance and claim.standing_count(stance) <= 1:
+        raise ValidationError(
+            _(
+                "This is the last standing %(stance)s link of a claim that is %(state)s. "
+                "Move the claim's state first, then retract the link."
+            )
+            % {
+                "stance": _("supporting") if stance == Stance.SUPPORTS else _("contradicting"),
+                "state": claim.get_state_display().lower(),
+            },
+            code="last_required_link",
+        )
