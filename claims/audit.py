@@ -126,7 +126,9 @@ class ChainProblem:
     message: str
 
     def __str__(self):
-        where = f"event {self.event_id} (position {self.sequence})" if self.event_id else "chain head"
+        where = (
+            f"event {self.event_id} (position {self.sequence})" if self.event_id else "chain head"
+        )
         return f"claim {self.claim_id}: {where}: {self.message}"
 
 
@@ -144,12 +146,16 @@ def verify_chain(
     for event in events:
         if event.sequence != expected_sequence:
             return ChainProblem(
-                claim_id, event.id, event.sequence,
+                claim_id,
+                event.id,
+                event.sequence,
                 f"expected position {expected_sequence}; an event is missing or out of order",
             )
         if event.previous_hash != expected_previous:
             return ChainProblem(
-                claim_id, event.id, event.sequence,
+                claim_id,
+                event.id,
+                event.sequence,
                 "does not link to the event before it (reordered or predecessor changed)",
             )
         if event_hash(event) != event.hash:
@@ -164,7 +170,9 @@ def verify_chain(
         count = 0 if last is None else last.sequence
         if count != length or expected_previous != head_hash:
             return ChainProblem(
-                claim_id, None, None,
+                claim_id,
+                None,
+                None,
                 f"the claim records {length} events ending in {head_hash[:12] or '(none)'}, "
                 f"the table holds {count} ending in {expected_previous[:12] or '(none)'}: "
                 "newest events were deleted or replaced",
@@ -186,6 +194,7 @@ def iter_chains(events: Iterable[AuditEvent]) -> Iterator[tuple[int, list[AuditE
 
 
 # Readable sentences, built when shown so wording can improve without rewriting history.
+
 
 def _state_label(value: str | None) -> str:
     try:

@@ -87,9 +87,7 @@ class Claim(models.Model):
     first_verdict_at = models.DateTimeField(_("first verdict at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     supporting_count = models.PositiveIntegerField(_("supporting"), default=0, editable=False)
-    contradicting_count = models.PositiveIntegerField(
-        _("contradicting"), default=0, editable=False
-    )
+    contradicting_count = models.PositiveIntegerField(_("contradicting"), default=0, editable=False)
     audit_length = models.PositiveIntegerField(_("audit events"), default=0, editable=False)
     audit_head = models.CharField(_("audit chain head"), max_length=64, blank=True, editable=False)
 
@@ -130,9 +128,7 @@ class Claim(models.Model):
 
     def standing_count(self, stance: str) -> int:
         """The number of unretracted links with this stance."""
-        return (
-            self.supporting_count if stance == Stance.SUPPORTS else self.contradicting_count
-        )
+        return self.supporting_count if stance == Stance.SUPPORTS else self.contradicting_count
 
 
 class Appearance(models.Model):
@@ -204,7 +200,9 @@ class Evidence(models.Model):
         ordering = ["added_at", "id"]
         indexes = [models.Index(fields=["claim", "stance"], name="evidence_claim_stance_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="evidence_stance_valid"),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="evidence_stance_valid"
+            ),
             # One page once per claim and stance; a retracted link no longer blocks re-adding it.
             models.UniqueConstraint(
                 fields=["claim", "stance", "normalized_url"],

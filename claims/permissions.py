@@ -31,9 +31,7 @@ class Action(models.TextChoices):
 
 
 def is_editor(user) -> bool:
-    return bool(
-        user.is_active and (user.is_superuser or user.has_perm("claims.manage_claims"))
-    )
+    return bool(user.is_active and (user.is_superuser or user.has_perm("claims.manage_claims")))
 
 
 def is_reviewer(user) -> bool:
@@ -70,7 +68,11 @@ def available_actions(user, claim: Claim | None = None) -> frozenset[str]:
     if is_editor(user):
         actions = set(Action.values)
         if claim is None:
-            actions -= {Action.RETRACT_EVIDENCE, Action.COMPLETE_ASSIGNMENT, Action.WITHDRAW_ASSIGNMENT}
+            actions -= {
+                Action.RETRACT_EVIDENCE,
+                Action.COMPLETE_ASSIGNMENT,
+                Action.WITHDRAW_ASSIGNMENT,
+            }
         return frozenset(actions)
     actions = {Action.VIEW}
     if claim is not None and _reviews(user, claim):

@@ -82,9 +82,7 @@ def _save_with_event(
     claim.version += 1
     claim.updated_at = timezone.now()
     record_event(claim, actor=actor, action=action, data=data)
-    claim.save(
-        update_fields=[*fields, "version", "updated_at", "audit_length", "audit_head"]
-    )
+    claim.save(update_fields=[*fields, "version", "updated_at", "audit_length", "audit_head"])
 
 
 def _full_clean(instance, exclude: Sequence[str] = ()) -> None:
@@ -97,8 +95,7 @@ def _iso(value: date | None) -> str | None:
 
 def _appearance_data(appearances: Iterable[AppearanceInput]) -> list[dict]:
     return [
-        {"source_id": a.source.pk, "source": str(a.source), "quote": a.quote}
-        for a in appearances
+        {"source_id": a.source.pk, "source": str(a.source), "quote": a.quote} for a in appearances
     ]
 
 
@@ -134,8 +131,12 @@ def source_create(
     """Record a published document that claims can point to."""
     require(actor, Action.MANAGE_SOURCES)
     source = Source(
-        title=title.strip(), url=url.strip(), outlet=outlet.strip(), author=author.strip(),
-        published_on=published_on, text=text,
+        title=title.strip(),
+        url=url.strip(),
+        outlet=outlet.strip(),
+        author=author.strip(),
+        published_on=published_on,
+        text=text,
     )
     if source.url:
         normalize_url(source.url)  # refuses anything but http(s)
@@ -175,8 +176,9 @@ def claim_create(
     """Open a new claim for review, unverified, with where it appeared."""
     require(actor, Action.CREATE_CLAIM)
     appearances = _clean_appearances(appearances)
-    claim = Claim(text=text.strip(), claimant=claimant.strip(), claimed_on=claimed_on,
-                  created_by=actor)
+    claim = Claim(
+        text=text.strip(), claimant=claimant.strip(), claimed_on=claimed_on, created_by=actor
+    )
     _full_clean(claim, exclude=["created_by"])
     with transaction.atomic():
         claim.save()
@@ -318,26 +320,44 @@ def evidence_add(
         except ValidationError as error:
             raise ValidationError({"url": error.messages}) from error
         evidence = Evidence(
-            claim=claim, stance=stance, url=url.strip(), normalized_url=normalized,
-            title=title.strip(), publisher=publisher.strip(), excerpt=excerpt.strip(),
-            note=note.strip(), added_by=actor,
+            claim=claim,
+            stance=stance,
+            url=url.strip(),
+            normalized_url=normalized,
+            title=title.strip(),
+            publisher=publisher.strip(),
+            excerpt=excerpt.strip(),
+            note=note.strip(),
+            added_by=actor,
         )
         _full_clean(evidence, exclude=["claim", "added_by", "normalized_url"])
-        duplicate = Evidence.objects.standing().filter(
-            claim=claim, stance=stance, normalized_url=normalized
-        ).first()
+        duplicate = (
+            Evidence.objects.standing()
+            .filter(claim=claim, stance=stance, normalized_url=normalized)
+            .first()
+        )
         if duplicate is not None:
             raise ValidationError(
-                {"url": _("This page is already %(stance)s evidence on this claim (link #%(id)s).")
-                 % {"stance": _("supporting") if stance == Stance.SUPPORTS else _("contradicting"),
-                    "id": duplicate.pk}},
+                {
+                    "url": _(
+                        "This page is already %(stance)s evidence on this claim (link #%(id)s)."
+                    )
+                    % {
+                        "stance": _("supporting")
+                        if stance == Stance.SUPPORTS
+                        else _("contradicting"),
+                        "id": duplicate.pk,
+                    }
+                },
                 code="duplicate",
             )
         try:
             with transaction.atomic():
                 evidence.save()
         except IntegrityError as error:  # the constraint backs up the check above
-            raise ValidationError({"url": _("This page is already evidence on this claim.")}) from error
+            raise ValidationError(
+                {"url": _("This page is already evidence on this claim.")}
+            ) from error
         counter = _counter_field(stance)
         setattr(claim, counter, getattr(claim, counter) + 1)
         _save_with_event(
@@ -347,8 +367,11 @@ def evidence_add(
             data={
                 "evidence_id": evidence.pk,
                 "new": {
-                    "stance": stance, "url": evidence.url, "title": evidence.title,
-                    "publisher": evidence.publisher, "excerpt": evidence.excerpt,
+                    "stance": stance,
+                    "url": evidence.url,
+                    "title": evidence.title,
+                    "publisher": evidence.publisher,
+                    "excerpt": evidence.excerpt,
                     "note": evidence.note,
                 },
             },
@@ -357,9 +380,7 @@ def evidence_add(
     return evidence
 
 
-def evidence_retract(
-    *, actor, evidence: Evidence, expected_version: int, reason: str
-) -> Evidence:
+def evidence_retract(*, actor, evidence: Evidence, expected_version: int, reason: str) -> Evidence:
     """Withdraw a link from the claim's case, keeping it on record with who, when and why."""
     with transaction.atomic():
         claim = _lock_claim(evidence.claim_id)
@@ -412,8 +433,10 @@ def reviewer_assign(
             claim=claim, reviewer=reviewer, status=AssignmentStatus.OPEN
         ).exists():
             raise ValidationError(
-                {"reviewer": _("%(user)s already has an open assignment on this claim.")
-                 % {"user": actor_display_name(reviewer)}},
+                {
+                    "reviewer": _("%(user)s already has an open assignment on this claim.")
+                    % {"user": actor_display_name(reviewer)}
+                },
                 code="duplicate",
             )
         assignment = Assignment(claim=claim, reviewer=reviewer, assigned_by=actor, due_on=due_on)
@@ -442,8 +465,14 @@ def reviewer_assign(
 
 
 def _close_assignment(
-    *, actor, assignment: Assignment, expected_version: int, action: str, status: str,
-    audit_action: str, reason: str,
+    *,
+    actor,
+    assignment: Assignment,
+    expected_version: int,
+    action: str,
+    status: str,
+    audit_action: str,
+    reason: str,
 ) -> Assignment:
     with transaction.atomic():
         claim = _lock_claim(assignment.claim_id)
@@ -479,9 +508,13 @@ def reviewer_complete(
 ) -> Assignment:
     """Mark a review done (the reviewer, or an editor on their behalf)."""
     return _close_assignment(
-        actor=actor, assignment=assignment, expected_version=expected_version,
-        action=Action.COMPLETE_ASSIGNMENT, status=AssignmentStatus.DONE,
-        audit_action=AuditAction.REVIEWER_COMPLETED, reason=(note or "").strip(),
+        actor=actor,
+        assignment=assignment,
+        expected_version=expected_version,
+        action=Action.COMPLETE_ASSIGNMENT,
+        status=AssignmentStatus.DONE,
+        audit_action=AuditAction.REVIEWER_COMPLETED,
+        reason=(note or "").strip(),
     )
 
 
@@ -490,7 +523,11 @@ def reviewer_withdraw(
 ) -> Assignment:
     """Take a reviewer off a claim (editors only)."""
     return _close_assignment(
-        actor=actor, assignment=assignment, expected_version=expected_version,
-        action=Action.WITHDRAW_ASSIGNMENT, status=AssignmentStatus.WITHDRAWN,
-        audit_action=AuditAction.REVIEWER_WITHDRAWN, reason=(reason or "").strip(),
+        actor=actor,
+        assignment=assignment,
+        expected_version=expected_version,
+        action=Action.WITHDRAW_ASSIGNMENT,
+        status=AssignmentStatus.WITHDRAWN,
+        audit_action=AuditAction.REVIEWER_WITHDRAWN,
+        reason=(reason or "").strip(),
     )

@@ -21,7 +21,7 @@ class Transition:
     requires_stance: str | None = None
 
 
-# Every allowed move. A verdict needs standing evidence of its stance; reopening needs only a reason.
+# Every allowed move. A verdict needs standing evidence of its stance; reopening needs a reason.
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(ReviewState.UNVERIFIED, ReviewState.CORROBORATED, "Corroborate", Stance.SUPPORTS),
     Transition(ReviewState.UNVERIFIED, ReviewState.DISPUTED, "Dispute", Stance.CONTRADICTS),
@@ -63,7 +63,8 @@ def transition_error(claim: Claim, target: str, rationale: str) -> ValidationErr
             _("%(state)s needs at least one standing %(stance)s evidence link.")
             % {
                 "state": ReviewState(target).label,
-                "stance": _("supporting") if transition.requires_stance == Stance.SUPPORTS
+                "stance": _("supporting")
+                if transition.requires_stance == Stance.SUPPORTS
                 else _("contradicting"),
             },
             code="missing_evidence",

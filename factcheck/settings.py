@@ -85,7 +85,7 @@ TEMPLATES = [
 
 
 def database_from_url(url: str) -> dict:
-    """Parse DATABASE_URL, adding the options each engine needs to behave under concurrent writes."""
+    """Parse DATABASE_URL, adding the options each engine needs under concurrent writes."""
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE takes the write lock when a transaction begins, so two writers queue up
@@ -134,7 +134,9 @@ STORAGES = {
 
 # The organisation that publishes the desk's verdicts (used by exports).
 FACTCHECK_ORGANIZATION_NAME = os.environ.get("FACTCHECK_ORGANIZATION_NAME", "Factcheck Desk")
-FACTCHECK_ORGANIZATION_URL = os.environ.get("FACTCHECK_ORGANIZATION_URL", "https://factcheck.example.org/")
+FACTCHECK_ORGANIZATION_URL = os.environ.get(
+    "FACTCHECK_ORGANIZATION_URL", "https://factcheck.example.org/"
+)
 
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

@@ -1,0 +1,75 @@
+"""Shared fixtures: one user per role, and helpers to reach the states a test needs via services."""
+
+import pytest
+from django.db import connection
+
+from claims import services
+from claims.models import Stance
+
+from .factories import EditorFactory, ReviewerFactory, SourceFactory, UserFactory, ViewerFactory
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (row locks and triggers); run with DATABASE_URL=postgres://...",
+)
+
+
+@pytest.fixture
+def editor(db):
+    return EditorFactory(username="edna", first_name="Edna", last_name="Editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return ReviewerFactory(username="rita", first_name="Rita", last_name="Reviewer")
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return ReviewerFactory(username="omar", first_name="Omar", last_name="Other")
+
+
+@pytest.fixture
+def viewer(db):
+    return ViewerFactory(username="vic", first_name="Vic", last_name="Viewer")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def source(db):
+    return SourceFactory()
+
+
+@pytest.fixture
+def claim(editor, source):
+    """A claim made through the service, so it has its creation event."""
+    return services.claim_create(
+        actor=editor,
+        text="Israel pulled out of the strike the night before.",
+        claimant="Donald Trump",
+        appearances=[services.AppearanceInput(source, "Israel will not be participating")],
+    )
+
+
+@pytest.fixture
+def assigned_claim(claim, editor, reviewer):
+    services.reviewer_assign(
+        actor=editor, claim=claim, expected_version=claim.version, reviewer=reviewer
+    )
+    claim.refresh_from_db()
+    return claim
+
+
+def add_evidence(claim, actor, stance=Stance.SUPPORTS, url=None, **fields):
+    """Add a link through the service at the claim's current version."""
+    claim.refresh_from_db()
+    url = url or f"https://evidence.example/{stance}/{claim.audit_length}"
+    evidence = services.evidence_add(
+        actor=actor, claim=claim, expected_version=claim.version, stance=stance, url=url, **fields
+    )
+    claim.refresh_from_db()
+    return evidence
