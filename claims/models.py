@@ -288,6 +288,9 @@ class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
+
     def delete(self):
         raise AuditTrailIsAppendOnly("Audit events cannot be deleted.")
 

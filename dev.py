@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Set up, serve and test factcheck with nothing but Python 3.11 installed.
+
+    python3 dev.py serve   # install everything, migrate, load demo data, serve on 127.0.0.1:8000
+    python3 dev.py test    # install everything and run the whole test suite
+
+The virtual environment lives in .venv and is reinstalled when pyproject.toml changes.
+DATABASE_URL picks the database (a SQLite file under var/ when unset).
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / "bin" / "python"
+STAMP = VENV / ".factcheck-installed"
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(*args: str, env: dict | None = None) -> None:
+    subprocess.run(args, cwd=ROOT, env=env, check=True)
+
+
+def ensure_environment() -> None:
+    """Create .venv and install the project with its test tools, unless already up to date."""
+    if sys.version_info < (3, 11):
+        sys.exit("factcheck needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        say("Creating the virtual environment in .venv")
+        venv.create(VENV, with_pip=True)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        say("Installing factcheck and its dependencies")
+        run(str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(str(PYTHON), "-m", "pip", "install", "--quiet", "--editable", ".[dev]")
+        STAMP.write_text(wanted)
+
+
+def django_env(**overrides: str) -> dict:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    env.update(overrides)
+    return env
+
+
+def serve(args: list[str]) -> None:
+    ensure_environment()
+    # Local serving runs in debug mode with a development key unless the environment says more.
+    env = django_env()
+    env.setdefault("DJANGO_DEBUG", "true")
+    (ROOT / "var").mkdir(exist_ok=True)
+    manage = [str(PYTHON), "manage.py"]
+    say("Migrating the database")
+    run(*manage, "migrate", "--no-input", "-v", "0", env=env)
+    say("Loading the demo data")
+    run(*manage, "load_demo", env=env)
+    address = args[0] if args else "127.0.0.1:8000"
+    say(f"Serving on http://{address}/ (Ctrl-C stops)")
+    os.chdir(ROOT)
+    os.execve(str(PYTHON), [*manage, "runserver", address], env)
+
+
+def test(args: list[str]) -> None:
+    ensure_environment()
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=django_env())
+    sys.exit(result.returncode)
+
+
+COMMANDS = {"serve": serve, "test": test}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    COMMANDS[sys.argv[1]](sys.argv[2:])
