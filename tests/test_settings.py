@@ -1,0 +1,56 @@
+"""Configuration from the environment: production settings pass the deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    environment = {
+        key: value for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DJANGO_DEBUG", "DJANGO_HTTPS", "ALLOWED_HOSTS"}
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="factcheck.settings", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_deploy_checks_pass_with_production_values():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_DEBUG="false", SECRET_KEY="p" * 20 + "rod-Xq9!vB2#kL7@wN4$zR8%tY6^mH3&jF5",
+        ALLOWED_HOSTS="factcheck.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    result = manage("check", DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/claims/1/", "/admin/"])
+def test_every_page_but_login_requires_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_login_page_is_public_and_protected_by_csrf(client):
+    from django.test import Client
+
+    assert client.get("/login/").status_code == 200
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
