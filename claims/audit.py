@@ -126,9 +126,12 @@ class ChainProblem:
     message: str
 
     def __str__(self):
-        where = (
-            f"event {self.event_id} (position {self.sequence})" if self.event_id else "chain head"
-        )
+        if self.event_id:
+            where = f"event {self.event_id} (position {self.sequence})"
+        elif self.sequence:
+            where = f"position {self.sequence} (no such event)"
+        else:
+            where = "chain head"
         return f"claim {self.claim_id}: {where}: {self.message}"
 
 
@@ -137,12 +140,15 @@ def verify_chain(
 ) -> ChainProblem | None:
     """The first break in one claim's chain, or None when it is intact.
 
-    ``events`` come in sequence order; ``head`` is (audit_length, audit_head) from the claim row,
-    or None when the claim itself is gone (history outlives claims; then only links are checked).
+    ``events`` come in sequence order; any objects with AuditEvent's field names will do (the
+    ``verify_audit`` command passes ``values_list(named=True)`` rows). ``head`` is
+    (audit_length, audit_head) from the claim row, or None when the claim itself is gone
+    (history outlives claims; then only links are checked).
     """
     expected_previous = ""
     expected_sequence = 1
     last = None
+    beyond_head = None  # the first event past the length the claim records
     for event in events:
         if event.sequence != expected_sequence:
             return ChainProblem(
@@ -162,21 +168,39 @@ def verify_chain(
             return ChainProblem(
                 claim_id, event.id, event.sequence, "content does not match its hash (edited)"
             )
+        if head is not None and event.sequence == head[0] + 1:
+            beyond_head = event
         expected_previous = event.hash
         expected_sequence += 1
         last = event
-    if head is not None:
-        length, head_hash = head
-        count = 0 if last is None else last.sequence
-        if count != length or expected_previous != head_hash:
-            return ChainProblem(
-                claim_id,
-                None,
-                None,
-                f"the claim records {length} events ending in {head_hash[:12] or '(none)'}, "
-                f"the table holds {count} ending in {expected_previous[:12] or '(none)'}: "
-                "newest events were deleted or replaced",
-            )
+    if head is None:
+        return None
+    length, head_hash = head
+    count = 0 if last is None else last.sequence
+    recorded = f"the claim records {length} events ending in {head_hash[:12] or '(none)'}"
+    held = f"the table holds {count} ending in {expected_previous[:12] or '(none)'}"
+    if count < length:
+        return ChainProblem(
+            claim_id,
+            None,
+            count + 1,
+            f"missing; {recorded}, {held}: the newest events were deleted",
+        )
+    if count > length:
+        return ChainProblem(
+            claim_id,
+            beyond_head.id,
+            beyond_head.sequence,
+            f"not recorded on the claim; {recorded}, {held}: events were added behind its back",
+        )
+    if expected_previous != head_hash:
+        return ChainProblem(
+            claim_id,
+            last.id if last else None,
+            count or None,
+            f"does not match the chain head; {recorded}, {held}: "
+            "the newest event was replaced or the claim's head was altered",
+        )
     return None
 
 

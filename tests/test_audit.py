@@ -63,19 +63,25 @@ def test_orm_refuses_to_delete_an_event(claim):
 @postgres_only
 def test_postgres_trigger_refuses_raw_update(claim):
     event = AuditEvent.objects.get(claim_id=claim.pk)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE claims_auditevent SET actor_name = %s WHERE id = %s", ["x", event.pk]
-            )
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE claims_auditevent SET actor_name = %s WHERE id = %s", ["x", event.pk]
+        )
     assert AuditEvent.objects.get(pk=event.pk).actor_name == "Edna Editor"
 
 
 @postgres_only
 def test_postgres_trigger_refuses_raw_delete(claim):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM claims_auditevent WHERE claim_id = %s", [claim.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM claims_auditevent WHERE claim_id = %s", [claim.pk])
     assert AuditEvent.objects.filter(claim_id=claim.pk).count() == 1
 
 
@@ -107,8 +113,11 @@ def test_unknown_actions_are_refused(claim, editor):
         (AuditAction.CLAIM_CREATED, {"new": {}}, "Edna Editor created the claim."),
         (
             AuditAction.CLAIM_STATE_CHANGED,
-            {"old": {"state": "unverified"}, "new": {"state": "disputed"},
-             "reason": "The second report contradicts it"},
+            {
+                "old": {"state": "unverified"},
+                "new": {"state": "disputed"},
+                "reason": "The second report contradicts it",
+            },
             "Edna Editor changed the state from Unverified to Disputed: "
             "“The second report contradicts it”.",
         ),

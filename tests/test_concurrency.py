@@ -14,13 +14,24 @@ from .conftest import add_evidence, postgres_only
 
 def test_stale_version_raises_conflict_and_writes_nothing(claim, editor):
     seen = claim.version
-    services.claim_update(actor=editor, claim=claim, expected_version=seen,
-                          text="First edit wins", claimant=claim.claimant, claimed_on=None)
+    services.claim_update(
+        actor=editor,
+        claim=claim,
+        expected_version=seen,
+        text="First edit wins",
+        claimant=claim.claimant,
+        claimed_on=None,
+    )
     events = AuditEvent.objects.filter(claim_id=claim.pk).count()
     with pytest.raises(services.ClaimConflict) as conflict:
-        services.claim_update(actor=editor, claim=claim, expected_version=seen,
-                              text="Second edit from an old page", claimant=claim.claimant,
-                              claimed_on=None)
+        services.claim_update(
+            actor=editor,
+            claim=claim,
+            expected_version=seen,
+            text="Second edit from an old page",
+            claimant=claim.claimant,
+            claimed_on=None,
+        )
     # The error carries the claim as it is now, so a form can show it beside the user's input.
     assert conflict.value.claim.text == "First edit wins"
     assert conflict.value.claim.version == seen + 1
@@ -31,8 +42,16 @@ def test_stale_version_raises_conflict_and_writes_nothing(claim, editor):
     assert AuditEvent.objects.filter(claim_id=claim.pk).count() == events
 
 
-@pytest.mark.parametrize("service", ["evidence_add", "reviewer_assign", "claim_change_state",
-                                     "evidence_retract", "reviewer_complete"])
+@pytest.mark.parametrize(
+    "service",
+    [
+        "evidence_add",
+        "reviewer_assign",
+        "claim_change_state",
+        "evidence_retract",
+        "reviewer_complete",
+    ],
+)
 def test_every_claim_write_checks_the_version(assigned_claim, editor, reviewer, service):
     claim = assigned_claim
     link = add_evidence(claim, editor, Stance.SUPPORTS)
@@ -40,17 +59,28 @@ def test_every_claim_write_checks_the_version(assigned_claim, editor, reviewer, 
     assignment = claim.assignments.get()
     calls = {
         "evidence_add": lambda: services.evidence_add(
-            actor=editor, claim=claim, expected_version=stale, stance=Stance.SUPPORTS,
-            url="https://a.example/late"),
+            actor=editor,
+            claim=claim,
+            expected_version=stale,
+            stance=Stance.SUPPORTS,
+            url="https://a.example/late",
+        ),
         "reviewer_assign": lambda: services.reviewer_assign(
-            actor=editor, claim=claim, expected_version=stale, reviewer=editor),
+            actor=editor, claim=claim, expected_version=stale, reviewer=editor
+        ),
         "claim_change_state": lambda: services.claim_change_state(
-            actor=editor, claim=claim, expected_version=stale, state=ReviewState.CORROBORATED,
-            rationale="r"),
+            actor=editor,
+            claim=claim,
+            expected_version=stale,
+            state=ReviewState.CORROBORATED,
+            rationale="r",
+        ),
         "evidence_retract": lambda: services.evidence_retract(
-            actor=editor, evidence=link, expected_version=stale, reason="r"),
+            actor=editor, evidence=link, expected_version=stale, reason="r"
+        ),
         "reviewer_complete": lambda: services.reviewer_complete(
-            actor=reviewer, assignment=assignment, expected_version=stale),
+            actor=reviewer, assignment=assignment, expected_version=stale
+        ),
     }
     with pytest.raises(services.ClaimConflict):
         calls[service]()
@@ -65,10 +95,18 @@ def test_simultaneous_state_changes_one_wins_one_conflicts(monkeypatch):
 
     editor = EditorFactory(username="racer")
     claim = ClaimFactory()
-    Evidence.objects.create(claim=claim, stance=Stance.SUPPORTS, url="https://a.example/",
-                            normalized_url="https://a.example/")
-    Evidence.objects.create(claim=claim, stance=Stance.CONTRADICTS, url="https://b.example/",
-                            normalized_url="https://b.example/")
+    Evidence.objects.create(
+        claim=claim,
+        stance=Stance.SUPPORTS,
+        url="https://a.example/",
+        normalized_url="https://a.example/",
+    )
+    Evidence.objects.create(
+        claim=claim,
+        stance=Stance.CONTRADICTS,
+        url="https://b.example/",
+        normalized_url="https://b.example/",
+    )
     Claim.objects.filter(pk=claim.pk).update(supporting_count=1, contradicting_count=1)
     claim.refresh_from_db()
     seen = claim.version
@@ -88,18 +126,25 @@ def test_simultaneous_state_changes_one_wins_one_conflicts(monkeypatch):
     def change(target):
         try:
             barrier.wait()
-            services.claim_change_state(actor=editor, claim=claim, expected_version=seen,
-                                        state=target, rationale=f"Racing to {target}")
+            services.claim_change_state(
+                actor=editor,
+                claim=claim,
+                expected_version=seen,
+                state=target,
+                rationale=f"Racing to {target}",
+            )
             outcomes.append(("ok", target))
         except services.ClaimConflict:
             outcomes.append(("conflict", target))
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:
             outcomes.append(("error", repr(error)))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=change, args=(state,))
-               for state in (ReviewState.CORROBORATED, ReviewState.DISPUTED)]
+    threads = [
+        threading.Thread(target=change, args=(state,))
+        for state in (ReviewState.CORROBORATED, ReviewState.DISPUTED)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

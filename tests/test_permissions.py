@@ -11,7 +11,10 @@ from .conftest import add_evidence
 from .factories import UserFactory
 
 REVIEWER_ACTIONS = {
-    Action.VIEW, Action.ADD_EVIDENCE, Action.CHANGE_STATE, Action.RETRACT_EVIDENCE,
+    Action.VIEW,
+    Action.ADD_EVIDENCE,
+    Action.CHANGE_STATE,
+    Action.RETRACT_EVIDENCE,
     Action.COMPLETE_ASSIGNMENT,
 }
 
@@ -29,8 +32,14 @@ def test_editor_may_do_everything(claim, editor):
 
 def test_superuser_acts_as_editor(claim, superuser):
     assert available_actions(superuser, claim) == set(Action.values)
-    services.claim_update(actor=superuser, claim=claim, expected_version=claim.version,
-                          text="Edited by the admin", claimant=claim.claimant, claimed_on=None)
+    services.claim_update(
+        actor=superuser,
+        claim=claim,
+        expected_version=claim.version,
+        text="Edited by the admin",
+        claimant=claim.claimant,
+        claimed_on=None,
+    )
 
 
 def test_assigned_reviewer_may_review_but_not_manage(assigned_claim, reviewer):
@@ -62,20 +71,31 @@ def test_viewer_cannot_write_anything(assigned_claim, viewer, editor, source):
     v = claim.version
     calls = [
         lambda: services.claim_create(actor=viewer, text="x", claimant="y"),
-        lambda: services.claim_update(actor=viewer, claim=claim, expected_version=v, text="x",
-                                      claimant="y", claimed_on=None),
-        lambda: services.evidence_add(actor=viewer, claim=claim, expected_version=v,
-                                      stance=Stance.SUPPORTS, url="https://a.example/v"),
-        lambda: services.evidence_retract(actor=viewer, evidence=link, expected_version=v,
-                                          reason="r"),
-        lambda: services.reviewer_assign(actor=viewer, claim=claim, expected_version=v,
-                                         reviewer=viewer),
-        lambda: services.reviewer_complete(actor=viewer, assignment=assignment,
-                                           expected_version=v),
-        lambda: services.reviewer_withdraw(actor=viewer, assignment=assignment,
-                                           expected_version=v),
-        lambda: services.claim_change_state(actor=viewer, claim=claim, expected_version=v,
-                                            state=ReviewState.CORROBORATED, rationale="r"),
+        lambda: services.claim_update(
+            actor=viewer, claim=claim, expected_version=v, text="x", claimant="y", claimed_on=None
+        ),
+        lambda: services.evidence_add(
+            actor=viewer,
+            claim=claim,
+            expected_version=v,
+            stance=Stance.SUPPORTS,
+            url="https://a.example/v",
+        ),
+        lambda: services.evidence_retract(
+            actor=viewer, evidence=link, expected_version=v, reason="r"
+        ),
+        lambda: services.reviewer_assign(
+            actor=viewer, claim=claim, expected_version=v, reviewer=viewer
+        ),
+        lambda: services.reviewer_complete(actor=viewer, assignment=assignment, expected_version=v),
+        lambda: services.reviewer_withdraw(actor=viewer, assignment=assignment, expected_version=v),
+        lambda: services.claim_change_state(
+            actor=viewer,
+            claim=claim,
+            expected_version=v,
+            state=ReviewState.CORROBORATED,
+            rationale="r",
+        ),
         lambda: services.source_create(actor=viewer, title="A source"),
         lambda: services.source_update(actor=viewer, source=source, title="Changed"),
     ]
@@ -90,13 +110,15 @@ def test_reviewer_cannot_create_edit_or_assign(assigned_claim, reviewer, other_r
     )
     assert_refused_and_nothing_written(
         claim,
-        lambda: services.claim_update(actor=reviewer, claim=claim, expected_version=v, text="x",
-                                      claimant="y", claimed_on=None),
+        lambda: services.claim_update(
+            actor=reviewer, claim=claim, expected_version=v, text="x", claimant="y", claimed_on=None
+        ),
     )
     assert_refused_and_nothing_written(
         claim,
-        lambda: services.reviewer_assign(actor=reviewer, claim=claim, expected_version=v,
-                                         reviewer=other_reviewer),
+        lambda: services.reviewer_assign(
+            actor=reviewer, claim=claim, expected_version=v, reviewer=other_reviewer
+        ),
     )
 
 
@@ -104,8 +126,9 @@ def test_reviewer_cannot_withdraw_their_assignment(assigned_claim, reviewer):
     assignment = Assignment.objects.get(claim=assigned_claim)
     assert_refused_and_nothing_written(
         assigned_claim,
-        lambda: services.reviewer_withdraw(actor=reviewer, assignment=assignment,
-                                           expected_version=assigned_claim.version),
+        lambda: services.reviewer_withdraw(
+            actor=reviewer, assignment=assignment, expected_version=assigned_claim.version
+        ),
     )
 
 
@@ -113,23 +136,34 @@ def test_unassigned_reviewer_cannot_add_evidence_or_change_state(claim, reviewer
     add_evidence(claim, editor, Stance.SUPPORTS)
     assert_refused_and_nothing_written(
         claim,
-        lambda: services.evidence_add(actor=reviewer, claim=claim,
-                                      expected_version=claim.version,
-                                      stance=Stance.SUPPORTS, url="https://a.example/r"),
+        lambda: services.evidence_add(
+            actor=reviewer,
+            claim=claim,
+            expected_version=claim.version,
+            stance=Stance.SUPPORTS,
+            url="https://a.example/r",
+        ),
     )
     assert_refused_and_nothing_written(
         claim,
-        lambda: services.claim_change_state(actor=reviewer, claim=claim,
-                                            expected_version=claim.version,
-                                            state=ReviewState.CORROBORATED, rationale="r"),
+        lambda: services.claim_change_state(
+            actor=reviewer,
+            claim=claim,
+            expected_version=claim.version,
+            state=ReviewState.CORROBORATED,
+            rationale="r",
+        ),
     )
 
 
 def test_assigned_reviewer_adds_evidence_and_changes_state(assigned_claim, reviewer):
     add_evidence(assigned_claim, reviewer, Stance.SUPPORTS)
     claim = services.claim_change_state(
-        actor=reviewer, claim=assigned_claim, expected_version=assigned_claim.version,
-        state=ReviewState.CORROBORATED, rationale="Matches the flight record.",
+        actor=reviewer,
+        claim=assigned_claim,
+        expected_version=assigned_claim.version,
+        state=ReviewState.CORROBORATED,
+        rationale="Matches the flight record.",
     )
     assert claim.state == ReviewState.CORROBORATED
 
@@ -141,51 +175,72 @@ def test_reviewer_retracts_their_own_link_but_not_others(assigned_claim, reviewe
     assert not can(reviewer, Action.RETRACT_EVIDENCE, assigned_claim, target=others)
     assert_refused_and_nothing_written(
         assigned_claim,
-        lambda: services.evidence_retract(actor=reviewer, evidence=others,
-                                          expected_version=assigned_claim.version, reason="r"),
+        lambda: services.evidence_retract(
+            actor=reviewer, evidence=others, expected_version=assigned_claim.version, reason="r"
+        ),
     )
-    services.evidence_retract(actor=reviewer, evidence=own,
-                              expected_version=assigned_claim.version, reason="Duplicate")
+    services.evidence_retract(
+        actor=reviewer, evidence=own, expected_version=assigned_claim.version, reason="Duplicate"
+    )
 
 
-def test_reviewer_completes_only_their_own_assignment(assigned_claim, editor, other_reviewer,
-                                                      reviewer):
-    services.reviewer_assign(actor=editor, claim=assigned_claim,
-                             expected_version=assigned_claim.version, reviewer=other_reviewer)
+def test_reviewer_completes_only_their_own_assignment(
+    assigned_claim, editor, other_reviewer, reviewer
+):
+    services.reviewer_assign(
+        actor=editor,
+        claim=assigned_claim,
+        expected_version=assigned_claim.version,
+        reviewer=other_reviewer,
+    )
     assigned_claim.refresh_from_db()
     mine = Assignment.objects.get(claim=assigned_claim, reviewer=reviewer)
     assert_refused_and_nothing_written(
         assigned_claim,
-        lambda: services.reviewer_complete(actor=other_reviewer, assignment=mine,
-                                           expected_version=assigned_claim.version),
+        lambda: services.reviewer_complete(
+            actor=other_reviewer, assignment=mine, expected_version=assigned_claim.version
+        ),
     )
-    services.reviewer_complete(actor=reviewer, assignment=mine,
-                               expected_version=assigned_claim.version)
+    services.reviewer_complete(
+        actor=reviewer, assignment=mine, expected_version=assigned_claim.version
+    )
 
 
 def test_reviewer_loses_rights_once_their_review_is_done(assigned_claim, reviewer):
     assignment = Assignment.objects.get(claim=assigned_claim)
-    services.reviewer_complete(actor=reviewer, assignment=assignment,
-                               expected_version=assigned_claim.version)
+    services.reviewer_complete(
+        actor=reviewer, assignment=assignment, expected_version=assigned_claim.version
+    )
     assigned_claim.refresh_from_db()
     assert available_actions(reviewer, assigned_claim) == {Action.VIEW}
     assert_refused_and_nothing_written(
         assigned_claim,
-        lambda: services.evidence_add(actor=reviewer, claim=assigned_claim,
-                                      expected_version=assigned_claim.version,
-                                      stance=Stance.SUPPORTS, url="https://a.example/late"),
+        lambda: services.evidence_add(
+            actor=reviewer,
+            claim=assigned_claim,
+            expected_version=assigned_claim.version,
+            stance=Stance.SUPPORTS,
+            url="https://a.example/late",
+        ),
     )
 
 
 def test_withdrawn_reviewer_loses_rights(assigned_claim, reviewer, editor):
     assignment = Assignment.objects.get(claim=assigned_claim)
-    services.reviewer_withdraw(actor=editor, assignment=assignment,
-                               expected_version=assigned_claim.version)
+    services.reviewer_withdraw(
+        actor=editor, assignment=assignment, expected_version=assigned_claim.version
+    )
     assigned_claim.refresh_from_db()
     assert available_actions(reviewer, assigned_claim) == {Action.VIEW}
 
 
 def test_refusal_message_names_the_action(claim, viewer):
     with pytest.raises(PermissionDenied, match="permission to edit this claim"):
-        services.claim_update(actor=viewer, claim=claim, expected_version=claim.version,
-                              text="x", claimant="y", claimed_on=None)
+        services.claim_update(
+            actor=viewer,
+            claim=claim,
+            expected_version=claim.version,
+            text="x",
+            claimant="y",
+            claimed_on=None,
+        )

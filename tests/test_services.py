@@ -224,7 +224,10 @@ def test_evidence_add_writes_link_counter_and_event(claim, editor):
 def test_evidence_add_refuses_non_http_urls_at_the_url_field(claim, editor, url):
     with pytest.raises(ValidationError) as refusal:
         services.evidence_add(
-            actor=editor, claim=claim, expected_version=claim.version, stance=Stance.SUPPORTS,
+            actor=editor,
+            claim=claim,
+            expected_version=claim.version,
+            stance=Stance.SUPPORTS,
             url=url,
         )
     assert "url" in refusal.value.message_dict
@@ -235,7 +238,10 @@ def test_evidence_add_refuses_non_http_urls_at_the_url_field(claim, editor, url)
 def test_evidence_add_refuses_unknown_stance(claim, editor):
     with pytest.raises(ValidationError) as refusal:
         services.evidence_add(
-            actor=editor, claim=claim, expected_version=claim.version, stance="neutral",
+            actor=editor,
+            claim=claim,
+            expected_version=claim.version,
+            stance="neutral",
             url="https://a.example/",
         )
     assert "stance" in refusal.value.message_dict
@@ -301,12 +307,14 @@ def test_evidence_retract_needs_a_reason(claim, editor):
 
 def test_evidence_cannot_be_retracted_twice(claim, editor):
     link = add_evidence(claim, editor)
-    services.evidence_retract(actor=editor, evidence=link, expected_version=claim.version,
-                              reason="Wrong")
+    services.evidence_retract(
+        actor=editor, evidence=link, expected_version=claim.version, reason="Wrong"
+    )
     claim.refresh_from_db()
     with pytest.raises(ValidationError, match="already retracted"):
-        services.evidence_retract(actor=editor, evidence=link, expected_version=claim.version,
-                                  reason="Again")
+        services.evidence_retract(
+            actor=editor, evidence=link, expected_version=claim.version, reason="Again"
+        )
 
 
 # Assignments -------------------------------------------------------------------------------------
@@ -315,7 +323,10 @@ def test_evidence_cannot_be_retracted_twice(claim, editor):
 def test_reviewer_assign_writes_open_assignment_and_event(claim, editor, reviewer):
     before = claim.audit_length
     assignment = services.reviewer_assign(
-        actor=editor, claim=claim, expected_version=claim.version, reviewer=reviewer,
+        actor=editor,
+        claim=claim,
+        expected_version=claim.version,
+        reviewer=reviewer,
         due_on=datetime.date(2026, 12, 1),
     )
     assert assignment.status == AssignmentStatus.OPEN
@@ -335,7 +346,9 @@ def test_reviewer_assign_writes_open_assignment_and_event(claim, editor, reviewe
 def test_reviewer_assign_refuses_a_second_open_assignment(assigned_claim, editor, reviewer):
     with pytest.raises(ValidationError) as refusal:
         services.reviewer_assign(
-            actor=editor, claim=assigned_claim, expected_version=assigned_claim.version,
+            actor=editor,
+            claim=assigned_claim,
+            expected_version=assigned_claim.version,
             reviewer=reviewer,
         )
     assert "already has an open assignment" in refusal.value.message_dict["reviewer"][0]
@@ -357,7 +370,9 @@ def test_a_reviewer_can_be_assigned_again_after_completing(assigned_claim, edito
     )
     assigned_claim.refresh_from_db()
     services.reviewer_assign(
-        actor=editor, claim=assigned_claim, expected_version=assigned_claim.version,
+        actor=editor,
+        claim=assigned_claim,
+        expected_version=assigned_claim.version,
         reviewer=reviewer,
     )
     assert Assignment.objects.filter(claim=assigned_claim, reviewer=reviewer).count() == 2
@@ -374,7 +389,9 @@ def test_reviewer_complete_writes_done_and_event(assigned_claim, reviewer):
     assignment = Assignment.objects.get(claim=assigned_claim)
     before = assigned_claim.audit_length
     services.reviewer_complete(
-        actor=reviewer, assignment=assignment, expected_version=assigned_claim.version,
+        actor=reviewer,
+        assignment=assignment,
+        expected_version=assigned_claim.version,
         note="Checked both reports",
     )
     assignment.refresh_from_db()
@@ -393,7 +410,9 @@ def test_reviewer_withdraw_writes_withdrawn_and_event(assigned_claim, editor):
     assignment = Assignment.objects.get(claim=assigned_claim)
     before = assigned_claim.audit_length
     services.reviewer_withdraw(
-        actor=editor, assignment=assignment, expected_version=assigned_claim.version,
+        actor=editor,
+        assignment=assignment,
+        expected_version=assigned_claim.version,
         reason="Reassigned to the Middle East desk",
     )
     assignment.refresh_from_db()
@@ -422,7 +441,9 @@ def test_closed_assignments_cannot_be_closed_again(assigned_claim, editor):
 
 def test_source_create_and_update(editor):
     source = services.source_create(
-        actor=editor, title="Trump: Israel let us down", url="https://news.example/let-down",
+        actor=editor,
+        title="Trump: Israel let us down",
+        url="https://news.example/let-down",
         outlet="Example Post",
     )
     services.source_update(actor=editor, source=source, author="A. Reporter")
@@ -439,7 +460,11 @@ def test_source_url_must_be_http(editor):
 def test_actor_name_is_copied_from_username_when_no_full_name(claim, db):
     bare = UserFactory(username="bare_editor", first_name="", last_name="", role="Editors")
     services.claim_update(
-        actor=bare, claim=claim, expected_version=claim.version, text="Changed text",
-        claimant=claim.claimant, claimed_on=None,
+        actor=bare,
+        claim=claim,
+        expected_version=claim.version,
+        text="Changed text",
+        claimant=claim.claimant,
+        claimed_on=None,
     )
     assert events_of(claim)[-1].actor_name == "bare_editor"

@@ -12,20 +12,30 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def manage(*args, **env):
     environment = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if key not in {"SECRET_KEY", "DJANGO_DEBUG", "DJANGO_HTTPS", "ALLOWED_HOSTS"}
     }
     environment.update(DJANGO_SETTINGS_MODULE="factcheck.settings", **env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def test_deploy_checks_pass_with_production_values():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_DEBUG="false", SECRET_KEY="p" * 20 + "rod-Xq9!vB2#kL7@wN4$zR8%tY6^mH3&jF5",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        SECRET_KEY="p" * 20 + "rod-Xq9!vB2#kL7@wN4$zR8%tY6^mH3&jF5",
         ALLOWED_HOSTS="factcheck.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
