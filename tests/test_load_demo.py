@@ -1,0 +1,176 @@
+"""The load_demo command: a demo desk with real, verifiable history that is safe to load twice."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from claims import demo_data, services
+from claims.audit import AuditAction, verify_chain
+from claims.models import (
+    AssignmentStatus,
+    AuditEvent,
+    Claim,
+    Evidence,
+    ReviewState,
+    Source,
+    Stance,
+)
+from claims.permissions import EDITORS_GROUP
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_TEXTS = [demo_claim.text for demo_claim in demo_data.CLAIMS]
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def demo_claims():
+    return Claim.objects.filter(text__in=DEMO_TEXTS).order_by("pk")
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def audit_trail() -> list[tuple[str, str, int]]:
+    return list(
+        AuditEvent.objects.order_by("claim_id", "sequence").values_list(
+            "claim__text", "action", "sequence"
+        )
+    )
+
+
+def test_load_demo_creates_claims_in_every_state():
+    load_demo()
+
+    states = {claim.state for claim in demo_claims()}
+    assert demo_claims().count() == len(demo_data.CLAIMS) >= 8
+    assert states == set(ReviewState.values)
+    assert Source.objects.count() == len(demo_data.SOURCES)
+
+
+def test_load_demo_creates_a_user_in_each_role_group():
+    output = load_demo()
+
+    for demo_user in demo_data.DEMO_USERS:
+        user = get_user_model().objects.get(username=demo_user.username)
+        assert list(user.groups.values_list("name", flat=True)) == [demo_user.role]
+        assert user.is_staff == (demo_user.role == EDITORS_GROUP)
+        assert user.check_password(demo_user.password)
+        assert f"{demo_user.username} / {demo_user.password} / {demo_user.role}" in output
+
+
+def test_load_demo_audit_chains_verify():
+    load_demo()
+
+    for claim in demo_claims():
+        events = claim.audit_events.order_by("sequence")
+        assert verify_chain(claim.pk, events, (claim.audit_length, claim.audit_head)) is None
+        assert claim.audit_length == claim.version
+
+
+def test_load_demo_states_rest_on_standing_evidence():
+    load_demo()
+
+    for claim in demo_claims():
+        standing = claim.evidence.standing()
+        assert claim.supporting_count == standing.filter(stance=Stance.SUPPORTS).count()
+        assert claim.contradicting_count == standing.filter(stance=Stance.CONTRADICTS).count()
+        if claim.state == ReviewState.CORROBORATED:
+            assert claim.supporting_count > 0
+        if claim.state == ReviewState.DISPUTED:
+            assert claim.contradicting_count > 0
+        if claim.state != ReviewState.UNVERIFIED:
+            assert claim.rationale
+
+
+def test_load_demo_has_a_claim_one_source_supports_and_the_other_contradicts():
+    load_demo()
+    source_urls = {source.url for source in Source.objects.all()}
+
+    def standing_urls(claim, stance):
+        return set(claim.evidence.standing().filter(stance=stance).values_list("url", flat=True))
+
+    split = [
+        claim
+        for claim in demo_claims()
+        if len(standing_urls(claim, Stance.SUPPORTS) & source_urls) == 1
+        and len(standing_urls(claim, Stance.CONTRADICTS) & source_urls) == 1
+        and standing_urls(claim, Stance.SUPPORTS) != standing_urls(claim, Stance.CONTRADICTS)
+    ]
+    assert split
+
+
+def test_load_demo_has_history_to_show():
+    load_demo()
+
+    retracted = Evidence.objects.filter(retracted_at__isnull=False)
+    assert retracted.exists()
+    assert all(evidence.retraction_reason for evidence in retracted)
+    statuses = set(demo_claims().values_list("assignments__status", flat=True))
+    assert {AssignmentStatus.OPEN, AssignmentStatus.DONE, AssignmentStatus.WITHDRAWN} <= statuses
+    reopens = AuditEvent.objects.filter(
+        action=AuditAction.CLAIM_STATE_CHANGED, data__new__state=ReviewState.UNVERIFIED
+    )
+    assert reopens.exists()
+
+
+def test_load_demo_twice_changes_nothing():
+    load_demo()
+    counts, trail = row_counts(), audit_trail()
+
+    output = load_demo()
+
+    assert row_counts() == counts
+    assert audit_trail() == trail
+    assert "already loaded" in output
+
+
+def test_load_demo_leaves_other_data_alone(claim):
+    before = Claim.objects.get(pk=claim.pk)
+    other_source = claim.sources.get()
+
+    load_demo()
+
+    after = Claim.objects.get(pk=claim.pk)
+    assert (after.version, after.audit_length, after.audit_head) == (
+        before.version,
+        before.audit_length,
+        before.audit_head,
+    )
+    assert Source.objects.get(pk=other_source.pk).title == other_source.title
+    assert Claim.objects.count() == len(demo_data.CLAIMS) + 1
+
+
+def test_load_demo_refuses_to_adopt_an_account_outside_its_role():
+    UserFactory(username=demo_data.DEMO_USERS[-1].username)
+
+    with pytest.raises(CommandError, match="not in the"):
+        load_demo()
+
+    assert not Claim.objects.exists()
+    assert not get_user_model().objects.filter(username=demo_data.DEMO_EDITOR).exists()
+
+
+def test_load_demo_leaves_nothing_behind_when_it_fails(monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "reviewer_withdraw", fail)
+
+    with pytest.raises(RuntimeError):
+        load_demo()
+
+    assert not Claim.objects.exists()
+    assert not Source.objects.exists()
+    assert not AuditEvent.objects.exists()
+    assert not get_user_model().objects.filter(username=demo_data.DEMO_EDITOR).exists()
