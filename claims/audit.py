@@ -267,6 +267,5 @@ def describe(event: AuditEvent) -> str:
         sentence = f"{who} withdrew {data.get('reviewer', 'a reviewer')} from the claim"
     else:
         sentence = f"{who}: {action}"
-    if reason:
-        sentence += f": “{reason}”"
-    return sentence + "."
+    # The reason is quoted as written; a full stop after its closing quote would double its own.
+    return f"{sentence}: “{reason}”" if reason else f"{sentence}."

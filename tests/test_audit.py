@@ -116,10 +116,10 @@ def test_unknown_actions_are_refused(claim, editor):
             {
                 "old": {"state": "unverified"},
                 "new": {"state": "disputed"},
-                "reason": "The second report contradicts it",
+                "reason": "The second report contradicts it.",
             },
             "Edna Editor changed the state from Unverified to Disputed: "
-            "“The second report contradicts it”.",
+            "“The second report contradicts it.”",
         ),
         (
             AuditAction.EVIDENCE_ADDED,
