@@ -100,6 +100,7 @@ def _appearance_data(appearances: Iterable[AppearanceInput]) -> list[dict]:
 
 
 def _clean_appearances(appearances: Iterable[AppearanceInput]) -> list[AppearanceInput]:
+    """A claim is reviewed against where it was made: one or more sources, each with its quote."""
     cleaned, seen = [], set()
     for appearance in appearances:
         if appearance.source is None or appearance.source.pk is None:
@@ -108,14 +109,53 @@ def _clean_appearances(appearances: Iterable[AppearanceInput]) -> list[Appearanc
             raise ValidationError(
                 {"appearances": _("“%(source)s” is listed twice.") % {"source": appearance.source}}
             )
+        quote = (appearance.quote or "").strip()
+        if not quote:
+            raise ValidationError(
+                {
+                    "appearances": _("Quote the passage where the claim appears in “%(source)s”.")
+                    % {"source": appearance.source}
+                }
+            )
         seen.add(appearance.source.pk)
-        cleaned.append(AppearanceInput(appearance.source, (appearance.quote or "").strip()))
+        cleaned.append(AppearanceInput(appearance.source, quote))
+    if not cleaned:
+        raise ValidationError(
+            {"appearances": _("Add at least one source where the claim appeared, with its quote.")}
+        )
+    return cleaned
+
+
+def _clean_claim(claim: Claim, appearances: Iterable[AppearanceInput] | None):
+    """Validate the claim's fields and its appearances together, so a form shows every error."""
+    errors = {}
+    try:
+        _full_clean(claim, exclude=["created_by"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    cleaned = None
+    if appearances is not None:
+        try:
+            cleaned = _clean_appearances(appearances)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
     return cleaned
 
 
 # Sources ------------------------------------------------------------------------------------------
 
 _SOURCE_FIELDS = ("title", "url", "outlet", "author", "published_on", "text")
+
+
+def _check_source_url(url: str) -> None:
+    """A source's address is optional (a speech may have none), but if given it is http(s)."""
+    if url:
+        try:
+            normalize_url(url)
+        except ValidationError as error:
+            raise ValidationError({"url": error.messages}) from error
 
 
 def source_create(
@@ -138,8 +178,7 @@ def source_create(
         published_on=published_on,
         text=text,
     )
-    if source.url:
-        normalize_url(source.url)  # refuses anything but http(s)
+    _check_source_url(source.url)
     _full_clean(source)
     source.save()
     return source
@@ -155,8 +194,7 @@ def source_update(*, actor, source: Source, **changes) -> Source:
         source = Source.objects.select_for_update().get(pk=source.pk)
         for field, value in changes.items():
             setattr(source, field, value.strip() if isinstance(value, str) else value)
-        if source.url:
-            normalize_url(source.url)
+        _check_source_url(source.url)
         _full_clean(source)
         source.save(update_fields=list(changes))
     return source
@@ -175,11 +213,10 @@ def claim_create(
 ) -> Claim:
     """Open a new claim for review, unverified, with where it appeared."""
     require(actor, Action.CREATE_CLAIM)
-    appearances = _clean_appearances(appearances)
     claim = Claim(
         text=text.strip(), claimant=claimant.strip(), claimed_on=claimed_on, created_by=actor
     )
-    _full_clean(claim, exclude=["created_by"])
+    appearances = _clean_claim(claim, appearances)
     with transaction.atomic():
         claim.save()
         Appearance.objects.bulk_create(
@@ -221,14 +258,13 @@ def claim_update(
         claim = _open_claim_for(actor, Action.EDIT_CLAIM, claim.pk, expected_version)
         old = {"text": claim.text, "claimant": claim.claimant, "claimed_on": _iso(claim.claimed_on)}
         claim.text, claim.claimant, claim.claimed_on = text.strip(), claimant.strip(), claimed_on
-        _full_clean(claim, exclude=["created_by"])
+        wanted = _clean_claim(claim, appearances)
         new = {"text": claim.text, "claimant": claim.claimant, "claimed_on": _iso(claim.claimed_on)}
         changed = [field for field in old if old[field] != new[field]]
         old_changes = {field: old[field] for field in changed}
         new_changes = {field: new[field] for field in changed}
 
-        if appearances is not None:
-            wanted = _clean_appearances(appearances)
+        if wanted is not None:
             current = list(claim.appearances.select_related("source"))
             before = _appearance_data(AppearanceInput(a.source, a.quote) for a in current)
             after = _appearance_data(wanted)

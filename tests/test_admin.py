@@ -646,7 +646,12 @@ def test_audit_list_shows_readable_sentences(editor_client, claim):
 
 
 def test_audit_detail_pretty_prints_data_escaped(editor_client, editor, source):
-    claim = services.claim_create(actor=editor, text="<script>alert(1)</script>", claimant="X")
+    claim = services.claim_create(
+        actor=editor,
+        text="<script>alert(1)</script>",
+        claimant="X",
+        appearances=[services.AppearanceInput(source, "<b>quoted</b>")],
+    )
     event = AuditEvent.objects.get(claim_id=claim.pk)
     content = editor_client.get(admin_url("auditevent", "change", event.pk)).content.decode()
 

@@ -69,10 +69,15 @@ def test_claim_create_writes_claim_appearances_and_created_event(editor, source)
     ("text", "claimant", "field"),
     [("", "Someone", "text"), ("   ", "Someone", "text"), ("A claim", "", "claimant")],
 )
-def test_claim_create_refuses_missing_fields_at_the_field(editor, text, claimant, field):
+def test_claim_create_refuses_missing_fields_at_the_field(editor, source, text, claimant, field):
     with pytest.raises(ValidationError) as refusal:
-        services.claim_create(actor=editor, text=text, claimant=claimant)
-    assert field in refusal.value.message_dict
+        services.claim_create(
+            actor=editor,
+            text=text,
+            claimant=claimant,
+            appearances=[services.AppearanceInput(source, "quoted")],
+        )
+    assert set(refusal.value.message_dict) == {field}
     assert not Claim.objects.exists()
     assert not AuditEvent.objects.exists()
 
@@ -468,3 +473,48 @@ def test_actor_name_is_copied_from_username_when_no_full_name(claim, db):
         claimed_on=None,
     )
     assert events_of(claim)[-1].actor_name == "bare_editor"
+
+
+def test_claim_create_needs_at_least_one_appearance(editor):
+    with pytest.raises(ValidationError) as refusal:
+        services.claim_create(actor=editor, text="A claim", claimant="Someone")
+    assert "at least one source" in refusal.value.message_dict["appearances"][0]
+    assert not Claim.objects.exists()
+
+
+def test_claim_create_reports_field_and_appearance_errors_together(editor):
+    with pytest.raises(ValidationError) as refusal:
+        services.claim_create(actor=editor, text="", claimant="Someone")
+    assert set(refusal.value.message_dict) == {"text", "appearances"}
+
+
+def test_each_appearance_needs_its_quoted_passage(editor, source):
+    with pytest.raises(ValidationError) as refusal:
+        services.claim_create(
+            actor=editor,
+            text="A claim",
+            claimant="Someone",
+            appearances=[services.AppearanceInput(source, "   ")],
+        )
+    assert "Quote the passage" in refusal.value.message_dict["appearances"][0]
+
+
+def test_claim_update_cannot_remove_every_appearance(claim, editor):
+    with pytest.raises(ValidationError) as refusal:
+        services.claim_update(
+            actor=editor,
+            claim=claim,
+            expected_version=claim.version,
+            text=claim.text,
+            claimant=claim.claimant,
+            claimed_on=None,
+            appearances=[],
+        )
+    assert "appearances" in refusal.value.message_dict
+    assert claim.appearances.count() == 1
+
+
+def test_source_url_error_is_keyed_to_the_url_field(editor, source):
+    with pytest.raises(ValidationError) as refusal:
+        services.source_update(actor=editor, source=source, url="ftp://files.example/a")
+    assert "url" in refusal.value.message_dict
