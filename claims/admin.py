@@ -369,7 +369,7 @@ class AssignmentAdmin(ServiceAdmin):
                 close(actor=request.user, assignment=assignment, expected_version=version)
             except ValidationError as error:
                 self._report(request, assignment, " ".join(error.messages), messages.ERROR)
-            except (PermissionDenied, services.ClaimConflict) as error:
+            except (PermissionDenied, services.EditConflict) as error:
                 self._report(request, assignment, str(error), messages.ERROR)
             else:
                 self._report(request, assignment, outcome, messages.SUCCESS)

@@ -1,6 +1,6 @@
 """Admin forms whose last validation step is a service call: the admin writes only via services.
 
-A refusal from a service (``ValidationError``, ``PermissionDenied``, ``ClaimConflict``) becomes an
+A refusal from a service (``ValidationError``, ``PermissionDenied``, ``EditConflict``) becomes an
 error on the form, shown with what the user typed, instead of a server error after the form was
 already accepted.
 """
@@ -91,7 +91,7 @@ class ServiceForm(forms.ModelForm):
             return
         try:
             self.written = self.write(self.cleaned_data)
-        except services.ClaimConflict as conflict:
+        except services.EditConflict as conflict:
             self.add_error(None, str(conflict))
             self.show_conflict(conflict)
         except PermissionDenied as denied:
@@ -107,11 +107,11 @@ class ServiceForm(forms.ModelForm):
         else:
             self.add_error(None, error)
 
-    def show_conflict(self, conflict: services.ClaimConflict) -> None:
+    def show_conflict(self, conflict: services.EditConflict) -> None:
         """Carry the current version, so submitting again after reviewing is a deliberate choice."""
         if "expected_version" in self.fields:
             self.data = self.data.copy()
-            self.data[self.add_prefix("expected_version")] = str(conflict.claim.version)
+            self.data[self.add_prefix("expected_version")] = str(conflict.current.version)
 
     def save(self, commit=True):
         if self.written is None:
@@ -126,18 +126,32 @@ class ServiceForm(forms.ModelForm):
 
 
 class SourceForm(ServiceForm):
+    expected_version = VersionField()
+
     class Meta:
         model = Source
         fields = ["title", "url", "outlet", "author", "published_on", "text"]
         formfield_callback = https_by_default
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["expected_version"]  # a new source has no version to be stale against
+
+    def seen_version(self):
+        return self.instance.version
+
     def write(self, data):
         values = {field: data[field] for field in self._meta.fields if field in data}
         if self.instance.pk is None:
             return services.source_create(actor=self.actor, **values)
-        # Only what the user changed, so a concurrent edit to another field is not undone.
         changes = {field: values[field] for field in self.changed_data if field in values}
-        return services.source_update(actor=self.actor, source=self.instance, **changes)
+        return services.source_update(
+            actor=self.actor,
+            source=self.instance,
+            expected_version=data["expected_version"],
+            **changes,
+        )
 
 
 # Claims -------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ class Source(models.Model):
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("source")

@@ -31,19 +31,47 @@ from .permissions import Action, is_reviewer, require
 from .urlnorm import normalize_url
 
 
-class ClaimConflict(Exception):
-    """The claim changed since the user loaded it; their input must be shown again, not lost."""
+class EditConflict(Exception):
+    """The record changed since the user loaded it; their input must be shown again, not lost.
 
-    def __init__(self, claim: Claim, expected_version: int):
-        self.claim = claim
+    ``current`` is the record as it is now, so a form can show it beside what the user typed.
+    """
+
+    def __init__(self, current, expected_version: int, message: str):
+        self.current = current
         self.expected_version = expected_version
+        super().__init__(message)
+
+
+class ClaimConflict(EditConflict):
+    def __init__(self, claim: Claim, expected_version: int):
         super().__init__(
+            claim,
+            expected_version,
             _(
                 "Someone else changed this claim while you were working on it "
                 "(you saw version %(seen)s, it is now version %(now)s, %(state)s). "
                 "Review the current claim, then submit again."
             )
-            % {"seen": expected_version, "now": claim.version, "state": claim.get_state_display()}
+            % {"seen": expected_version, "now": claim.version, "state": claim.get_state_display()},
+        )
+
+    @property
+    def claim(self) -> Claim:
+        return self.current
+
+
+class SourceConflict(EditConflict):
+    def __init__(self, source: Source, expected_version: int):
+        super().__init__(
+            source,
+            expected_version,
+            _(
+                "Someone else changed this source while you were working on it "
+                "(you saw version %(seen)s, it is now version %(now)s). "
+                "Review the current source, then submit again."
+            )
+            % {"seen": expected_version, "now": source.version},
         )
 
 
@@ -184,19 +212,29 @@ def source_create(
     return source
 
 
-def source_update(*, actor, source: Source, **changes) -> Source:
-    """Correct a source's metadata; the claims that cite it are unaffected."""
+def source_update(*, actor, source: Source, expected_version: int, **changes) -> Source:
+    """Correct a source's metadata; a stale edit is refused, never silently overwritten."""
     require(actor, Action.MANAGE_SOURCES)
     unknown = set(changes) - set(_SOURCE_FIELDS)
     if unknown:
         raise TypeError(f"source_update() got unexpected fields {sorted(unknown)}")
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source.pk)
-        for field, value in changes.items():
-            setattr(source, field, value.strip() if isinstance(value, str) else value)
+        if source.version != expected_version:
+            raise SourceConflict(source, expected_version)
+        changed = {
+            field: value.strip() if isinstance(value, str) and field != "text" else value
+            for field, value in changes.items()
+        }
+        changed = {f: v for f, v in changed.items() if getattr(source, f) != v}
+        if not changed:
+            return source
+        for field, value in changed.items():
+            setattr(source, field, value)
         _check_source_url(source.url)
         _full_clean(source)
-        source.save(update_fields=list(changes))
+        source.version += 1
+        source.save(update_fields=[*changed, "version"])
     return source
 
 

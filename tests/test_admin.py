@@ -420,6 +420,21 @@ def test_sources_are_added_and_corrected_through_the_services(editor_client):
     assert source.url == "https://news.example/bulletin"
 
 
+def test_stale_source_edit_is_a_conflict_that_keeps_the_input(editor_client, editor, source):
+    data = form_data(editor_client.get(admin_url("source", "change", source.pk)))
+    services.source_update(
+        actor=editor, source=source, expected_version=source.version, title="Corrected title"
+    )
+    data["title"] = "My title"
+    response = editor_client.post(admin_url("source", "change", source.pk), data)
+
+    assert response.status_code == 200
+    assert "Someone else changed this source" in page_errors(response)[0]
+    assert response.context["adminform"].form["title"].value() == "My title"
+    source.refresh_from_db()
+    assert source.title == "Corrected title"
+
+
 # Evidence -----------------------------------------------------------------------------------------
 
 

@@ -97,7 +97,9 @@ def test_viewer_cannot_write_anything(assigned_claim, viewer, editor, source):
             rationale="r",
         ),
         lambda: services.source_create(actor=viewer, title="A source"),
-        lambda: services.source_update(actor=viewer, source=source, title="Changed"),
+        lambda: services.source_update(
+            actor=viewer, source=source, expected_version=1, title="Changed"
+        ),
     ]
     for call in calls:
         assert_refused_and_nothing_written(claim, call)

@@ -451,9 +451,21 @@ def test_source_create_and_update(editor):
         url="https://news.example/let-down",
         outlet="Example Post",
     )
-    services.source_update(actor=editor, source=source, author="A. Reporter")
+    updated = services.source_update(
+        actor=editor, source=source, expected_version=source.version, author="A. Reporter"
+    )
     source.refresh_from_db()
     assert source.author == "A. Reporter"
+    assert source.version == updated.version == 2
+
+
+def test_stale_source_edit_is_refused_with_the_current_source(editor, source):
+    services.source_update(actor=editor, source=source, expected_version=1, title="First fix")
+    with pytest.raises(services.SourceConflict) as conflict:
+        services.source_update(actor=editor, source=source, expected_version=1, title="Old page")
+    assert conflict.value.current.title == "First fix"
+    source.refresh_from_db()
+    assert source.title == "First fix"
 
 
 def test_source_url_must_be_http(editor):
@@ -516,5 +528,7 @@ def test_claim_update_cannot_remove_every_appearance(claim, editor):
 
 def test_source_url_error_is_keyed_to_the_url_field(editor, source):
     with pytest.raises(ValidationError) as refusal:
-        services.source_update(actor=editor, source=source, url="ftp://files.example/a")
+        services.source_update(
+            actor=editor, source=source, expected_version=1, url="ftp://files.example/a"
+        )
     assert "url" in refusal.value.message_dict
