@@ -70,7 +70,9 @@ def serve(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     ensure_environment()
-    result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=django_env())
+    env = dict(os.environ)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest's own settings (tests/settings.py) apply
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
     sys.exit(result.returncode)
 
 
