@@ -30,6 +30,9 @@ class AuditAction(models.TextChoices):
     REVIEWER_WITHDRAWN = "reviewer.withdrawn", _("reviewer withdrawn")
 
 
+_ACTIONS = frozenset(AuditAction.values)  # ``.values`` builds a new list on every access
+
+
 def actor_display_name(user) -> str:
     if user is None:
         return "system"
@@ -91,7 +94,7 @@ def build_event(
     The caller holds the claim row locked and saves the claim (``audit_length``, ``audit_head``)
     in the same transaction; ``seed_bulk`` uses this to build valid chains without services.
     """
-    if action not in AuditAction.values:
+    if action not in _ACTIONS:
         raise ValueError(f"Unknown audit action {action!r}")
     # A JSON round trip now, so the hash covers exactly what the database will give back.
     data = json.loads(json.dumps(data, default=str))
