@@ -10,6 +10,7 @@ DATABASE_URL picks the database (a SQLite file under var/ when unset).
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -68,8 +69,23 @@ def serve(args: list[str]) -> None:
     os.execve(str(PYTHON), [*manage, "runserver", address], env)
 
 
+def ensure_chromium() -> None:
+    """Browser tests drive Debian's Chromium; install it when we may (as root, with apt)."""
+    if shutil.which("chromium") or os.environ.get("CHROMIUM_PATH"):
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        say("Installing Chromium for the browser tests (apt-get install chromium)")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run("apt-get", "update", "-qq", env=env)
+        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+    else:
+        say("Chromium not found: browser tests will be skipped. Install Debian's 'chromium' "
+            "package or set CHROMIUM_PATH to run them.")
+
+
 def test(args: list[str]) -> None:
     ensure_environment()
+    ensure_chromium()
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest's own settings (tests/settings.py) apply
     result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
