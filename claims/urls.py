@@ -1,19 +1,35 @@
-"""Routes of the claims app. The editor UI replaces these redirects to the admin."""
+"""Routes of the editor UI."""
 
-from django.urls import path, reverse
-from django.views.generic import RedirectView
+from django.urls import path
+
+from . import views
 
 app_name = "claims"
 
-
-class ClaimAdminRedirect(RedirectView):
-    """Until the editor UI exists, a claim's page is its admin page."""
-
-    def get_redirect_url(self, *args, **kwargs):
-        return reverse("admin:claims_claim_change", args=[kwargs["pk"]])
-
-
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
-    path("claims/<int:pk>/", ClaimAdminRedirect.as_view(), name="detail"),
+    path("", views.home, name="home"),
+    path("claims/", views.claim_list, name="list"),
+    path("claims/mine/", views.my_queue, name="my_queue"),
+    path("claims/new/", views.claim_create, name="create"),
+    path("claims/<int:pk>/", views.claim_detail, name="detail"),
+    path("claims/<int:pk>/edit/", views.claim_edit, name="edit"),
+    path("claims/<int:pk>/evidence/<str:stance>/", views.evidence_add, name="evidence_add"),
+    path(
+        "claims/<int:pk>/evidence/<int:evidence_id>/retract/",
+        views.evidence_retract,
+        name="evidence_retract",
+    ),
+    path("claims/<int:pk>/assignments/", views.reviewer_assign, name="assign"),
+    path(
+        "claims/<int:pk>/assignments/<int:assignment_id>/done/",
+        views.assignment_complete,
+        name="assignment_complete",
+    ),
+    path(
+        "claims/<int:pk>/assignments/<int:assignment_id>/withdraw/",
+        views.assignment_withdraw,
+        name="assignment_withdraw",
+    ),
+    path("claims/<int:pk>/state/", views.state_change, name="state_change"),
+    path("sources/new/", views.source_create, name="source_create"),
 ]

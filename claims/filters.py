@@ -1,0 +1,164 @@
+"""The claim queue's filters: every one lives in the URL, so a view can be bookmarked and shared."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Appearance, Assignment, AssignmentStatus, Claim, ReviewState, Source
+from .search import search_claims
+
+ME = "me"
+UNASSIGNED = "unassigned"
+
+SORTS = {
+    "updated": ("-updated_at", "-id"),
+    "-updated": ("updated_at", "id"),
+    "created": ("-created_at", "-id"),
+    "-created": ("created_at", "id"),
+    "claimant": ("claimant", "id"),
+    "-claimant": ("-claimant", "-id"),
+    "state": ("state", "-updated_at", "-id"),
+    "-state": ("-state", "-updated_at", "-id"),
+    "supporting": ("-supporting_count", "-id"),
+    "-supporting": ("supporting_count", "id"),
+    "contradicting": ("-contradicting_count", "-id"),
+    "-contradicting": ("contradicting_count", "id"),
+}
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+_YES_NO = (("", _("Any")), ("yes", _("Yes")), ("no", _("No")))
+
+
+def open_assignments():
+    return Assignment.objects.filter(claim=OuterRef("pk"), status=AssignmentStatus.OPEN)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight in the desk's time zone, so a date filter can use the datetime index."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class ClaimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=ReviewState.choices, empty_label=_("All states")
+    )
+    reviewer = django_filters.ChoiceFilter(
+        label=_("Reviewer"), method="filter_reviewer", empty_label=_("Anyone")
+    )
+    claimant = django_filters.CharFilter(label=_("Claimant"), lookup_expr="icontains")
+    source = django_filters.ModelChoiceFilter(
+        label=_("Source"),
+        queryset=Source.objects.only("id", "title", "outlet").order_by("title"),
+        method="filter_source",
+        empty_label=_("Any source"),
+    )
+    supporting = django_filters.ChoiceFilter(
+        label=_("Has supporting evidence"),
+        choices=_YES_NO[1:],
+        method="filter_supporting",
+        empty_label=_("Any"),
+    )
+    contradicting = django_filters.ChoiceFilter(
+        label=_("Has contradicting evidence"),
+        choices=_YES_NO[1:],
+        method="filter_contradicting",
+        empty_label=_("Any"),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    created_from = django_filters.DateFilter(
+        label=_("Created from"),
+        method="filter_created_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_to = django_filters.DateFilter(
+        label=_("Created to"),
+        method="filter_created_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    updated_from = django_filters.DateFilter(
+        label=_("Changed from"),
+        method="filter_updated_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    updated_to = django_filters.DateFilter(
+        label=_("Changed to"),
+        method="filter_updated_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(data, *args, **kwargs)
+        reviewers = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(
+                Q(groups__permissions__codename__in=["review_claims", "manage_claims"])
+                | Q(is_superuser=True)
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+            .only("id", "username", "first_name", "last_name")
+        )
+        self.filters["reviewer"].extra["choices"] = [
+            (ME, _("Me")),
+            (UNASSIGNED, _("Unassigned")),
+            *((str(user.pk), user.get_full_name() or user.username) for user in reviewers),
+        ]
+
+    def filter_search(self, queryset, name, value):
+        return search_claims(queryset, value)
+
+    def filter_reviewer(self, queryset, name, value):
+        if value == UNASSIGNED:
+            return queryset.filter(~Exists(open_assignments()))
+        reviewer_id = self.user.pk if value == ME else int(value)
+        return queryset.filter(Exists(open_assignments().filter(reviewer_id=reviewer_id)))
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Appearance.objects.filter(claim=OuterRef("pk"), source=value))
+        )
+
+    def filter_supporting(self, queryset, name, value):
+        return (
+            queryset.filter(supporting_count__gt=0)
+            if value == "yes"
+            else queryset.filter(supporting_count=0)
+        )
+
+    def filter_contradicting(self, queryset, name, value):
+        if value == "yes":
+            return queryset.filter(contradicting_count__gt=0)
+        return queryset.filter(contradicting_count=0)
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        return queryset.filter(Exists(open_assignments().filter(due_on__lt=today)))
+
+    def filter_created_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_day_start(value))
+
+    def filter_created_to(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_day_start(value + datetime.timedelta(days=1)))
+
+    def filter_updated_from(self, queryset, name, value):
+        return queryset.filter(updated_at__gte=_day_start(value))
+
+    def filter_updated_to(self, queryset, name, value):
+        return queryset.filter(updated_at__lt=_day_start(value + datetime.timedelta(days=1)))

@@ -1,0 +1,197 @@
+"""Every non-trivial read: the claim queue, a claim's page, a reviewer's queue, the timeline.
+
+Each fetches in a fixed number of queries, whatever the page size or the filters: counts come
+from the counters on the claim row, a page is chosen by id on an index before its rows are read,
+and related rows arrive in one prefetch per kind.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from .audit import describe
+from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, ClaimFilter
+from .models import (
+    Appearance,
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    Claim,
+    Evidence,
+    ReviewState,
+)
+
+# The columns a queue row shows; the rest of a claim (rationale, audit head) stays in the database.
+QUEUE_COLUMNS = (
+    "id",
+    "text",
+    "claimant",
+    "state",
+    "supporting_count",
+    "contradicting_count",
+    "updated_at",
+    "created_at",
+)
+
+
+def _open_assignments_prefetch() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=Assignment.objects.filter(status=AssignmentStatus.OPEN)
+        .select_related("reviewer")
+        .order_by(F("due_on").asc(nulls_last=True), "assigned_at"),
+        to_attr="open_assignments",
+    )
+
+
+@dataclass
+class QueueRow:
+    claim: Claim
+    reviewers: list = field(default_factory=list)
+    due_on: date | None = None
+    overdue: bool = False
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so the queue does not count the same rows twice."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self):
+        return self._known_count
+
+
+@dataclass
+class ClaimQueue:
+    filterset: ClaimFilter
+    page: Page
+    rows: list[QueueRow]
+    state_counts: dict[str, int]
+    total: int
+    sort: str
+    page_size: int
+
+    @property
+    def all_count(self) -> int:
+        return sum(self.state_counts.values())
+
+    @property
+    def tabs(self) -> list[tuple[str, str, int]]:
+        return [(state, label, self.state_counts[state]) for state, label in ReviewState.choices]
+
+    @property
+    def selected_state(self) -> str:
+        return (
+            self.filterset.form.cleaned_data.get("state", "") if self.filterset.is_valid() else ""
+        )
+
+    def page_range(self):
+        return self.page.paginator.get_elided_page_range(
+            self.page.number, on_each_side=2, on_ends=1
+        )
+
+
+def _page_size(params: QueryDict) -> int:
+    try:
+        size = int(params.get("per_page", DEFAULT_PAGE_SIZE))
+    except (TypeError, ValueError):
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def queue_rows(claims: list[Claim], today: date) -> list[QueueRow]:
+    rows = []
+    for claim in claims:
+        assignments = claim.open_assignments
+        due = min((a.due_on for a in assignments if a.due_on), default=None)
+        rows.append(
+            QueueRow(
+                claim=claim,
+                reviewers=[a.reviewer for a in assignments],
+                due_on=due,
+                overdue=bool(due and due < today),
+            )
+        )
+    return rows
+
+
+def claim_queue(*, user, params: QueryDict) -> ClaimQueue:
+    """The filtered, sorted page of the claim queue, with a count per state for the tabs."""
+    filterset = ClaimFilter(params, user=user, queryset=Claim.objects.all())
+    filtered = filterset.qs
+
+    # The tabs count every state under the other filters; the selected state's count is the total.
+    without_state = params.copy()
+    without_state.pop("state", None)
+    counts_queryset = ClaimFilter(without_state, user=user, queryset=Claim.objects.all()).qs
+    state_counts = dict.fromkeys(ReviewState.values, 0)
+    for row in counts_queryset.order_by().values("state").annotate(n=Count("id")):
+        state_counts[row["state"]] = row["n"]
+    selected_state = filterset.form.cleaned_data.get("state") if filterset.is_valid() else None
+    total = state_counts.get(selected_state, 0) if selected_state else sum(state_counts.values())
+
+    sort = params.get("sort", "updated")
+    if sort not in SORTS:
+        sort = "updated"
+    page_size = _page_size(params)
+    ids = filtered.order_by(*SORTS[sort]).values_list("id", flat=True)
+    page = CountedPaginator(ids, page_size, count=total).get_page(params.get("page"))
+    page_ids = list(page.object_list)
+    by_id = Claim.objects.only(*QUEUE_COLUMNS).prefetch_related(_open_assignments_prefetch())
+    claims = by_id.in_bulk(page_ids)
+    rows = queue_rows([claims[pk] for pk in page_ids if pk in claims], timezone.localdate())
+    return ClaimQueue(filterset, page, rows, state_counts, total, sort, page_size)
+
+
+def reviewer_queue(user) -> QuerySet:
+    """A reviewer's open assignments, soonest due first (no due date last)."""
+    return (
+        Assignment.objects.filter(reviewer=user, status=AssignmentStatus.OPEN)
+        .select_related("claim", "assigned_by")
+        .order_by(F("due_on").asc(nulls_last=True), "assigned_at")
+    )
+
+
+def claim_detail(pk: int) -> Claim:
+    """A claim with its appearances, all its evidence and assignments, in four queries."""
+    return (
+        Claim.objects.select_related("created_by")
+        .prefetch_related(
+            Prefetch(
+                "appearances",
+                queryset=Appearance.objects.select_related("source").order_by("id"),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("added_by", "retracted_by").order_by(
+                    "added_at", "id"
+                ),
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("reviewer", "assigned_by").order_by(
+                    "-assigned_at"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class TimelineEntry:
+    event: AuditEvent
+    sentence: str
+
+
+def claim_timeline(claim: Claim) -> list[TimelineEntry]:
+    """The claim's audit events, newest first, each as a readable sentence."""
+    events = AuditEvent.objects.filter(claim_id=claim.pk).order_by("-sequence")
+    return [TimelineEntry(event, describe(event)) for event in events]
