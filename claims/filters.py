@@ -53,11 +53,8 @@ class ClaimFilter(django_filters.FilterSet):
         label=_("Reviewer"), method="filter_reviewer", empty_label=_("Anyone")
     )
     claimant = django_filters.CharFilter(label=_("Claimant"), lookup_expr="icontains")
-    source = django_filters.ModelChoiceFilter(
-        label=_("Source"),
-        queryset=Source.objects.only("id", "title", "outlet").order_by("title"),
-        method="filter_source",
-        empty_label=_("Any source"),
+    source = django_filters.ChoiceFilter(
+        label=_("Source"), method="filter_source", empty_label=_("Any source")
     )
     supporting = django_filters.ChoiceFilter(
         label=_("Has supporting evidence"),
@@ -113,11 +110,26 @@ class ClaimFilter(django_filters.FilterSet):
             .order_by("first_name", "last_name", "username")
             .only("id", "username", "first_name", "last_name")
         )
+        # Choices are read once, for the select and for validation alike: one query each.
+        self.filters["source"].extra["choices"] = [
+            (str(source.pk), str(source))
+            for source in Source.objects.only("id", "title", "outlet").order_by("title")
+        ]
         self.filters["reviewer"].extra["choices"] = [
             (ME, _("Me")),
             (UNASSIGNED, _("Unassigned")),
             *((str(user.pk), user.get_full_name() or user.username) for user in reviewers),
         ]
+
+    def queryset_without(self, *names: str):
+        """The queryset under every filter but ``names``, reusing this form's cleaned values."""
+        queryset = self.queryset.all()
+        if self.is_bound:
+            self.form.is_valid()  # as ``qs`` does: invalid fields are left out, not fatal
+            for name, value in self.form.cleaned_data.items():
+                if name not in names:
+                    queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     def filter_search(self, queryset, name, value):
         return search_claims(queryset, value)
@@ -130,7 +142,7 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_source(self, queryset, name, value):
         return queryset.filter(
-            Exists(Appearance.objects.filter(claim=OuterRef("pk"), source=value))
+            Exists(Appearance.objects.filter(claim=OuterRef("pk"), source_id=int(value)))
         )
 
     def filter_supporting(self, queryset, name, value):

@@ -128,9 +128,7 @@ def claim_queue(*, user, params: QueryDict) -> ClaimQueue:
     filtered = filterset.qs
 
     # The tabs count every state under the other filters; the selected state's count is the total.
-    without_state = params.copy()
-    without_state.pop("state", None)
-    counts_queryset = ClaimFilter(without_state, user=user, queryset=Claim.objects.all()).qs
+    counts_queryset = filterset.queryset_without("state")
     state_counts = dict.fromkeys(ReviewState.values, 0)
     for row in counts_queryset.order_by().values("state").annotate(n=Count("id")):
         state_counts[row["state"]] = row["n"]
