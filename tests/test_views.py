@@ -227,7 +227,7 @@ def test_queue_query_count_is_the_same_for_any_page_size_and_filters(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    claims, axios = desk
+    _, axios = desk
     login(client, reviewer)
     counts = []
     for query in (
