@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import workflow
+from . import services, workflow
 from .models import Claim, ReviewState, Source, Stance
 from .urlnorm import validate_http_url
 
@@ -54,10 +54,25 @@ class ClaimEditForm(ClaimForm):
 
 
 class AppearanceForm(forms.Form):
+    """One place the claim appeared: a source on file, or a new one described here."""
+
     source = forms.ModelChoiceField(
         label=_("Source"),
         queryset=Source.objects.order_by("title"),
-        empty_label=_("Choose a source…"),
+        empty_label=_("Choose a source on file…"),
+        required=False,
+    )
+    new_source_title = forms.CharField(
+        label=_("…or a new source: title"), max_length=500, required=False
+    )
+    new_source_url = HttpURLField(label=_("New source: address"), required=False)
+    new_source_outlet = forms.CharField(
+        label=_("New source: outlet"), max_length=200, required=False
+    )
+    new_source_published_on = forms.DateField(
+        label=_("New source: publication date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     quote = forms.CharField(
         label=_("Quoted passage"),
@@ -65,26 +80,48 @@ class AppearanceForm(forms.Form):
         help_text=_("The words of the claim as they appear in this source."),
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("source") and data.get("new_source_title"):
+            raise forms.ValidationError(
+                _("Choose a source on file or describe a new one, not both.")
+            )
+        if not data.get("source") and not data.get("new_source_title"):
+            self.add_error("source", _("Choose a source on file or give a new source's title."))
+        return data
+
+    def appearance_input(self):
+        """The service's input; a new source is an unsaved Source the service records."""
+        data = self.cleaned_data
+        source = data.get("source") or Source(
+            title=data["new_source_title"],
+            url=data.get("new_source_url") or "",
+            outlet=data.get("new_source_outlet") or "",
+            published_on=data.get("new_source_published_on"),
+        )
+        return services.AppearanceInput(source, data["quote"])
+
 
 class BaseAppearanceFormSet(forms.BaseFormSet):
+    def _kept_forms(self):
+        return [
+            form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
     def clean(self):
         if any(self.errors):
             return
-        chosen = [
-            f.cleaned_data for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
-        ]
-        if not chosen:
+        kept = self._kept_forms()
+        if not kept:
             raise forms.ValidationError(
                 _("Add at least one source where the claim appeared, with its quote.")
             )
-        sources = [row["source"].pk for row in chosen]
+        sources = [form.cleaned_data["source"].pk for form in kept if form.cleaned_data["source"]]
         if len(sources) != len(set(sources)):
             raise forms.ValidationError(_("Each source can be listed once."))
 
-    def appearance_rows(self) -> list[dict]:
-        return [
-            f.cleaned_data for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
-        ]
+    def appearance_inputs(self) -> list:
+        return [form.appearance_input() for form in self._kept_forms()]
 
 
 AppearanceFormSet = forms.formset_factory(

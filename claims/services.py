@@ -131,9 +131,23 @@ def _clean_appearances(appearances: Iterable[AppearanceInput]) -> list[Appearanc
     """A claim is reviewed against where it was made: one or more sources, each with its quote."""
     cleaned, seen = [], set()
     for appearance in appearances:
-        if appearance.source is None or appearance.source.pk is None:
-            raise ValidationError({"appearances": _("Choose a saved source for each appearance.")})
-        if appearance.source.pk in seen:
+        if appearance.source is None:
+            raise ValidationError({"appearances": _("Choose a source for each appearance.")})
+        if appearance.source.pk is None:
+            # A source not yet on file, recorded together with the claim.
+            try:
+                _check_source_url(appearance.source.url)
+                _full_clean(appearance.source)
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        "appearances": [
+                            _("New source: %(error)s") % {"error": message}
+                            for message in error.messages
+                        ]
+                    }
+                ) from error
+        elif appearance.source.pk in seen:
             raise ValidationError(
                 {"appearances": _("“%(source)s” is listed twice.") % {"source": appearance.source}}
             )
@@ -145,13 +159,22 @@ def _clean_appearances(appearances: Iterable[AppearanceInput]) -> list[Appearanc
                     % {"source": appearance.source}
                 }
             )
-        seen.add(appearance.source.pk)
+        if appearance.source.pk is not None:
+            seen.add(appearance.source.pk)
         cleaned.append(AppearanceInput(appearance.source, quote))
     if not cleaned:
         raise ValidationError(
             {"appearances": _("Add at least one source where the claim appeared, with its quote.")}
         )
     return cleaned
+
+
+def _save_new_sources(actor, appearances: Iterable[AppearanceInput]) -> None:
+    """Save the sources first cited by this claim; adding sources is an editor's right too."""
+    for appearance in appearances:
+        if appearance.source.pk is None:
+            require(actor, Action.MANAGE_SOURCES)
+            appearance.source.save()
 
 
 def _clean_claim(claim: Claim, appearances: Iterable[AppearanceInput] | None):
@@ -256,6 +279,7 @@ def claim_create(
     )
     appearances = _clean_claim(claim, appearances)
     with transaction.atomic():
+        _save_new_sources(actor, appearances)
         claim.save()
         Appearance.objects.bulk_create(
             Appearance(claim=claim, source=a.source, quote=a.quote) for a in appearances
@@ -303,6 +327,7 @@ def claim_update(
         new_changes = {field: new[field] for field in changed}
 
         if wanted is not None:
+            _save_new_sources(actor, wanted)
             current = list(claim.appearances.select_related("source"))
             before = _appearance_data(AppearanceInput(a.source, a.quote) for a in current)
             after = _appearance_data(wanted)

@@ -294,12 +294,6 @@ def state_change(request, pk):
 # Creating and editing claims and sources ---------------------------------------------------------
 
 
-def _appearance_inputs(formset) -> list[services.AppearanceInput]:
-    return [
-        services.AppearanceInput(row["source"], row["quote"]) for row in formset.appearance_rows()
-    ]
-
-
 @require_http_methods(["GET", "POST"])
 def claim_create(request):
     require(request.user, Action.CREATE_CLAIM)
@@ -308,7 +302,7 @@ def claim_create(request):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             claim = services.claim_create(
-                actor=request.user, appearances=_appearance_inputs(formset), **form.cleaned_data
+                actor=request.user, appearances=formset.appearance_inputs(), **form.cleaned_data
             )
         except ValidationError as error:
             _show_service_errors(form, error)
@@ -345,7 +339,7 @@ def claim_edit(request, pk):
                 text=data["text"],
                 claimant=data["claimant"],
                 claimed_on=data["claimed_on"],
-                appearances=_appearance_inputs(formset),
+                appearances=formset.appearance_inputs(),
             )
         except services.ClaimConflict as error:
             conflict = error

@@ -532,3 +532,29 @@ def test_source_url_error_is_keyed_to_the_url_field(editor, source):
             actor=editor, source=source, expected_version=1, url="ftp://files.example/a"
         )
     assert "url" in refusal.value.message_dict
+
+
+def test_claim_create_records_a_new_source_with_the_claim(editor):
+    claim = services.claim_create(
+        actor=editor,
+        text="A claim",
+        claimant="Someone",
+        appearances=[services.AppearanceInput(Source(title="Evening bulletin"), "quoted")],
+    )
+    source = Source.objects.get(title="Evening bulletin")
+    assert claim.appearances.get().source == source
+
+
+def test_a_bad_new_source_writes_nothing(editor):
+    with pytest.raises(ValidationError) as refusal:
+        services.claim_create(
+            actor=editor,
+            text="A claim",
+            claimant="Someone",
+            appearances=[
+                services.AppearanceInput(Source(title="x", url="javascript:alert(1)"), "quoted")
+            ],
+        )
+    assert "New source" in refusal.value.message_dict["appearances"][0]
+    assert not Source.objects.exists()
+    assert not Claim.objects.exists()

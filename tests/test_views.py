@@ -699,3 +699,40 @@ def test_reviewer_factory_users_are_offered_as_reviewers(client, editor, claim):
     ReviewerFactory(username="zoe", first_name="Zoe", last_name="Zed")
     content = login(client, editor).get(detail_url(claim)).content.decode()
     assert "Zoe Zed" in content
+
+
+def test_create_with_a_new_source_described_inline(client, editor):
+    data = claim_post(
+        None,
+        **{
+            "appearances-0-new_source_title": "Mar-a-Lago remarks",
+            "appearances-0-new_source_url": "https://news.example/mar-a-lago",
+            "appearances-0-new_source_outlet": "Example Post",
+        },
+    )
+    response = login(client, editor).post("/claims/new/", data)
+    assert response.status_code == 302
+    appearance = Claim.objects.get().appearances.select_related("source").get()
+    assert appearance.source.title == "Mar-a-Lago remarks"
+    assert appearance.source.outlet == "Example Post"
+    event = AuditEvent.objects.get(claim_id=appearance.claim_id)
+    assert event.data["new"]["appearances"][0]["source_id"] == appearance.source_id
+
+
+def test_new_source_with_a_bad_address_keeps_everything_typed(client, editor):
+    data = claim_post(
+        None,
+        **{
+            "appearances-0-new_source_title": "Mar-a-Lago remarks",
+            "appearances-0-new_source_url": "javascript:alert(1)",
+        },
+    )
+    response = login(client, editor).post("/claims/new/", data)
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert "Mar-a-Lago remarks" in content
+    assert "The drone strike happened near Baghdad airport." in content
+    assert not Claim.objects.exists()
+    from claims.models import Source
+
+    assert not Source.objects.exists()
