@@ -1,5 +1,7 @@
 """Shared fixtures: one user per role, and helpers to reach the states a test needs via services."""
 
+import os
+
 import pytest
 from django.db import connection
 
@@ -7,6 +9,11 @@ from claims import services
 from claims.models import Stance
 
 from .factories import EditorFactory, ReviewerFactory, SourceFactory, UserFactory, ViewerFactory
+
+# Playwright's sync API (tests/test_browser.py) leaves an asyncio loop running on the main thread,
+# and Django then refuses database work there (SynchronousOnlyOperation) in fixtures and flushes.
+# Nothing of ours runs inside that loop: the live server answers from its own thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",

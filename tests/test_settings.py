@@ -10,12 +10,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Each test sets these itself. DJANGO_ALLOW_ASYNC_UNSAFE is there for the browser tests
+# (tests/conftest.py) and is never a production value: the deploy check refuses it (async.E001).
+NOT_INHERITED = {
+    "SECRET_KEY",
+    "DJANGO_DEBUG",
+    "DJANGO_HTTPS",
+    "ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def manage(*args, **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DJANGO_DEBUG", "DJANGO_HTTPS", "ALLOWED_HOSTS"}
-    }
+    environment = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     environment.update(DJANGO_SETTINGS_MODULE="factcheck.settings", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

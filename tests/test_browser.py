@@ -1,0 +1,429 @@
+"""The editor UI in real headless Chromium: the desk's main paths, with JavaScript on (htmx swaps
+the claim's workspace in place) and off (plain POST and redirect), and screenshots for review.
+
+Needs a Chromium executable: Debian's ``apt-get install chromium``, or CHROMIUM_PATH pointing at
+one. Without it these tests are skipped with that message. Screenshots go to
+``test-artifacts/screenshots/`` at the repository root (git-ignored).
+"""
+
+import datetime
+import importlib
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytest_playwright", reason="pip install playwright pytest-playwright")
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.db import connections
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from claims import services
+from claims.demo_data import DEMO_EDITOR, DEMO_USERS
+from claims.models import Claim, Stance
+
+from .conftest import add_evidence
+from .factories import SourceFactory
+
+
+def _find_chromium() -> str | None:
+    candidates = [
+        os.environ.get("CHROMIUM_PATH"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/lib/chromium/chromium",
+    ]
+    return next((path for path in candidates if path and os.access(path, os.X_OK)), None)
+
+
+CHROMIUM = _find_chromium()
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+PHONE, DESKTOP = 390, 1280
+FACTORY_PASSWORD = "pw"  # every user from tests/factories.py
+
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no Chromium found: install it (apt-get install chromium) "
+        "or set CHROMIUM_PATH to a Chromium or Chrome executable",
+    ),
+    # The live server answers from another thread, so the data must be committed.
+    pytest.mark.django_db(transaction=True),
+]
+
+
+# Fixtures --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Pages open by path on the live server (replaces pytest-playwright's --base-url)."""
+    return live_server.url
+
+
+def _ensure_roles() -> None:
+    """Create the role groups as migration 0002 does: a transactional test's flush empties them."""
+    roles = importlib.import_module("claims.migrations.0002_roles").ROLES
+    for name, codenames in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
+        )
+
+
+@pytest.fixture(autouse=True)
+def _roles(transactional_db):
+    _ensure_roles()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _roles_outlive_this_module(django_db_setup, django_db_blocker):
+    """Leave the roles in place after the last flush, for the tests that run after these.
+
+    Closes its connection too: left open, it would stop the test database from being dropped.
+    """
+    yield
+    with django_db_blocker.unblock():
+        _ensure_roles()
+        connections.close_all()
+
+
+@pytest.fixture
+def open_page(browser, browser_context_args):
+    """Open a page in a fresh context: JavaScript on or off, at a given viewport width."""
+    contexts = []
+
+    def open_(*, javascript: bool = True, width: int = DESKTOP, height: int = 900) -> Page:
+        context = browser.new_context(
+            **browser_context_args,
+            java_script_enabled=javascript,
+            viewport={"width": width, "height": height},
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "no-js"])
+def javascript(request) -> bool:
+    return request.param
+
+
+@pytest.fixture
+def desk(editor, reviewer, other_reviewer, viewer):
+    """Three claims from the editor: one assigned to Rita, one to Omar, one unassigned."""
+    source = SourceFactory(title="Evening briefing transcript", outlet="Desk wire")
+
+    def create(text, claimant):
+        return services.claim_create(
+            actor=editor,
+            text=text,
+            claimant=claimant,
+            appearances=[services.AppearanceInput(source, text[:40])],
+        )
+
+    mine = create("The harbour bridge carried 90,000 cars a day in 2023.", "Mayor Alvarez")
+    omars = create("The harbour bridge opened in 1932.", "City tourism office")
+    create("Bus fares fell by a third last year.", "Transport minister")
+    for claim, who in ((mine, reviewer), (omars, other_reviewer)):
+        services.reviewer_assign(
+            actor=editor, claim=claim, expected_version=claim.version, reviewer=who
+        )
+    mine.refresh_from_db()
+    return {"mine": mine, "omars": omars}
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+
+def log_in(page: Page, user, password: str | None = None) -> None:
+    """Sign in through the real login form; the desk lands on the claim queue."""
+    page.goto("/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password or FACTORY_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Claim queue", exact=True)).to_be_visible()
+
+
+def settle(page: Page) -> None:
+    """Wait until the browser is idle, before the test itself writes to the database."""
+    page.wait_for_load_state("networkidle")
+
+
+def submit(page: Page, button, *, javascript: bool):
+    """Click a form's button and return the POST's response, checking how it was sent.
+
+    With JavaScript htmx sends it (and the page is not reloaded); without, the browser does.
+    """
+    if javascript:
+        page.evaluate("window.notReloaded = true")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        button.click()
+    response = posted.value
+    assert (response.request.header_value("hx-request") == "true") is javascript
+    if javascript:
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.notReloaded === true"), "htmx should swap, not reload"
+    else:
+        page.wait_for_load_state()
+    return response
+
+
+def timeline(page: Page):
+    return page.locator("#timeline li")
+
+
+def filter_queue(page: Page, *, javascript: bool, **choices) -> None:
+    """Set the queue's filters; htmx applies each change, without JavaScript "Apply" does."""
+    filters = page.locator(".filters")
+    for label, value in choices.items():
+        field = filters.get_by_label(label, exact=True)
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(label=value)
+        elif javascript:
+            field.press_sequentially(value)  # htmx searches on keyup, as a person types
+        else:
+            field.fill(value)
+    if javascript:
+        settle(page)
+    else:
+        filters.get_by_role("button", name="Apply").click()
+
+
+# 1. A reviewer works an assigned claim --------------------------------------------------------
+
+
+def test_reviewer_finds_claim_adds_evidence_and_changes_state(
+    open_page, javascript, desk, reviewer
+):
+    page = open_page(javascript=javascript)
+    log_in(page, reviewer)
+    rows = page.locator("#queue-results tbody tr")
+    expect(rows).to_have_count(3)
+
+    filter_queue(page, javascript=javascript, Reviewer="Me")
+    expect(page).to_have_url(re.compile(r"reviewer=me"))
+    expect(rows).to_have_count(1)
+    filter_queue(page, javascript=javascript, Search="harbour")
+    expect(page).to_have_url(re.compile(r"q=harbour"))
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Mayor Alvarez")
+    expect(rows.first).to_contain_text("Rita Reviewer")
+
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(desk["mine"].text)
+
+    for stance, word, url, title in (
+        (Stance.SUPPORTS, "supporting", "https://stats.example/bridge-2023", "Traffic counts"),
+        (Stance.CONTRADICTS, "contradicting", "https://audit.example/bridge", "Audit office"),
+    ):
+        column = page.locator(f"#evidence-{stance}")
+        column.get_by_text(f"Add {word} link").click()
+        column.get_by_label("Link").fill(url)
+        column.get_by_label("Title").fill(title)
+        response = submit(
+            page, column.get_by_role("button", name="Add link"), javascript=javascript
+        )
+        assert response.status == 302
+        if not javascript:
+            expect(page).to_have_url(re.compile(rf"/claims/{desk['mine'].pk}/#evidence-{stance}$"))
+        expect(page.get_by_role("status")).to_contain_text("Evidence added.")
+        expect(column.get_by_role("link", name=title)).to_be_visible()
+        expect(timeline(page).first).to_contain_text(f"Rita Reviewer added {word} evidence {url}")
+
+    state = page.locator("#state")
+    state.get_by_label("Corroborate: Corroborated").check()
+    state.get_by_label("Rationale").fill("The city's own counts give 91,200 a day.")
+    response = submit(page, state.get_by_role("button", name="Change state"), javascript=javascript)
+    assert response.status == 302
+    expect(page.get_by_role("status")).to_contain_text("State changed.")
+    expect(state.locator(".badge")).to_have_text("Corroborated")
+    expect(timeline(page).first).to_have_text(
+        re.compile(
+            r"Rita Reviewer changed the state from Unverified to Corroborated: "
+            r"“The city's own counts give 91,200 a day\.”"
+        )
+    )
+    assert Claim.objects.get(pk=desk["mine"].pk).state == "corroborated"
+
+
+# 2. An editor assigns a reviewer --------------------------------------------------------------
+
+
+def test_editor_assigns_reviewer_on_claim_page(page, desk, editor, other_reviewer):
+    claim = desk["mine"]
+    log_in(page, editor)
+    page.goto(claim.get_absolute_url())
+    panel = page.locator("#assignments")
+    omar = panel.locator(".assignment", has_text="Omar Other")
+    expect(omar).to_have_count(0)
+
+    panel.get_by_text("Assign a reviewer").click()
+    panel.get_by_label("Reviewer").select_option(label="Omar Other")
+    panel.get_by_label("Due").fill("2030-01-15")
+    response = submit(page, panel.get_by_role("button", name="Assign"), javascript=True)
+
+    assert response.status == 302
+    expect(page.get_by_role("status")).to_contain_text("Reviewer assigned.")
+    expect(omar).to_contain_text("Open")
+    expect(omar).to_contain_text("due 15 Jan 2030")
+    expect(timeline(page).first).to_have_text(
+        re.compile(r"Edna Editor assigned Omar Other, due 2030-01-15\.")
+    )
+
+
+# 3. A viewer reads, and is offered nothing to do ------------------------------------------------
+
+
+def test_viewer_sees_no_actions(page, desk, editor, reviewer, viewer):
+    claim = desk["mine"]
+    add_evidence(claim, editor, Stance.SUPPORTS, title="Traffic counts")
+    add_evidence(claim, editor, Stance.CONTRADICTS, title="Audit office")
+
+    log_in(page, viewer)
+    expect(page.locator("#queue-results tbody tr")).to_have_count(3)
+    expect(page.get_by_role("link", name="New claim")).to_have_count(0)
+
+    page.goto(claim.get_absolute_url())
+    expect(page.get_by_role("link", name="Traffic counts")).to_be_visible()
+    expect(page.locator("#assignments")).to_contain_text("Rita Reviewer")
+    main = page.locator("main")
+    texts = ("Add supporting link", "Add contradicting link", "Assign a reviewer", "Retract this")
+    for text in texts:
+        expect(main.get_by_text(text)).to_have_count(0)
+    for name in ("Change state", "Assign", "Retract", "Mark done", "Withdraw", "Add link"):
+        expect(main.get_by_role("button", name=name)).to_have_count(0)
+    expect(main.get_by_role("link", name="Edit claim")).to_have_count(0)
+    expect(main.locator("form")).to_have_count(0)
+
+
+# 4. Someone else changes the claim while the form is open ----------------------------------------
+
+
+def test_conflict_keeps_what_the_user_typed(open_page, javascript, desk, editor, reviewer):
+    claim = desk["mine"]
+    add_evidence(claim, editor, Stance.SUPPORTS, title="Traffic counts")
+    page = open_page(javascript=javascript)
+    log_in(page, reviewer)
+    page.goto(claim.get_absolute_url())
+
+    state = page.locator("#state")
+    state.get_by_label("Corroborate: Corroborated").check()
+    typed = "Counts from the city's sensors agree with the mayor."
+    state.get_by_label("Rationale").fill(typed)
+    settle(page)
+    # Another user adds a link meanwhile: the claim's version moves on.
+    add_evidence(claim, editor, Stance.CONTRADICTS, title="Audit office")
+
+    response = submit(page, state.get_by_role("button", name="Change state"), javascript=javascript)
+    assert response.status == 409
+    conflict = page.get_by_role("alert")
+    expect(conflict).to_contain_text("Someone else changed this claim")
+    expect(conflict).to_contain_text("it is now version")
+    state = page.locator("#state")
+    expect(state.get_by_label("Rationale")).to_have_value(typed)
+    expect(state.get_by_label("Corroborate: Corroborated")).to_be_checked()
+    expect(page.get_by_role("link", name="Audit office")).to_be_visible()
+    assert Claim.objects.get(pk=claim.pk).state == "unverified"
+    if javascript:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "claim-conflict-desktop.png", full_page=True)
+
+    # Submitting again is deliberate, and is made against the version now shown.
+    submit(page, state.get_by_role("button", name="Change state"), javascript=javascript)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(timeline(page).first).to_contain_text(
+        "Rita Reviewer changed the state from Unverified to Corroborated"
+    )
+
+
+# 5. Screenshots of a realistic desk -------------------------------------------------------------
+
+
+def _demo_desk() -> Claim:
+    """The demo desk plus two claims, one overdue; returns the claim with the longest history."""
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    users = {u.username: u for u in get_user_model().objects.all()}
+    source = SourceFactory(title="Council budget hearing, video record", outlet="City council")
+    for text, claimant, due in (
+        (
+            "The council's transport budget for next year is the largest in its history, at "
+            "more than 1.2 billion in spending on buses, trams, cycle lanes and road repairs "
+            "across all twelve districts of the city.",
+            "Councillor Beatriz Fernández-Oyelaran",
+            -3,
+        ),
+        ("Tram ridership doubled after fares were cut.", "Transport authority", 5),
+    ):
+        claim = services.claim_create(
+            actor=users[DEMO_EDITOR],
+            text=text,
+            claimant=claimant,
+            appearances=[services.AppearanceInput(source, text[:60])],
+        )
+        services.reviewer_assign(
+            actor=users[DEMO_EDITOR],
+            claim=claim,
+            expected_version=claim.version,
+            reviewer=users["reviewer2"],
+            due_on=timezone.localdate() + datetime.timedelta(days=due),
+        )
+    return Claim.objects.order_by("-audit_length", "pk").first()
+
+
+def _sideways_overflow(page: Page) -> str | None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    if width > viewport:
+        return f"{page.url} is {width}px wide in a {viewport}px window"
+    return None
+
+
+def test_screenshots_of_queue_and_claim_page(open_page):
+    """Shoot the queue and the claim page at desk and phone width; neither may scroll sideways."""
+    claim = _demo_desk()
+    demo_editor = next(u for u in DEMO_USERS if u.username == DEMO_EDITOR)
+    editor = get_user_model().objects.get(username=demo_editor.username)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    overflows = []
+    for width, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page = open_page(width=width, height=844 if width == PHONE else 900)
+        log_in(page, editor, demo_editor.password)
+        expect(page.locator("#queue-results tbody tr")).to_have_count(12)
+        expect(page.locator(".overdue").first).to_be_visible()
+        page.screenshot(path=SCREENSHOTS / f"queue-{name}.png", full_page=True)
+        overflows.append(_sideways_overflow(page))
+
+        page.goto(claim.get_absolute_url())
+        expect(page.locator("#timeline li")).to_have_count(claim.audit_length)
+        page.screenshot(path=SCREENSHOTS / f"claim-{name}.png", full_page=True)
+        overflows.append(_sideways_overflow(page))
+    assert not [o for o in overflows if o]
