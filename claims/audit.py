@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.db import models
 from django.utils import timezone
@@ -234,6 +234,16 @@ def _stance_word(value: str | None) -> str:
     return {Stance.SUPPORTS: "supporting", Stance.CONTRADICTS: "contradicting"}.get(value, "")
 
 
+def _readable_date(value: str | None) -> str:
+    """An ISO date from event data as the pages write dates ("26 Nov 2026")."""
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value).strftime("%-d %b %Y")
+    except ValueError:
+        return value
+
+
 def describe(event: AuditEvent) -> str:
     """One sentence saying who did what, from old to new, and why."""
     data = event.data or {}
@@ -260,12 +270,15 @@ def describe(event: AuditEvent) -> str:
             f"{who} retracted {_stance_word(data.get('stance'))} evidence {data.get('url', '')}"
         )
     elif action == AuditAction.REVIEWER_ASSIGNED:
-        due = new.get("due_on")
+        due = _readable_date(new.get("due_on"))
         sentence = f"{who} assigned {new.get('reviewer', 'a reviewer')}" + (
             f", due {due}" if due else ""
         )
     elif action == AuditAction.REVIEWER_COMPLETED:
-        sentence = f"{who} marked the review by {data.get('reviewer', 'a reviewer')} done"
+        if event.actor_id is not None and event.actor_id == data.get("reviewer_id"):
+            sentence = f"{who} marked their review done"
+        else:
+            sentence = f"{who} marked the review by {data.get('reviewer', 'a reviewer')} done"
     elif action == AuditAction.REVIEWER_WITHDRAWN:
         sentence = f"{who} withdrew {data.get('reviewer', 'a reviewer')} from the claim"
     else:

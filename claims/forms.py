@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import services, workflow
-from .models import Claim, ReviewState, Source, Stance
+from .models import Claim, Source, Stance
 from .urlnorm import validate_http_url
 
 
@@ -215,6 +215,5 @@ class StateChangeForm(forms.Form):
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [
-            (t.target, f"{t.label}: {ReviewState(t.target).label}")
-            for t in workflow.allowed_targets(claim)
+            (t.target, t.label) for t in workflow.allowed_targets(claim)
         ]

@@ -27,8 +27,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(ReviewState.UNVERIFIED, ReviewState.DISPUTED, "Dispute", Stance.CONTRADICTS),
     Transition(ReviewState.DISPUTED, ReviewState.CORROBORATED, "Corroborate", Stance.SUPPORTS),
     Transition(ReviewState.CORROBORATED, ReviewState.DISPUTED, "Dispute", Stance.CONTRADICTS),
-    Transition(ReviewState.CORROBORATED, ReviewState.UNVERIFIED, "Reopen"),
-    Transition(ReviewState.DISPUTED, ReviewState.UNVERIFIED, "Reopen"),
+    Transition(ReviewState.CORROBORATED, ReviewState.UNVERIFIED, "Reopen as unverified"),
+    Transition(ReviewState.DISPUTED, ReviewState.UNVERIFIED, "Reopen as unverified"),
 )
 
 _BY_MOVE = {(t.source, t.target): t for t in TRANSITIONS}

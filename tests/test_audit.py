@@ -129,10 +129,27 @@ def test_unknown_actions_are_refused(claim, editor):
         (
             AuditAction.REVIEWER_ASSIGNED,
             {"new": {"reviewer": "Rita Reviewer", "due_on": "2026-12-01"}},
-            "Edna Editor assigned Rita Reviewer, due 2026-12-01.",
+            "Edna Editor assigned Rita Reviewer, due 1 Dec 2026.",
         ),
     ],
 )
 def test_events_read_as_sentences(action, data, sentence):
     event = AuditEvent(action=action, actor_name="Edna Editor", data=data)
     assert describe(event) == sentence
+
+
+def test_a_reviewer_completing_their_own_review_reads_naturally():
+    own = AuditEvent(
+        action=AuditAction.REVIEWER_COMPLETED,
+        actor_id=7,
+        actor_name="Rita Reviewer",
+        data={"reviewer_id": 7, "reviewer": "Rita Reviewer"},
+    )
+    assert describe(own) == "Rita Reviewer marked their review done."
+    for_them = AuditEvent(
+        action=AuditAction.REVIEWER_COMPLETED,
+        actor_id=1,
+        actor_name="Edna Editor",
+        data={"reviewer_id": 7, "reviewer": "Rita Reviewer"},
+    )
+    assert describe(for_them) == "Edna Editor marked the review by Rita Reviewer done."
