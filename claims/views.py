@@ -226,50 +226,45 @@ def reviewer_assign(request, pk):
     return _run(request, claim, form, "assign", write, _("Reviewer assigned."), "assignments")
 
 
-def _close_assignment(request, pk, assignment_id, action, service, success):
+def _close_assignment(request, pk, assignment_id, action, close, success):
+    """Mark done or withdraw: ``close(assignment, cleaned_data)`` calls the service."""
     claim = get_object_or_404(Claim, pk=pk)
     assignment = get_object_or_404(Assignment, pk=assignment_id, claim=claim)
     require(request.user, action, claim, target=assignment)
     key = f"close-{assignment.pk}"
     form = CloseAssignmentForm(request.POST, prefix=key)
-
-    def write(data):
-        note = (
-            {"note": data["note"]}
-            if service is services.reviewer_complete
-            else {"reason": data["note"]}
-        )
-        service(
-            actor=request.user,
-            assignment=assignment,
-            expected_version=data["expected_version"],
-            **note,
-        )
-
-    return _run(request, claim, form, key, write, success, "assignments")
+    return _run(
+        request, claim, form, key, lambda data: close(assignment, data), success, "assignments"
+    )
 
 
 @require_POST
 def assignment_complete(request, pk, assignment_id):
+    def close(assignment, data):
+        services.reviewer_complete(
+            actor=request.user,
+            assignment=assignment,
+            expected_version=data["expected_version"],
+            note=data["note"],
+        )
+
     return _close_assignment(
-        request,
-        pk,
-        assignment_id,
-        Action.COMPLETE_ASSIGNMENT,
-        services.reviewer_complete,
-        _("Review marked done."),
+        request, pk, assignment_id, Action.COMPLETE_ASSIGNMENT, close, _("Review marked done.")
     )
 
 
 @require_POST
 def assignment_withdraw(request, pk, assignment_id):
+    def close(assignment, data):
+        services.reviewer_withdraw(
+            actor=request.user,
+            assignment=assignment,
+            expected_version=data["expected_version"],
+            reason=data["note"],
+        )
+
     return _close_assignment(
-        request,
-        pk,
-        assignment_id,
-        Action.WITHDRAW_ASSIGNMENT,
-        services.reviewer_withdraw,
-        _("Reviewer withdrawn."),
+        request, pk, assignment_id, Action.WITHDRAW_ASSIGNMENT, close, _("Reviewer withdrawn.")
     )
 
 
