@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("claims/", views.claim_list, name="list"),
     path("claims/mine/", views.my_queue, name="my_queue"),
+    path("claims/export/<str:export_format>/", views.claim_export, name="export"),
     path("claims/new/", views.claim_create, name="create"),
     path("claims/<int:pk>/", views.claim_detail, name="detail"),
     path("claims/<int:pk>/edit/", views.claim_edit, name="edit"),

@@ -7,14 +7,15 @@ JavaScript; htmx posts the same forms and swaps the claim's workspace in place.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import exports, selectors, services
 from .filters import PAGE_SIZES, SORTS
 from .forms import (
     AppearanceFormSet,
@@ -388,3 +389,22 @@ def permission_denied(request, exception=None):
         },
         status=403,
     )
+
+
+# Exports ----------------------------------------------------------------------------------------
+
+
+@require_GET
+def claim_export(request, export_format):
+    """The claims the queue's current filters show, streamed in one of the export formats."""
+    _require_reader(request.user)
+    if export_format not in exports.FORMATS:
+        raise Http404(_("No such export format."))
+    module = exports.FORMATS[export_format]
+    _total, chunks = exports.export(export_format, request.GET, user=request.user)
+    response = StreamingHttpResponse(chunks, content_type=module.CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=export_format != "html", filename=f"verdicts-{stamp}.{module.EXTENSION}"
+    )
+    return response

@@ -1,0 +1,94 @@
+"""CSV: one row per claim, for spreadsheets; cells a spreadsheet would run as a formula are defused.
+
+Lists inside a cell (evidence URLs, reviewers) are one item per line: a URL or a name never holds
+a line break, so the cell splits back unambiguously (``import_claims`` reads this format).
+Times are ISO 8601 in UTC. ``verdict_date`` is when the current verdict was given (the claim's
+``state_changed_at``), ``first_verdict_date`` when the claim first got any verdict; both are empty
+while a claim is unverified.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from ..models import Claim, ReviewState, Stance
+from .selector import reviewer_names, standing_urls
+
+CONTENT_TYPE = "text/csv; charset=utf-8"
+EXTENSION = "csv"
+WITH_HISTORY = False
+
+COLUMNS = (
+    "id",
+    "text",
+    "claimant",
+    "claim_date",
+    "state",
+    "rationale",
+    "supporting_count",
+    "contradicting_count",
+    "supporting_urls",
+    "contradicting_urls",
+    "reviewers",
+    "verdict_date",
+    "first_verdict_date",
+    "created_at",
+    "last_change",
+)
+LIST_SEPARATOR = "\n"
+ROWS_PER_CHUNK = 500
+
+# OWASP "CSV Injection": a cell starting with one of these may be run as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: str) -> str:
+    """Prefix a would-be formula with a single quote, so a spreadsheet shows it as text."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def unneutralize(value: str) -> str:
+    """The cell as it was before ``neutralize``."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def _time(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def claim_row(claim: Claim) -> list:
+    verdict = claim.state != ReviewState.UNVERIFIED
+    cells = [
+        claim.pk,
+        claim.text,
+        claim.claimant,
+        claim.claimed_on.isoformat() if claim.claimed_on else "",
+        claim.state,
+        claim.rationale,
+        claim.supporting_count,
+        claim.contradicting_count,
+        LIST_SEPARATOR.join(standing_urls(claim, Stance.SUPPORTS)),
+        LIST_SEPARATOR.join(standing_urls(claim, Stance.CONTRADICTS)),
+        LIST_SEPARATOR.join(reviewer_names(claim)),
+        _time(claim.state_changed_at) if verdict else "",
+        _time(claim.first_verdict_at) if verdict else "",
+        _time(claim.created_at),
+        _time(claim.updated_at),
+    ]
+    return [neutralize(cell) if isinstance(cell, str) else cell for cell in cells]
+
+
+def render(claims: Iterable[Claim]) -> Iterator[str]:
+    """The CSV text, header first, a few hundred rows per chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for count, claim in enumerate(claims, start=1):
+        writer.writerow(claim_row(claim))
+        if count % ROWS_PER_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

@@ -1,0 +1,481 @@
+"""Verdict exports: every format's content, formula neutralization, filters, access and queries."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from claims import exports, services
+from claims.exports import csv as csv_format
+from claims.exports.selector import export_selection, iter_claims
+from claims.models import AuditEvent, Claim, Evidence, ReviewState, Stance
+
+from .conftest import add_evidence
+from .factories import SourceFactory, UserFactory
+
+ORG = {
+    "FACTCHECK_ORGANIZATION_NAME": "Test Desk",
+    "FACTCHECK_ORGANIZATION_URL": "https://desk.test/",
+}
+
+
+def change_state(claim, actor, state, rationale):
+    claim.refresh_from_db()
+    services.claim_change_state(
+        actor=actor, claim=claim, expected_version=claim.version, state=state, rationale=rationale
+    )
+    claim.refresh_from_db()
+    return claim
+
+
+@pytest.fixture
+def desk(editor, reviewer, other_reviewer):
+    """Three claims: corroborated (with a retracted link), disputed (formula-like text), open."""
+    early = SourceFactory(
+        title="Early report",
+        url="https://news.test/early",
+        outlet="Early News",
+        author="Ann Author",
+        published_on=datetime.date(2021, 1, 5),
+    )
+    late = SourceFactory(
+        title="Late report",
+        url="https://news.test/late",
+        outlet="",
+        author="",
+        published_on=datetime.date(2022, 3, 1),
+    )
+    corroborated = services.claim_create(
+        actor=editor,
+        text="The bridge opened in <b>1999</b>.",
+        claimant="Mayor Jones",
+        claimed_on=datetime.date(2021, 2, 1),
+        appearances=[
+            services.AppearanceInput(late, "opened in 1999"),
+            services.AppearanceInput(early, "the bridge, opened 1999"),
+        ],
+    )
+    services.reviewer_assign(
+        actor=editor, claim=corroborated, expected_version=corroborated.version, reviewer=reviewer
+    )
+    corroborated.refresh_from_db()
+    add_evidence(
+        corroborated,
+        editor,
+        Stance.SUPPORTS,
+        "https://records.test/bridge",
+        title="City records",
+        publisher="City",
+        excerpt="Opened 12 May 1999",
+    )
+    wrong = add_evidence(corroborated, editor, Stance.SUPPORTS, "https://wrong.test/page")
+    add_evidence(corroborated, editor, Stance.CONTRADICTS, "https://blog.test/bridge-2000")
+    services.evidence_retract(
+        actor=editor,
+        evidence=wrong,
+        expected_version=corroborated.version,
+        reason="Wrong bridge.",
+    )
+    change_state(corroborated, reviewer, ReviewState.CORROBORATED, "Records show 1999.")
+
+    disputed = services.claim_create(
+        actor=editor,
+        text='=HYPERLINK("http://evil.test")',
+        claimant="@handle",
+        appearances=[services.AppearanceInput(early, "+1 for this")],
+    )
+    add_evidence(disputed, editor, Stance.CONTRADICTS, "https://facts.test/no")
+    change_state(disputed, editor, ReviewState.DISPUTED, "-5% is not what the data says.")
+
+    unverified = services.claim_create(
+        actor=editor,
+        text="Nobody has checked this yet.",
+        claimant="Someone",
+        appearances=[services.AppearanceInput(late, "checked")],
+    )
+    return {
+        "corroborated": Claim.objects.get(pk=corroborated.pk),
+        "disputed": Claim.objects.get(pk=disputed.pk),
+        "unverified": Claim.objects.get(pk=unverified.pk),
+        "early": early,
+        "late": late,
+    }
+
+
+def run_export(format_name, **options) -> str:
+    out = io.StringIO()
+    call_command("export_verdicts", format=format_name, stdout=out, **options)
+    return out.getvalue()
+
+
+def csv_rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# CSV ----------------------------------------------------------------------------------------------
+
+
+def test_csv_has_one_row_per_claim_with_every_column(desk):
+    rows = csv_rows(run_export("csv"))
+    assert list(rows[0]) == list(csv_format.COLUMNS)
+    assert [int(row["id"]) for row in rows] == [
+        desk["corroborated"].pk,
+        desk["disputed"].pk,
+        desk["unverified"].pk,
+    ]
+    claim = desk["corroborated"]
+    assert rows[0] == {
+        "id": str(claim.pk),
+        "text": "The bridge opened in <b>1999</b>.",
+        "claimant": "Mayor Jones",
+        "claim_date": "2021-02-01",
+        "state": "corroborated",
+        "rationale": "Records show 1999.",
+        "supporting_count": "1",
+        "contradicting_count": "1",
+        "supporting_urls": "https://records.test/bridge",  # the retracted link is not standing
+        "contradicting_urls": "https://blog.test/bridge-2000",
+        "reviewers": "Rita Reviewer",
+        "verdict_date": claim.state_changed_at.isoformat(),
+        "first_verdict_date": claim.first_verdict_at.isoformat(),
+        "created_at": claim.created_at.isoformat(),
+        "last_change": claim.updated_at.isoformat(),
+    }
+    open_row = rows[2]
+    assert open_row["state"] == "unverified"
+    assert open_row["verdict_date"] == open_row["first_verdict_date"] == ""
+    assert open_row["supporting_urls"] == open_row["reviewers"] == ""
+
+
+def test_csv_neutralizes_cells_a_spreadsheet_would_run(desk):
+    row = csv_rows(run_export("csv"))[1]
+    assert row["text"] == '\'=HYPERLINK("http://evil.test")'
+    assert row["claimant"] == "'@handle"
+    assert row["rationale"] == "'-5% is not what the data says."
+    for value in ("+1", "\tx", "\rx", "-x", "@x", "=x"):
+        assert csv_format.neutralize(value) == "'" + value
+        assert csv_format.unneutralize(csv_format.neutralize(value)) == value
+    assert csv_format.neutralize("plain 'quoted'") == "plain 'quoted'"
+    assert csv_format.unneutralize("'plain") == "'plain"
+
+
+def test_csv_lists_several_urls_one_per_line(desk, editor):
+    add_evidence(desk["corroborated"], editor, Stance.SUPPORTS, "https://second.test/source")
+    row = csv_rows(run_export("csv"))[0]
+    assert row["supporting_urls"].split("\n") == [
+        "https://records.test/bridge",
+        "https://second.test/source",
+    ]
+
+
+# JSON ---------------------------------------------------------------------------------------------
+
+
+def test_json_holds_claims_appearances_evidence_assignments_and_history(desk, editor, reviewer):
+    data = json.loads(run_export("json"))
+    assert [item["id"] for item in data] == [
+        desk["corroborated"].pk,
+        desk["disputed"].pk,
+        desk["unverified"].pk,
+    ]
+    claim = desk["corroborated"]
+    item = data[0]
+    assert {
+        key: item[key]
+        for key in (
+            "text",
+            "claimant",
+            "claimed_on",
+            "state",
+            "rationale",
+            "supporting_count",
+            "contradicting_count",
+            "created_at",
+            "updated_at",
+            "state_changed_at",
+            "first_verdict_at",
+        )
+    } == {
+        "text": claim.text,
+        "claimant": "Mayor Jones",
+        "claimed_on": "2021-02-01",
+        "state": "corroborated",
+        "rationale": "Records show 1999.",
+        "supporting_count": 1,
+        "contradicting_count": 1,
+        "created_at": claim.created_at.isoformat(),
+        "updated_at": claim.updated_at.isoformat(),
+        "state_changed_at": claim.state_changed_at.isoformat(),
+        "first_verdict_at": claim.first_verdict_at.isoformat(),
+    }
+    assert item["created_by"] == {"username": "edna", "name": "Edna Editor"}
+    assert item["appearances"] == [
+        {
+            "quote": "opened in 1999",
+            "source": {
+                "title": "Late report",
+                "url": "https://news.test/late",
+                "outlet": "",
+                "author": "",
+                "published_on": "2022-03-01",
+                "text": desk["late"].text,
+            },
+        },
+        {
+            "quote": "the bridge, opened 1999",
+            "source": {
+                "title": "Early report",
+                "url": "https://news.test/early",
+                "outlet": "Early News",
+                "author": "Ann Author",
+                "published_on": "2021-01-05",
+                "text": desk["early"].text,
+            },
+        },
+    ]
+    evidence = {e["url"]: e for e in item["evidence"]}
+    assert len(item["evidence"]) == 3
+    records = evidence["https://records.test/bridge"]
+    assert records["stance"] == "supports"
+    assert (records["title"], records["publisher"], records["excerpt"]) == (
+        "City records",
+        "City",
+        "Opened 12 May 1999",
+    )
+    assert records["added_by"] == {"username": "edna", "name": "Edna Editor"}
+    assert records["retracted"] is False
+    assert records["retracted_at"] is None
+    retracted = evidence["https://wrong.test/page"]
+    stored = Evidence.objects.get(claim=claim, url="https://wrong.test/page")
+    assert retracted["retracted"] is True
+    assert retracted["retracted_at"] == stored.retracted_at.isoformat()
+    assert retracted["retracted_by"] == {"username": "edna", "name": "Edna Editor"}
+    assert retracted["retraction_reason"] == "Wrong bridge."
+    assert evidence["https://blog.test/bridge-2000"]["stance"] == "contradicts"
+    [assignment] = item["assignments"]
+    assert assignment["reviewer"] == {"username": "rita", "name": "Rita Reviewer"}
+    assert assignment["assigned_by"]["username"] == "edna"
+    assert assignment["status"] == "open"
+    assert assignment["closed_at"] is None
+    events = list(AuditEvent.objects.filter(claim_id=claim.pk).order_by("sequence"))
+    assert [h["action"] for h in item["history"]] == [e.action for e in events]
+    assert [h["hash"] for h in item["history"]] == [e.hash for e in events]
+    last = item["history"][-1]
+    assert last["actor_name"] == "Rita Reviewer"
+    assert last["time"] == events[-1].created_at.isoformat()
+    assert last["data"]["new"] == {"state": "corroborated", "rationale": "Records show 1999."}
+    assert last["previous_hash"] == events[-2].hash
+
+
+def test_json_of_no_claims_is_an_empty_array(db):
+    assert json.loads(run_export("json")) == []
+
+
+# ClaimReview --------------------------------------------------------------------------------------
+
+# Google's Fact Check markup: required, then recommended properties of a ClaimReview.
+REQUIRED = {"claimReviewed", "reviewRating", "url", "author"}
+RECOMMENDED = {"datePublished", "itemReviewed"}
+
+
+@override_settings(**ORG)
+def test_claimreview_has_required_and_recommended_properties(desk):
+    document = json.loads(run_export("claimreview"))
+    assert document["@context"] == "https://schema.org"
+    reviews = document["@graph"]
+    assert [r["claimReviewed"] for r in reviews] == [
+        desk["corroborated"].text,
+        desk["disputed"].text,
+    ]  # the unverified claim is left out
+    for review in reviews:
+        assert review["@type"] == "ClaimReview"
+        assert set(review) >= REQUIRED | RECOMMENDED
+        assert review["author"] == {
+            "@type": "Organization",
+            "name": "Test Desk",
+            "url": "https://desk.test/",
+        }
+        rating = review["reviewRating"]
+        assert rating["@type"] == "Rating"
+        assert {"alternateName", "ratingValue", "bestRating", "worstRating"} <= set(rating)
+        assert (rating["bestRating"], rating["worstRating"]) == (5, 1)
+        assert review["itemReviewed"]["@type"] == "Claim"
+        assert {"author", "appearance", "firstAppearance"} <= set(review["itemReviewed"])
+
+    claim = desk["corroborated"]
+    first = reviews[0]
+    assert first["url"] == f"https://desk.test/claims/{claim.pk}/"
+    assert first["datePublished"] == claim.first_verdict_at.date().isoformat()
+    assert first["dateModified"] == claim.state_changed_at.date().isoformat()
+    assert first["reviewBody"] == "Records show 1999."
+    assert first["reviewRating"]["ratingValue"] == 5
+    assert first["reviewRating"]["alternateName"] == "Corroborated"
+    item = first["itemReviewed"]
+    assert item["author"] == {"@type": "Person", "name": "Mayor Jones"}
+    assert item["datePublished"] == "2021-02-01"
+    assert item["appearance"] == [
+        {
+            "@type": "CreativeWork",
+            "headline": "Late report",
+            "url": "https://news.test/late",
+            "datePublished": "2022-03-01",
+        },
+        {
+            "@type": "CreativeWork",
+            "headline": "Early report",
+            "url": "https://news.test/early",
+            "datePublished": "2021-01-05",
+            "author": {"@type": "Person", "name": "Ann Author"},
+            "publisher": {"@type": "Organization", "name": "Early News"},
+        },
+    ]
+    assert item["firstAppearance"] == item["appearance"][1]  # the earliest published
+
+    disputed = reviews[1]
+    assert disputed["reviewRating"]["ratingValue"] == 1
+    assert disputed["reviewRating"]["alternateName"] == "Disputed"
+    assert "datePublished" not in disputed["itemReviewed"]  # no date given for the claim
+
+
+# Printable report ---------------------------------------------------------------------------------
+
+
+def test_report_lists_verdicts_evidence_reviewers_and_history_escaped(desk):
+    page = run_export("html")
+    assert page.startswith("<!doctype html>")
+    assert page.rstrip().endswith("</html>")
+    assert "size: A4" in page
+    assert "break-before: page" in page
+    assert page.count('<article class="claim"') == 3
+    assert "The bridge opened in &lt;b&gt;1999&lt;/b&gt;." in page
+    assert "<b>1999</b>" not in page
+    assert "Records show 1999." in page
+    assert "https://records.test/bridge" in page
+    assert "https://blog.test/bridge-2000" in page
+    assert "Retracted" in page
+    assert "Wrong bridge." in page
+    assert "Evidence for (1)" in page
+    assert "Evidence against (1)" in page
+    assert "Rita Reviewer" in page
+    assert "Unverified → Corroborated" in page
+    assert "Unverified → Disputed" in page
+    assert "3 claims" in page
+    assert "<script" not in page
+    assert "<link" not in page
+
+
+# Filters ------------------------------------------------------------------------------------------
+
+
+def test_command_applies_the_queue_filters(desk, reviewer):
+    def ids(**options):
+        return [int(row["id"]) for row in csv_rows(run_export("csv", **options))]
+
+    assert ids(state="disputed") == [desk["disputed"].pk]
+    assert ids(claimant="mayor") == [desk["corroborated"].pk]
+    assert ids(search="bridge") == [desk["corroborated"].pk]
+    assert ids(reviewer="rita") == [desk["corroborated"].pk]
+    assert ids(reviewer=str(reviewer.pk)) == [desk["corroborated"].pk]
+    assert ids(reviewer="unassigned") == [desk["disputed"].pk, desk["unverified"].pk]
+    assert ids(source=str(desk["late"].pk)) == [desk["corroborated"].pk, desk["unverified"].pk]
+    today = datetime.date.today()
+    assert ids(created_from=str(today + datetime.timedelta(days=1))) == []
+    assert len(ids(created_to=str(today + datetime.timedelta(days=1)))) == 3
+    assert ids(sort="-claimant")[0] == desk["unverified"].pk
+
+
+def test_command_refuses_invalid_filters(desk):
+    with pytest.raises(CommandError, match="state"):
+        run_export("csv", state="maybe")
+    with pytest.raises(CommandError, match="created_from"):
+        run_export("csv", created_from="yesterday")
+    with pytest.raises(CommandError, match="nobody"):
+        run_export("csv", reviewer="nobody")
+
+
+def test_command_writes_to_a_file(desk, tmp_path, capsys):
+    path = tmp_path / "out.json"
+    out = io.StringIO()
+    call_command("export_verdicts", format="json", output=str(path), stdout=out)
+    assert out.getvalue() == ""
+    assert len(json.loads(path.read_text(encoding="utf-8"))) == 3
+
+
+def test_download_exports_what_the_queue_filters_show(client, desk, viewer):
+    client.force_login(viewer)
+    response = client.get("/claims/export/csv/", {"state": "corroborated", "page": "2"})
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="verdicts-')
+    assert response["Content-Disposition"].endswith('.csv"')
+    body = b"".join(response.streaming_content).decode()
+    assert [int(row["id"]) for row in csv_rows(body)] == [desk["corroborated"].pk]
+
+    response = client.get("/claims/export/claimreview/", {"q": "hyperlink"})
+    assert response["Content-Type"] == "application/ld+json"
+    graph = json.loads(b"".join(response.streaming_content))["@graph"]
+    assert [r["claimReviewed"] for r in graph] == [desk["disputed"].text]
+
+    response = client.get("/claims/export/html/")
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response["Content-Disposition"].startswith("inline;")
+
+
+def test_queue_links_to_downloads_with_its_filters(client, desk, viewer):
+    client.force_login(viewer)
+    page = client.get("/claims/", {"state": "disputed", "page": "1"}).content.decode()
+    assert 'href="/claims/export/csv/?state=disputed"' in page
+    assert 'href="/claims/export/html/?state=disputed"' in page
+
+
+def test_download_requires_login_and_a_role(client, desk):
+    response = client.get("/claims/export/csv/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    client.force_login(UserFactory(username="no_role"))
+    assert client.get("/claims/export/csv/").status_code == 403
+
+
+def test_unknown_format_is_not_found(client, desk, viewer):
+    client.force_login(viewer)
+    assert client.get("/claims/export/xlsx/").status_code == 404
+
+
+# Queries ------------------------------------------------------------------------------------------
+
+
+def _export_queries(format_name: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        _total, chunks = exports.export(format_name, QueryDict())
+        for _chunk in chunks:
+            pass
+    return len(queries)
+
+
+@pytest.mark.parametrize("format_name", sorted(exports.FORMATS))
+def test_export_queries_do_not_grow_with_claims(desk, editor, format_name):
+    before = _export_queries(format_name)
+    for number in range(5):
+        claim = services.claim_create(
+            actor=editor,
+            text=f"Extra claim {number}",
+            claimant="Someone",
+            appearances=[services.AppearanceInput(desk["early"], "quoted")],
+        )
+        add_evidence(claim, editor)
+    assert _export_queries(format_name) == before
+
+
+def test_claims_are_read_in_chunks_with_bounded_queries(desk, django_assert_num_queries):
+    selection = export_selection(params=QueryDict(), with_history=True)
+    # One query for the claims and one per kind of related row, for each chunk.
+    with django_assert_num_queries(2 * 5):
+        claims = list(iter_claims(selection, chunk_size=2))
+    assert [c.pk for c in claims] == selection.ids
