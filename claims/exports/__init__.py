@@ -1,5 +1,5 @@
 """Verdict reports: each format is a module with ``render(claims)`` yielding text, its
-``CONTENT_TYPE``, file ``EXTENSION`` and whether it needs the audit history (``WITH_HISTORY``);
+``CONTENT_TYPE``, file ``EXTENSION`` and the related rows it needs (``INCLUDE``);
 all of them read the claims through ``selector``.
 """
 
@@ -31,10 +31,8 @@ def export(
     ``progress(claims, total)`` may wrap the claims as they are read (a progress bar).
     """
     module = FORMATS[format_name]
-    selection = selector.export_selection(
-        params=params, user=user, strict=strict, with_history=module.WITH_HISTORY
-    )
-    claims = selector.iter_claims(selection)
+    selection = selector.export_selection(params=params, user=user, strict=strict)
+    claims = selector.iter_claims(selection, include=module.INCLUDE)
     if progress is not None:
         claims = progress(claims, len(selection))
     if module is html:

@@ -18,11 +18,12 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 
-from ..models import Claim, ReviewState
+from ..models import ReviewState
+from .selector import APPEARANCES, ClaimRecord
 
 CONTENT_TYPE = "application/ld+json"
 EXTENSION = "jsonld"
-WITH_HISTORY = False
+INCLUDE = frozenset({APPEARANCES})
 
 BEST_RATING, WORST_RATING = 5, 1
 RATINGS = {
@@ -40,7 +41,7 @@ def organization() -> dict:
 
 
 def _date(value) -> str | None:
-    return value.date().isoformat() if hasattr(value, "date") else None
+    return value.date().isoformat() if value is not None else None
 
 
 def _creative_work(source) -> dict:
@@ -64,13 +65,13 @@ def _first_source(sources):
     return sources[0] if sources else None
 
 
-def claim_review(claim: Claim, author: dict) -> dict | None:
+def claim_review(claim: ClaimRecord, author: dict) -> dict | None:
     """The ClaimReview of one claim, or None when it has no verdict."""
     rating = RATINGS.get(claim.state)
     if rating is None:
         return None
     value, label = rating
-    sources = [appearance.source for appearance in claim.appearances.all()]
+    sources = [appearance.source for appearance in claim.appearances]
     item = {"@type": "Claim", "author": {"@type": "Person", "name": claim.claimant}}
     if claim.claimed_on:
         item["datePublished"] = claim.claimed_on.isoformat()
@@ -98,7 +99,7 @@ def claim_review(claim: Claim, author: dict) -> dict | None:
     return {key: value for key, value in review.items() if value is not None}
 
 
-def render(claims: Iterable[Claim]) -> Iterator[str]:
+def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
     """``{"@context": "https://schema.org", "@graph": [...]}``, one ClaimReview per line."""
     author = organization()
     yield '{"@context": "https://schema.org", "@graph": ['

@@ -11,12 +11,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from ..models import Claim, ReviewState, Stance
-from .selector import reviewer_names, standing_urls
+from ..models import ReviewState, Stance
+from .selector import ASSIGNMENTS, STANDING_URLS, ClaimRecord
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
-WITH_HISTORY = False
+INCLUDE = frozenset({STANDING_URLS, ASSIGNMENTS})
 
 COLUMNS = (
     "id",
@@ -58,7 +58,7 @@ def _time(value) -> str:
     return value.isoformat() if value else ""
 
 
-def claim_row(claim: Claim) -> list:
+def claim_row(claim: ClaimRecord) -> list:
     verdict = claim.state != ReviewState.UNVERIFIED
     cells = [
         claim.pk,
@@ -69,9 +69,9 @@ def claim_row(claim: Claim) -> list:
         claim.rationale,
         claim.supporting_count,
         claim.contradicting_count,
-        LIST_SEPARATOR.join(standing_urls(claim, Stance.SUPPORTS)),
-        LIST_SEPARATOR.join(standing_urls(claim, Stance.CONTRADICTS)),
-        LIST_SEPARATOR.join(reviewer_names(claim)),
+        LIST_SEPARATOR.join(claim.standing_urls(Stance.SUPPORTS)),
+        LIST_SEPARATOR.join(claim.standing_urls(Stance.CONTRADICTS)),
+        LIST_SEPARATOR.join(claim.reviewer_names()),
         _time(claim.state_changed_at) if verdict else "",
         _time(claim.first_verdict_at) if verdict else "",
         _time(claim.created_at),
@@ -80,7 +80,7 @@ def claim_row(claim: Claim) -> list:
     return [neutralize(cell) if isinstance(cell, str) else cell for cell in cells]
 
 
-def render(claims: Iterable[Claim]) -> Iterator[str]:
+def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
     """The CSV text, header first, a few hundred rows per chunk."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -14,12 +14,12 @@ from django.template.loader import get_template
 from django.utils import timezone
 
 from ..audit import AuditAction
-from ..models import Claim, ReviewState, Stance
-from .selector import reviewer_names
+from ..models import ReviewState, Stance
+from .selector import EVERYTHING, ClaimRecord
 
 CONTENT_TYPE = "text/html; charset=utf-8"
 EXTENSION = "html"
-WITH_HISTORY = True
+INCLUDE = EVERYTHING
 
 CLAIMS_MARKER = "<!-- claims -->"  # written as is in claims/report.html
 
@@ -40,10 +40,10 @@ def _label(state: str) -> str:
         return state or ""
 
 
-def state_changes(claim: Claim) -> list[StateChange]:
+def state_changes(claim: ClaimRecord) -> list[StateChange]:
     """The claim's moves between review states, oldest first, from its prefetched history."""
     changes = []
-    for event in claim.audit_events.all():
+    for event in claim.history:
         if event.action != AuditAction.CLAIM_STATE_CHANGED:
             continue
         data = event.data or {}
@@ -59,19 +59,21 @@ def state_changes(claim: Claim) -> list[StateChange]:
     return changes
 
 
-def claim_context(claim: Claim) -> dict:
-    evidence = list(claim.evidence.all())
+def claim_context(claim: ClaimRecord) -> dict:
+    evidence = claim.evidence
     return {
         "claim": claim,
         "supporting": [e for e in evidence if e.stance == Stance.SUPPORTS],
         "contradicting": [e for e in evidence if e.stance == Stance.CONTRADICTS],
-        "reviewers": reviewer_names(claim),
-        "appearances": list(claim.appearances.all()),
+        "reviewers": claim.reviewer_names(),
+        "appearances": claim.appearances,
         "state_changes": state_changes(claim),
     }
 
 
-def render(claims: Iterable[Claim], *, title: str = "Verdict report", count=None) -> Iterator[str]:
+def render(
+    claims: Iterable[ClaimRecord], *, title: str = "Verdict report", count=None
+) -> Iterator[str]:
     document = get_template("claims/report.html").render(
         {
             "title": title,
