@@ -10,17 +10,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import workflow
-from .audit import AuditAction, actor_display_name, record_event
+from .audit import AuditAction, actor_display_name, build_event, record_event
 from .models import (
     Appearance,
     Assignment,
     AssignmentStatus,
+    AuditEvent,
     Claim,
     Evidence,
     ReviewState,
@@ -630,3 +632,145 @@ def reviewer_withdraw(
         audit_action=AuditAction.REVIEWER_WITHDRAWN,
         reason=(reason or "").strip(),
     )
+
+
+# Imports ------------------------------------------------------------------------------------------
+
+IMPORT_BATCH_SIZE = 1000
+
+
+def claim_import(*, actor, claims: Iterable, file_name: str, batch_size: int = IMPORT_BATCH_SIZE):
+    """Add claims read from an export (``claims.imports``), all or nothing; returns how many.
+
+    Editors only. The claims come validated (``imports.validate_file``); a problem met now
+    (``imports.ImportFileError``) or a constraint the database holds rolls the whole import back.
+    Rows are written a batch at a time, so a large file never sits in memory whole. Each claim
+    starts its audit chain with one ``claim.imported`` event naming the file and line.
+    """
+    require(actor, Action.CREATE_CLAIM)
+    require(actor, Action.MANAGE_SOURCES)
+    users = dict(get_user_model().objects.values_list(get_user_model().USERNAME_FIELD, "pk"))
+    sources: dict[tuple, Source] = {}
+    total = 0
+    with transaction.atomic():
+        batch = []
+        for claim in claims:
+            batch.append(claim)
+            if len(batch) >= batch_size:
+                total += _import_batch(actor, batch, file_name, users, sources)
+                batch = []
+        if batch:
+            total += _import_batch(actor, batch, file_name, users, sources)
+    return total
+
+
+def _import_sources(batch, sources: dict) -> None:
+    """Find or create each source the batch cites: by URL, or title, outlet and date."""
+    wanted = {src.key: src for claim in batch for src, _quote in claim.appearances}
+    missing = [key for key in wanted if key not in sources]
+    urls = [key[1] for key in missing if key[0] == "url"]
+    for source in Source.objects.filter(url__in=urls).order_by("id"):
+        sources.setdefault(("url", source.url), source)
+    for key in missing:
+        if key[0] == "title" and key not in sources:
+            found = Source.objects.filter(
+                url="", title=key[1], outlet=key[2], published_on=key[3]
+            ).first()
+            if found is not None:
+                sources[key] = found
+    new = [
+        Source(
+            title=src.title,
+            url=src.url,
+            outlet=src.outlet,
+            author=src.author,
+            published_on=src.published_on,
+            text=src.text,
+        )
+        for key, src in wanted.items()
+        if key not in sources
+    ]
+    for source in Source.objects.bulk_create(new):
+        key = (
+            ("url", source.url)
+            if source.url
+            else ("title", source.title, source.outlet, source.published_on)
+        )
+        sources[key] = source
+
+
+def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> int:
+    now = timezone.now()
+    _import_sources(batch, sources)
+    rows = []
+    for item in batch:
+        verdict = item.state != ReviewState.UNVERIFIED
+        changed_at = item.state_changed_at or (now if verdict else None)
+        rows.append(
+            Claim(
+                text=item.text,
+                claimant=item.claimant,
+                claimed_on=item.claimed_on,
+                state=item.state,
+                rationale=item.rationale,
+                created_by=actor,
+                created_at=item.created_at or now,
+                updated_at=now,
+                state_changed_at=changed_at,
+                first_verdict_at=(item.first_verdict_at or changed_at) if verdict else None,
+                supporting_count=item.standing(Stance.SUPPORTS),
+                contradicting_count=item.standing(Stance.CONTRADICTS),
+            )
+        )
+    Claim.objects.bulk_create(rows)
+    appearances, evidence, events = [], [], []
+    for claim, item in zip(rows, batch, strict=True):
+        appearances.extend(
+            Appearance(claim=claim, source=sources[source.key], quote=quote)
+            for source, quote in item.appearances
+        )
+        evidence.extend(
+            Evidence(
+                claim=claim,
+                stance=link.stance,
+                url=link.url,
+                normalized_url=link.normalized_url,
+                title=link.title,
+                publisher=link.publisher,
+                excerpt=link.excerpt,
+                note=link.note,
+                added_by_id=users.get(link.added_by),
+                added_at=link.added_at or now,
+                retracted_at=link.retracted_at,
+                retracted_by_id=users.get(link.retracted_by),
+                retraction_reason=link.retraction_reason,
+            )
+            for link in item.evidence
+        )
+        events.append(
+            build_event(
+                claim,
+                actor=actor,
+                action=AuditAction.CLAIM_IMPORTED,
+                at=now,
+                data={
+                    "file": file_name,
+                    "line": item.line,
+                    "original_id": item.original_id,
+                    "new": {
+                        "text": claim.text,
+                        "claimant": claim.claimant,
+                        "claimed_on": _iso(claim.claimed_on),
+                        "state": claim.state,
+                        "rationale": claim.rationale,
+                        "sources": len(item.appearances),
+                        "evidence": len(item.evidence),
+                    },
+                },
+            )
+        )
+    Appearance.objects.bulk_create(appearances)
+    Evidence.objects.bulk_create(evidence)
+    AuditEvent.objects.bulk_create(events)
+    Claim.objects.bulk_update(rows, ["audit_length", "audit_head"])
+    return len(rows)

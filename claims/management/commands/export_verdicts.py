@@ -1,5 +1,6 @@
 """Export the claims the queue's filters select as CSV, JSON, ClaimReview JSON-LD or a report."""
 
+import contextlib
 import sys
 
 from django.contrib.auth import get_user_model
@@ -63,13 +64,17 @@ class Command(BaseCommand):
                         f"{name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items()
                     )
                 ) from error
-            for chunk in chunks:
-                stream.write(chunk)
+            try:
+                for chunk in chunks:
+                    stream.write(chunk)
+            except BrokenPipeError:  # the reader (head, less) has all it wants
+                return
         finally:
             if output:
                 stream.close()
             else:
-                stream.flush()
+                with contextlib.suppress(BrokenPipeError):
+                    stream.flush()
         if output:
             self.stderr.write(f"Exported {total:,} claims to {output} ({format}).")
 

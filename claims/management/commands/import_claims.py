@@ -1,0 +1,50 @@
+"""Import claims from a CSV or JSON file written by export_verdicts, all or nothing."""
+
+import sys
+import time
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from claims import services
+from claims.imports import ImportFileError, valid_claims, validate_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import claims from a CSV or JSON export. Everything is checked first; any problem "
+        "(named by line and field) imports nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The .csv or .json file.")
+        parser.add_argument(
+            "--actor", required=True, help="Username of the editor the import is recorded as."
+        )
+
+    def handle(self, *args, path: str, actor: str, **options):
+        started = time.monotonic()
+        user = get_user_model().objects.filter(username=actor).first()
+        if user is None:
+            raise CommandError(f"--actor: no user named {actor!r}.")
+        file = Path(path)
+        count, problems = validate_file(file)
+        if problems:
+            raise CommandError(
+                f"Nothing imported: {len(problems)} problem(s) in {file}:\n" + "\n".join(problems)
+            )
+        claims = valid_claims(file)
+        if sys.stderr.isatty():
+            claims = tqdm(claims, total=count, unit=" claims", file=sys.stderr, leave=False)
+        try:
+            imported = services.claim_import(actor=user, claims=claims, file_name=file.name)
+        except ImportFileError as error:
+            raise CommandError(f"Nothing imported: {error}") from error
+        except PermissionDenied as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"Imported {imported:,} claims from {file} in {time.monotonic() - started:.1f} s."
+        )

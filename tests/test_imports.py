@@ -1,0 +1,417 @@
+"""Importing claims from the CSV and JSON exports: all or nothing, problems named, round trip."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims import services
+from claims.audit import AuditAction, verify_chain
+from claims.models import AuditEvent, Claim, Evidence, ReviewState, Source, Stance
+
+from .conftest import add_evidence
+from .factories import SourceFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def claim_json(**overrides) -> dict:
+    data = {
+        "id": 7,
+        "text": "The bridge opened in 1999.",
+        "claimant": "Mayor Jones",
+        "claimed_on": "2021-02-01",
+        "state": "corroborated",
+        "rationale": "Records show 1999.",
+        "created_at": "2024-01-02T03:04:05.000006+00:00",
+        "state_changed_at": "2024-02-01T10:00:00+00:00",
+        "first_verdict_at": "2024-01-15T10:00:00+00:00",
+        "appearances": [
+            {
+                "quote": "opened in 1999",
+                "source": {
+                    "title": "City paper",
+                    "url": "https://news.test/bridge",
+                    "outlet": "City Paper",
+                    "author": "Ann Author",
+                    "published_on": "2021-01-05",
+                    "text": "",
+                },
+            }
+        ],
+        "evidence": [
+            {
+                "stance": "supports",
+                "url": "https://records.test/bridge",
+                "title": "City records",
+                "publisher": "City",
+                "excerpt": "Opened 12 May 1999",
+                "note": "primary",
+                "added_by": {"username": "edna", "name": "Edna Editor"},
+                "added_at": "2024-01-10T09:00:00+00:00",
+                "retracted_at": None,
+                "retraction_reason": "",
+            },
+            {
+                "stance": "supports",
+                "url": "https://wrong.test/page",
+                "added_at": "2024-01-11T09:00:00+00:00",
+                "retracted_at": "2024-01-12T09:00:00+00:00",
+                "retracted_by": {"username": "gone", "name": "Someone who left"},
+                "retraction_reason": "Wrong bridge.",
+            },
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def write_json(tmp_path, items, name="claims.json") -> Path:
+    path = tmp_path / name
+    path.write_text(
+        "[\n" + ",\n".join(json.dumps(item) for item in items) + "\n]\n", encoding="utf-8"
+    )
+    return path
+
+
+def write_csv(tmp_path, text, name="claims.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def import_file(path, actor) -> str:
+    out = io.StringIO()
+    call_command("import_claims", str(path), actor=actor.username, stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return (
+        Claim.objects.count(),
+        Evidence.objects.count(),
+        Source.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+# Imports that succeed -----------------------------------------------------------------------------
+
+
+def test_json_import_writes_claims_sources_evidence_and_an_import_event(tmp_path, editor):
+    existing = SourceFactory(url="https://news.test/bridge", title="Already on file")
+    other = claim_json(
+        id=8,
+        text="Nobody checked this.",
+        state="unverified",
+        rationale="",
+        state_changed_at=None,
+        first_verdict_at=None,
+        evidence=[],
+        appearances=[
+            {"quote": "q", "source": {"title": "No address", "outlet": "Radio", "url": ""}}
+        ],
+    )
+    path = write_json(tmp_path, [claim_json(), other])
+
+    assert "Imported 2 claims" in import_file(path, editor)
+
+    claim = Claim.objects.get(text="The bridge opened in 1999.")
+    assert (claim.claimant, str(claim.claimed_on), claim.state, claim.rationale) == (
+        "Mayor Jones",
+        "2021-02-01",
+        ReviewState.CORROBORATED,
+        "Records show 1999.",
+    )
+    assert claim.created_at.isoformat() == "2024-01-02T03:04:05.000006+00:00"
+    assert claim.state_changed_at.isoformat() == "2024-02-01T10:00:00+00:00"
+    assert claim.first_verdict_at.isoformat() == "2024-01-15T10:00:00+00:00"
+    assert (claim.supporting_count, claim.contradicting_count) == (1, 0)
+    assert claim.created_by == editor
+    [appearance] = claim.appearances.all()
+    assert appearance.source == existing  # matched by its URL, not created again
+    assert appearance.quote == "opened in 1999"
+    standing, retracted = claim.evidence.order_by("added_at")
+    assert (standing.url, standing.title, standing.publisher, standing.excerpt) == (
+        "https://records.test/bridge",
+        "City records",
+        "City",
+        "Opened 12 May 1999",
+    )
+    assert standing.note == "primary"
+    assert standing.normalized_url == "https://records.test/bridge"
+    assert standing.added_by == editor  # "edna" exists here
+    assert retracted.retracted_at.isoformat() == "2024-01-12T09:00:00+00:00"
+    assert retracted.retracted_by is None  # "gone" does not
+    assert retracted.retraction_reason == "Wrong bridge."
+
+    [event] = AuditEvent.objects.filter(claim_id=claim.pk)
+    assert event.action == AuditAction.CLAIM_IMPORTED
+    assert event.actor_id == editor.pk
+    assert event.data["file"] == "claims.json"
+    assert event.data["line"] == 2
+    assert event.data["original_id"] == 7
+    assert event.data["new"]["state"] == "corroborated"
+    assert event.data["new"]["evidence"] == 2
+    assert verify_chain(claim.pk, [event], (claim.audit_length, claim.audit_head)) is None
+
+    second = Claim.objects.get(text="Nobody checked this.")
+    assert second.state == ReviewState.UNVERIFIED
+    assert second.first_verdict_at is None
+    assert second.appearances.get().source.title == "No address"  # a new source
+    assert AuditEvent.objects.get(claim_id=second.pk).data["line"] == 3
+
+
+def test_csv_import_reads_the_csv_export(tmp_path, editor):
+    path = write_csv(
+        tmp_path,
+        "id,text,claimant,claim_date,state,rationale,supporting_count,contradicting_count,"
+        "supporting_urls,contradicting_urls,reviewers,verdict_date,first_verdict_date,"
+        "created_at,last_change\n"
+        "1,\"'=1+1 is two\",'@handle,2021-02-01,disputed,'-5% is wrong,0,2,,"
+        '"https://a.test/one\nhttps://b.test/two",Rita Reviewer,'
+        "2024-02-01T10:00:00+00:00,2024-01-01T10:00:00+00:00,2023-12-01T00:00:00+00:00,x\n"
+        "2,Plain claim,Someone,,unverified,,0,0,,,,,,,\n",
+    )
+    import_file(path, editor)
+    claim = Claim.objects.get(claimant="@handle")
+    assert claim.text == "=1+1 is two"  # the export's defusing quote is taken off again
+    assert claim.rationale == "-5% is wrong"
+    assert claim.state == ReviewState.DISPUTED
+    assert claim.contradicting_count == 2
+    assert sorted(claim.evidence.values_list("url", flat=True)) == [
+        "https://a.test/one",
+        "https://b.test/two",
+    ]
+    assert set(claim.evidence.values_list("stance", flat=True)) == {Stance.CONTRADICTS}
+    assert claim.first_verdict_at.isoformat() == "2024-01-01T10:00:00+00:00"
+    plain = Claim.objects.get(text="Plain claim")
+    assert AuditEvent.objects.get(claim_id=plain.pk).data["line"] == 4  # after a 2-line record
+
+
+def test_csv_export_imports_back(tmp_path, editor, claim):
+    add_evidence(claim, editor, Stance.CONTRADICTS, "https://facts.test/no")
+    services.claim_change_state(
+        actor=editor,
+        claim=claim,
+        expected_version=claim.version,
+        state=ReviewState.DISPUTED,
+        rationale="=cmd|' /C calc'!A0",
+    )
+    path = tmp_path / "out.csv"
+    call_command("export_verdicts", format="csv", output=str(path))
+    text = path.read_text(encoding="utf-8").replace(claim.text, "A different claim")
+    path.write_text(text, encoding="utf-8")
+    import_file(path, editor)
+    copy = Claim.objects.get(text="A different claim")
+    assert copy.rationale == "=cmd|' /C calc'!A0"
+    assert copy.state == ReviewState.DISPUTED
+    assert list(copy.evidence.values_list("url", flat=True)) == ["https://facts.test/no"]
+
+
+# Problems: reported with line and field, nothing written -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ([claim_json(state="maybe")], "line 2, state: unknown state 'maybe'"),
+        (
+            [claim_json(evidence=[{**claim_json()["evidence"][0], "url": "ftp://x.test/f"}])],
+            "line 2, evidence 1 url: bad URL 'ftp://x.test/f'",
+        ),
+        ([claim_json(text="  ")], "line 2, text: missing"),
+        ([claim_json(claimant=None)], "line 2, claimant: missing"),
+        ([claim_json(claimed_on="yesterday")], "line 2, claimed_on: not a date"),
+        ([claim_json(), claim_json(text="Other")], "line 3, id: duplicate claim 7"),
+        ([claim_json(), claim_json(id=9)], "line 3, text: duplicate claim"),
+        ([claim_json(evidence=[])], "line 2, state: corroborated needs at least one"),
+        (
+            [claim_json(evidence=[claim_json()["evidence"][0]] * 2)],
+            "line 2, evidence 2: duplicate supports link",
+        ),
+        ([claim_json(evidence=[{"stance": "neutral", "url": "https://x.test"}])], "stance"),
+        ([["not", "an", "object"]], "line 2: expected an object"),
+    ],
+)
+def test_json_problems_are_named_and_nothing_is_written(tmp_path, editor, items, expected):
+    before = counts()
+    with pytest.raises(CommandError, match="Nothing imported") as error:
+        import_file(write_json(tmp_path, items), editor)
+    assert expected in str(error.value)
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('[\n{"text": "a", "claimant": "b", "state": "unverified"}', "not closed"),
+        ('[\n{"text": "a", "claimant": "b", "state": }\n]', "line 2: malformed JSON"),
+        ('{"text": "a"}', "line 1: malformed file: expected a JSON array"),
+        ("", "line 1: malformed file: expected a JSON array"),
+        ("[]", "no claims in the file"),
+    ],
+)
+def test_malformed_json_is_refused(tmp_path, editor, content, expected):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    before = counts()
+    with pytest.raises(CommandError, match="Nothing imported") as error:
+        import_file(path, editor)
+    assert expected in str(error.value)
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("text,claimant\nA,B\n", "line 1: missing column(s) state"),
+        ("text,claimant,state\nA,B,maybe\n", "line 2, state: unknown state 'maybe'"),
+        ("text,claimant,state\n,B,unverified\n", "line 2, text: missing"),
+        (
+            "text,claimant,state,supporting_urls\nA,B,corroborated,not a url\n",
+            "line 2, supporting_urls: bad URL 'not a url'",
+        ),
+        ("text,claimant,state\nA,B,unverified,extra\n", "line 2: more cells than columns"),
+        ("text,claimant,state\nA,B,unverified\nA,B,unverified\n", "line 3, text: duplicate"),
+        ('text,claimant,state\nA,B,unverified\n"C,D,unverified\n', "line 3"),
+    ],
+)
+def test_csv_problems_are_named_and_nothing_is_written(tmp_path, editor, content, expected):
+    before = counts()
+    with pytest.raises(CommandError, match="Nothing imported") as error:
+        import_file(write_csv(tmp_path, content), editor)
+    assert expected in str(error.value)
+    assert counts() == before
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path, editor):
+    items = [claim_json(state="maybe"), claim_json(id=8, text="B", claimant="")]
+    with pytest.raises(CommandError) as error:
+        import_file(write_json(tmp_path, items), editor)
+    assert "line 2, state" in str(error.value)
+    assert "line 3, claimant: missing" in str(error.value)
+
+
+def test_a_claim_already_on_file_is_a_duplicate(tmp_path, editor, claim):
+    item = claim_json(text=claim.text, claimant=claim.claimant)
+    before = counts()
+    with pytest.raises(CommandError, match="already on file"):
+        import_file(write_json(tmp_path, [item]), editor)
+    assert counts() == before
+
+
+def test_only_editors_may_import(tmp_path, reviewer):
+    before = counts()
+    with pytest.raises(CommandError, match="permission"):
+        import_file(write_json(tmp_path, [claim_json()]), reviewer)
+    assert counts() == before
+
+
+def test_a_problem_met_while_writing_rolls_everything_back(tmp_path, editor, monkeypatch):
+    """The file changed between the check and the import: the second pass stops, nothing stays."""
+    from claims import imports
+
+    path = write_json(tmp_path, [claim_json(), claim_json(id=8, text="Second")])
+    real = imports.valid_claims
+
+    def changed_file(file):
+        for number, claim in enumerate(real(file)):
+            if number == 1:
+                raise imports.ImportFileError(["line 3, state: unknown state 'maybe'"])
+            yield claim
+
+    monkeypatch.setattr("claims.management.commands.import_claims.valid_claims", changed_file)
+    monkeypatch.setattr(services, "IMPORT_BATCH_SIZE", 1)
+    before = counts()
+    with pytest.raises(CommandError, match="Nothing imported"):
+        import_file(path, editor)
+    assert counts() == before
+
+
+# Round trip ---------------------------------------------------------------------------------------
+
+
+def _manage(database: Path, *args, check=True) -> str:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_DEBUG": "true",
+        "DJANGO_SUPERUSER_PASSWORD": "pw-for-the-round-trip",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check and result.returncode:
+        raise AssertionError(result.stderr)
+    return result.stdout
+
+
+def comparable(export: list[dict]) -> list[dict]:
+    """What a round trip keeps: claims, sources, evidence and states (not ids, people, history)."""
+    kept = []
+    for item in export:
+        claim = {
+            key: value
+            for key, value in item.items()
+            if key not in ("id", "created_by", "updated_at", "assignments", "history")
+        }
+        claim["evidence"] = [
+            {k: v for k, v in e.items() if k not in ("id", "added_by", "retracted_by")}
+            for e in item["evidence"]
+        ]
+        kept.append(claim)
+    return kept
+
+
+def test_json_round_trip_into_an_empty_database(tmp_path, editor, reviewer, claim):
+    """JSON export, import into an empty database, JSON export again: the same claims."""
+    add_evidence(claim, editor, Stance.SUPPORTS, "https://records.test/a", title="A", excerpt="x")
+    wrong = add_evidence(claim, editor, Stance.SUPPORTS, "https://wrong.test/b")
+    add_evidence(claim, editor, Stance.CONTRADICTS, "https://blog.test/c", note="weak")
+    services.evidence_retract(
+        actor=editor, evidence=wrong, expected_version=claim.version, reason="Wrong page."
+    )
+    claim.refresh_from_db()
+    services.claim_change_state(
+        actor=editor,
+        claim=claim,
+        expected_version=claim.version,
+        state=ReviewState.CORROBORATED,
+        rationale="Confirmed.",
+    )
+    services.claim_create(
+        actor=editor,
+        text="Still open, “quoted” and ünïcode.",
+        claimant="Someone",
+        appearances=[services.AppearanceInput(SourceFactory(url=""), "said so")],
+    )
+    first = tmp_path / "first.json"
+    call_command("export_verdicts", format="json", output=str(first))
+
+    database = tmp_path / "empty.sqlite3"
+    _manage(database, "migrate", "-v0")
+    _manage(database, "createsuperuser", "--noinput", "--username", "mover", "--email", "m@x.test")
+    _manage(database, "import_claims", str(first), "--actor", "mover")
+    second = json.loads(_manage(database, "export_verdicts", "--format", "json"))
+
+    original = json.loads(first.read_text(encoding="utf-8"))
+    assert len(second) == 2
+    assert comparable(second) == comparable(original)
+    assert [e["retracted"] for e in second[0]["evidence"]] == [False, True, False]
+    assert [h["action"] for h in second[0]["history"]] == [AuditAction.CLAIM_IMPORTED]
+
+    # Importing the same file again is refused: every claim is already there.
+    output = _manage(database, "import_claims", str(first), "--actor", "mover", check=False)
+    assert "Imported" not in output
