@@ -23,10 +23,19 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
 from .exports.csv import LIST_SEPARATOR, unneutralize
-from .models import Claim, ReviewState, Stance
+from .models import Claim, Evidence, ReviewState, Source, Stance
 from .urlnorm import normalize_url
 
 CSV_REQUIRED = ("text", "claimant", "state")
+# Column lengths the database holds (PostgreSQL refuses longer values; SQLite would keep them).
+_LIMITS = {
+    "claimant": Claim._meta.get_field("claimant").max_length,
+    "title": Evidence._meta.get_field("title").max_length,
+    "publisher": Evidence._meta.get_field("publisher").max_length,
+    "url": Evidence._meta.get_field("url").max_length,
+    "outlet": Source._meta.get_field("outlet").max_length,
+    "author": Source._meta.get_field("author").max_length,
+}
 MAX_ERRORS = 200
 
 
@@ -113,6 +122,9 @@ class _Row:
         value = value.strip() if name not in ("text", "excerpt", "note") else value
         if required and not value.strip():
             self.fail(label or name, "missing")
+        limit = _LIMITS.get(name)
+        if limit and len(value) > limit:
+            self.fail(label or name, f"longer than {limit} characters")
         return value
 
     def date(self, data: dict, name: str, *, label=None) -> date | None:
@@ -353,11 +365,12 @@ def file_format(path: Path) -> str:
     return "json" if start.startswith("[") else "csv"
 
 
-def read_claims(path: Path, *, strict: bool = True) -> Iterator[ImportedClaim | list[str]]:
+def read_claims(path: Path) -> Iterator[ImportedClaim | list[str]]:
     """The file's claims in order; a record with problems comes as the list of its problems.
 
-    Duplicates within the file (a claim number twice, or the same text and claimant twice) are
-    problems too. ``ImportFileError`` means the file itself could not be read any further.
+    Duplicates within the file (a claim number twice, or the same text, claimant and date
+    twice: one person may say the same thing on another day) are problems too.
+    ``ImportFileError`` means the file itself could not be read any further.
     """
     path = Path(path)
     kind = file_format(path)
@@ -390,11 +403,11 @@ def read_claims(path: Path, *, strict: bool = True) -> Iterator[ImportedClaim | 
                         f"(also on line {seen_ids[claim.original_id]})"
                     )
                 seen_ids[claim.original_id] = claim.line
-            key = hash((claim.text, claim.claimant))
+            key = hash((claim.text, claim.claimant, claim.claimed_on))
             if key in seen_claims:
                 problems.append(
-                    f"line {claim.line}, text: duplicate claim (same text and claimant as line "
-                    f"{seen_claims[key]})"
+                    f"line {claim.line}, text: duplicate claim (same text, claimant and date "
+                    f"as line {seen_claims[key]})"
                 )
             seen_claims.setdefault(key, claim.line)
             yield problems or claim
@@ -403,10 +416,13 @@ def read_claims(path: Path, *, strict: bool = True) -> Iterator[ImportedClaim | 
 def validate_file(path: Path) -> tuple[int, list[str]]:
     """Every problem in the file (up to ``MAX_ERRORS``) and the number of claims it holds.
 
-    Claims already on file (same text and claimant) are problems: importing the same file twice
-    would otherwise double them.
+    Claims already on file (same text, claimant and date) are problems: importing the same
+    file twice would otherwise double them.
     """
-    existing = {hash(pair) for pair in Claim.objects.values_list("text", "claimant").iterator(5000)}
+    existing = {
+        hash(row)
+        for row in Claim.objects.values_list("text", "claimant", "claimed_on").iterator(5000)
+    }
     problems, count = [], 0
     try:
         for record in read_claims(path):
@@ -414,10 +430,10 @@ def validate_file(path: Path) -> tuple[int, list[str]]:
                 problems.extend(record)
             else:
                 count += 1
-                if hash((record.text, record.claimant)) in existing:
+                if hash((record.text, record.claimant, record.claimed_on)) in existing:
                     problems.append(
-                        f"line {record.line}, text: duplicate: this claim (same text and "
-                        "claimant) is already on file"
+                        f"line {record.line}, text: duplicate: this claim (same text, claimant "
+                        "and date) is already on file"
                     )
             if len(problems) >= MAX_ERRORS:
                 problems.append(f"... stopped after {MAX_ERRORS} problems")

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -700,38 +700,39 @@ def _import_sources(batch, sources: dict) -> None:
 
 
 def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> int:
+    # Written as seed_bulk writes (ids reserved first, one prepared INSERT or COPY per table):
+    # bulk_create compiles SQL for every value, and a desk moving in brings 100,000s of rows.
+    from .management.commands.seed_bulk import IdBlock, _table_rows, _write_rows
+
     now = timezone.now()
     _import_sources(batch, sources)
-    rows = []
-    for item in batch:
+    claims, appearances, evidence, events = [], [], [], []
+    for pk, item in zip(IdBlock(Claim).take(len(batch)), batch, strict=True):
         verdict = item.state != ReviewState.UNVERIFIED
         changed_at = item.state_changed_at or (now if verdict else None)
-        rows.append(
-            Claim(
-                text=item.text,
-                claimant=item.claimant,
-                claimed_on=item.claimed_on,
-                state=item.state,
-                rationale=item.rationale,
-                created_by=actor,
-                created_at=item.created_at or now,
-                updated_at=now,
-                state_changed_at=changed_at,
-                first_verdict_at=(item.first_verdict_at or changed_at) if verdict else None,
-                supporting_count=item.standing(Stance.SUPPORTS),
-                contradicting_count=item.standing(Stance.CONTRADICTS),
-            )
+        claim = Claim(
+            pk=pk,
+            text=item.text,
+            claimant=item.claimant,
+            claimed_on=item.claimed_on,
+            state=item.state,
+            rationale=item.rationale,
+            created_by=actor,
+            created_at=item.created_at or now,
+            updated_at=now,
+            state_changed_at=changed_at,
+            first_verdict_at=(item.first_verdict_at or changed_at) if verdict else None,
+            supporting_count=item.standing(Stance.SUPPORTS),
+            contradicting_count=item.standing(Stance.CONTRADICTS),
         )
-    Claim.objects.bulk_create(rows)
-    appearances, evidence, events = [], [], []
-    for claim, item in zip(rows, batch, strict=True):
+        claims.append(claim)
         appearances.extend(
-            Appearance(claim=claim, source=sources[source.key], quote=quote)
+            Appearance(claim_id=pk, source_id=sources[source.key].pk, quote=quote)
             for source, quote in item.appearances
         )
         evidence.extend(
             Evidence(
-                claim=claim,
+                claim_id=pk,
                 stance=link.stance,
                 url=link.url,
                 normalized_url=link.normalized_url,
@@ -769,8 +770,13 @@ def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> i
                 },
             )
         )
-    Appearance.objects.bulk_create(appearances)
-    Evidence.objects.bulk_create(evidence)
-    AuditEvent.objects.bulk_create(events)
-    Claim.objects.bulk_update(rows, ["audit_length", "audit_head"])
-    return len(rows)
+    with connection.cursor() as cursor:
+        for model, rows in (
+            (Claim, claims),
+            (Appearance, appearances),
+            (Evidence, evidence),
+            (AuditEvent, events),
+        ):
+            if rows:
+                _write_rows(cursor, *_table_rows(model, rows))
+    return len(claims)

@@ -228,8 +228,12 @@ def test_csv_export_imports_back(tmp_path, editor, claim):
         ([claim_json(text="  ")], "line 2, text: missing"),
         ([claim_json(claimant=None)], "line 2, claimant: missing"),
         ([claim_json(claimed_on="yesterday")], "line 2, claimed_on: not a date"),
+        ([claim_json(claimant="x" * 201)], "line 2, claimant: longer than 200 characters"),
         ([claim_json(), claim_json(text="Other")], "line 3, id: duplicate claim 7"),
-        ([claim_json(), claim_json(id=9)], "line 3, text: duplicate claim"),
+        (
+            [claim_json(), claim_json(id=9)],
+            "line 3, text: duplicate claim (same text, claimant and date as line 2)",
+        ),
         ([claim_json(evidence=[])], "line 2, state: corroborated needs at least one"),
         (
             [claim_json(evidence=[claim_json()["evidence"][0]] * 2)],
@@ -299,7 +303,7 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path, editor):
 
 
 def test_a_claim_already_on_file_is_a_duplicate(tmp_path, editor, claim):
-    item = claim_json(text=claim.text, claimant=claim.claimant)
+    item = claim_json(text=claim.text, claimant=claim.claimant, claimed_on=None)
     before = counts()
     with pytest.raises(CommandError, match="already on file"):
         import_file(write_json(tmp_path, [item]), editor)
