@@ -105,6 +105,12 @@ class Claim(models.Model):
             models.Index(fields=["-updated_at", "-id"], name="claim_updated_idx"),
             models.Index(fields=["-created_at"], name="claim_created_idx"),
             models.Index(fields=["claimant"], name="claim_claimant_idx"),
+            # The queue's counts by state, also under the has-evidence filters, read from this
+            # small index alone (few distinct keys: PostgreSQL stores each once).
+            models.Index(
+                fields=["state", "supporting_count", "contradicting_count"],
+                name="claim_state_counts_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -263,6 +269,8 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["reviewer", "status", "due_on"], name="assignment_queue_idx"),
             models.Index(fields=["status", "due_on"], name="assignment_status_due_idx"),
+            # A page's open assignments; "has an open (overdue) assignment" for each claim.
+            models.Index(fields=["claim", "status", "due_on"], name="assignment_claim_open_idx"),
         ]
         constraints = [
             models.CheckConstraint(

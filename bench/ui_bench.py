@@ -1,0 +1,392 @@
+"""Time the editor UI's pages on a database of seed_bulk claims and print the figures.
+
+    .venv/bin/python bench/ui_bench.py --database-url sqlite:////tmp/bulk.sqlite3
+    .venv/bin/python bench/ui_bench.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/factcheck_bench
+
+The database is migrated if it needs to be and topped up with ``seed_bulk`` to ``--claims``
+claims (100,000 by default), so point it at one you can throw away. Pages are rendered through
+Django's test client with production settings (DEBUG off, so nothing records queries except where
+this script counts them), by an editor, and by a reviewer for "my claims". Each page is requested
+a few times to warm up and then timed; the table shows the median and 90th percentile of the
+whole request (view, queries and template), the median time spent in the database, the queries
+per request and the rows on the page. Then the queue's query count for several page sizes and
+filters, which should not change.
+
+``--admin`` adds the stock Django admin changelist for claims, for comparison. The script writes
+one user, ``ui-bench-editor`` (an editor with staff status, for the admin); the reviewer is the
+seeded one with the most open assignments.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Pages a row of the table is about, and how many rows each showed: a queue row links its claim,
+# the claim page lists evidence and history, the admin changelist marks each row's first column.
+ROW_MARKERS = {
+    "queue": re.compile(r'class="claim-link"'),
+    "claim": re.compile(r'<li class="[^"]*" id="link-\d+"|<li><time '),
+    "admin": re.compile(r'<th class="field-__str__"'),
+}
+
+
+def configure(options) -> None:
+    """Production-like settings from the environment, before Django is imported."""
+    os.environ["DATABASE_URL"] = options.database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "factcheck.settings"
+    os.environ["DJANGO_DEBUG"] = "false"  # DEBUG keeps every query in memory and costs time
+    os.environ["DJANGO_HTTPS"] = "false"
+    os.environ.setdefault("SECRET_KEY", "ui-bench-only-" + "k" * 40)
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+    os.environ["CONN_MAX_AGE"] = str(options.conn_max_age)
+    sys.path.insert(0, str(ROOT))
+    # Whitenoise looks for collected static files, which a benchmark does not need.
+    warnings.filterwarnings("ignore", message="No directory at")
+
+    import django
+
+    django.setup()
+
+    from django.test.utils import override_settings
+
+    # No collectstatic here: {% static %} must not need the manifest.
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+
+
+def prepare_database(claims: int, seed: int) -> None:
+    """Migrate if needed and seed up to ``claims`` claims."""
+    from django.core.management import call_command
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        print("migrating…", flush=True)
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"migrated in {time.perf_counter() - started:.1f} s", flush=True)
+
+    from claims.models import Claim
+
+    have = Claim.objects.count()
+    if have < claims:
+        print(f"seeding {claims - have:,} claims (have {have:,})…", flush=True)
+        call_command("seed_bulk", claims=claims - have, seed=seed)
+        connection.close()  # seed_bulk forked workers around this connection
+        if connection.vendor == "postgresql":
+            # What autovacuum would do a little later: statistics for the planner and the
+            # visibility map that index-only scans need. (SQLite is left as the app runs it,
+            # without ANALYZE statistics.)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            connection.close()
+
+
+def users():
+    """An editor (staff, so the admin can be timed too) and the reviewer with most open work."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import Count, Q
+
+    from claims.models import AssignmentStatus
+    from claims.permissions import EDITORS_GROUP
+
+    User = get_user_model()
+    editor, _created = User.objects.get_or_create(
+        username="ui-bench-editor",
+        defaults={"first_name": "Bench", "last_name": "Editor", "is_staff": True},
+    )
+    editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    reviewer = (
+        User.objects.filter(username__startswith="seed-reviewer-")
+        .annotate(n=Count("assignments", filter=Q(assignments__status=AssignmentStatus.OPEN)))
+        .order_by("-n")
+        .first()
+    )
+    return editor, reviewer
+
+
+def detail_claim_id() -> int:
+    """A recent claim with evidence both ways, an open assignment and about ten events."""
+    from claims.models import AssignmentStatus, Claim
+
+    claim = (
+        Claim.objects.filter(
+            audit_length__range=(9, 12),
+            contradicting_count__gt=0,
+            supporting_count__gt=0,
+            assignments__status=AssignmentStatus.OPEN,
+        )
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return claim or Claim.objects.order_by("-id").values_list("id", flat=True).first()
+
+
+class DatabaseClock:
+    """Counts queries and adds up their time, with DEBUG off.
+
+    Executing is timed by an execute wrapper; fetching by TimedCursor, because SQLite computes
+    most rows while they are fetched. (CaptureQueriesContext would force the debug cursor,
+    which slows every query it sees.)
+    """
+
+    def __init__(self, *, keep_sql: bool = False):
+        self.seconds = 0.0
+        self.queries = 0
+        self.keep_sql = keep_sql
+        self.sql: list[list] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.seconds += elapsed
+            self.queries += 1
+            if self.keep_sql:
+                shown = tuple(repr(str(p) if isinstance(p, str) else p) for p in params or ())
+                self.sql.append([elapsed, sql % shown])
+
+    def fetched(self, seconds: float) -> None:
+        self.seconds += seconds
+        if self.sql:
+            self.sql[-1][0] += seconds
+
+
+class TimedCursor:
+    """A driver cursor whose fetches are added to a DatabaseClock."""
+
+    def __init__(self, cursor, clock: DatabaseClock):
+        self._cursor = cursor
+        self._clock = clock
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+    def __iter__(self):
+        return iter(self._cursor)
+
+    def _timed(self, method, *args):
+        started = time.perf_counter()
+        try:
+            return method(*args)
+        finally:
+            self._clock.fetched(time.perf_counter() - started)
+
+    def fetchone(self):
+        return self._timed(self._cursor.fetchone)
+
+    def fetchmany(self, *args):
+        return self._timed(self._cursor.fetchmany, *args)
+
+    def fetchall(self):
+        return self._timed(self._cursor.fetchall)
+
+
+def get(client, url: str, clock: DatabaseClock):
+    from django.db import connection
+
+    create_cursor = connection.create_cursor
+    connection.create_cursor = lambda name=None: TimedCursor(create_cursor(name), clock)
+    try:
+        # Django keeps wrappers on the connection object, across reconnections.
+        with connection.execute_wrapper(clock):
+            return client.get(url)
+    finally:
+        del connection.create_cursor
+
+
+def measure(client, url: str, kind: str, *, warmup: int, runs: int) -> dict:
+    for _run in range(warmup):
+        get(client, url, DatabaseClock())
+    counted = DatabaseClock(keep_sql=True)
+    response = get(client, url, counted)
+    body = response.content.decode()
+    marker = ROW_MARKERS.get(kind)
+    rows = len(marker.findall(body)) if marker else 0
+
+    totals, in_database = [], []
+    for _run in range(runs):
+        clock = DatabaseClock()
+        started = time.perf_counter()
+        response = get(client, url, clock)
+        totals.append((time.perf_counter() - started) * 1000)
+        in_database.append(clock.seconds * 1000)
+    return {
+        "url": url,
+        "status": response.status_code,
+        "median": statistics.median(totals),
+        "p90": statistics.quantiles(totals, n=10)[-1] if runs > 1 else totals[0],
+        "db": statistics.median(in_database),
+        "queries": counted.queries,
+        "rows": rows,
+        "sql": counted.sql,
+    }
+
+
+def query_count(client, url: str) -> int:
+    clock = DatabaseClock()
+    response = get(client, url, clock)
+    assert response.status_code == 200, (url, response.status_code)
+    return clock.queries
+
+
+# The pages issue 3 holds to a median under 30 ms; the others are timed for information.
+REQUIRED = ("plain", "state", "search", "deep page", "claim page")
+
+
+def pages_to_time(as_editor, as_reviewer, claim_id: int, *, admin: bool) -> list[tuple]:
+    """(label or None, client, URL, kind) for every page timed."""
+    pages = [
+        ("plain", as_editor, "/claims/", "queue"),
+        ("state", as_editor, "/claims/?state=disputed", "queue"),
+        # One of seed_bulk's twelve subjects: about 8% of the claims.
+        ("search", as_editor, "/claims/?q=inflation", "queue"),
+        (None, as_editor, "/claims/?q=housing+budget&state=corroborated", "queue"),
+        # A title and a first name: about 1% of the claims, matched in the claimant.
+        (None, as_editor, "/claims/?q=senator+ada", "queue"),
+        ("deep page", as_editor, "/claims/?page=2000", "queue"),
+        (None, as_editor, "/claims/?per_page=100", "queue"),
+        (None, as_editor, "/claims/?per_page=100&page=900", "queue"),
+        (None, as_reviewer, "/claims/?reviewer=me", "queue"),
+        (None, as_editor, "/claims/?reviewer=unassigned", "queue"),
+        (None, as_editor, "/claims/?overdue=on", "queue"),
+        (None, as_editor, "/claims/?supporting=yes", "queue"),
+        (None, as_editor, "/claims/?contradicting=no&sort=claimant", "queue"),
+        (None, as_editor, "/claims/?sort=-supporting&page=50", "queue"),
+        ("claim page", as_editor, f"/claims/{claim_id}/", "claim"),
+        (None, as_reviewer, f"/claims/{claim_id}/", "claim"),
+    ]
+    if admin:
+        pages += [
+            (None, as_editor, "/admin/claims/claim/", "admin"),
+            (None, as_editor, "/admin/claims/claim/?p=2000", "admin"),
+        ]
+    return pages
+
+
+def print_query_counts(as_editor, as_reviewer) -> None:
+    """The queue's queries for several page sizes and filters: the same number for each."""
+    variants = [
+        (as_editor, "/claims/?per_page=10"),
+        (as_editor, "/claims/?per_page=25"),
+        (as_editor, "/claims/?per_page=100"),
+        (as_editor, "/claims/?per_page=100&page=500"),
+        (as_editor, "/claims/?state=corroborated&per_page=100"),
+        (as_editor, "/claims/?q=unemployment&state=disputed&supporting=yes&per_page=100"),
+        (as_editor, "/claims/?reviewer=unassigned&contradicting=yes&sort=claimant"),
+        (as_editor, "/claims/?overdue=on&claimant=senator&created_from=2020-01-01"),
+        (as_editor, "/claims/?source=1&updated_to=2100-01-01&sort=-created"),
+        (as_reviewer, "/claims/?reviewer=me&per_page=100"),
+    ]
+    print("\nqueries per queue request, for page sizes and filters:")
+    counts = set()
+    for client, url in variants:
+        count = query_count(client, url)
+        counts.add(count)
+        who = " (reviewer)" if client is as_reviewer else ""
+        print(f"  {count:>3}  {url}{who}")
+    print(f"  the same for every one: {'yes' if len(counts) == 1 else 'NO ' + str(sorted(counts))}")
+    empty = query_count(as_editor, "/claims/?q=zzzznomatch")
+    print(f"  {empty:>3}  /claims/?q=zzzznomatch (no rows: no rows or assignments to read)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", "sqlite:////tmp/bulk.sqlite3"),
+        help="the database to time (migrated and seeded in place)",
+    )
+    parser.add_argument("--claims", type=int, default=100_000, help="seed up to this many")
+    parser.add_argument("--seed", type=int, default=1, help="seed_bulk --seed when seeding")
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=int(os.environ.get("CONN_MAX_AGE", "60")),
+        help="CONN_MAX_AGE: seconds a connection is kept (0: a new one for every request)",
+    )
+    parser.add_argument(
+        "--admin", action="store_true", help="also time the stock admin changelist, to compare"
+    )
+    parser.add_argument("--admin-runs", type=int, default=5, help="timed admin requests")
+    parser.add_argument("--sql", action="store_true", help="print each page's queries")
+    parser.add_argument("--only", help="time only the pages whose URL contains this")
+    options = parser.parse_args()
+
+    configure(options)
+    prepare_database(options.claims, options.seed)
+
+    from django.db import connection
+    from django.test import Client
+
+    from claims.models import Claim
+
+    editor, reviewer = users()
+    as_editor, as_reviewer = Client(), Client()
+    as_editor.force_login(editor)
+    as_reviewer.force_login(reviewer)
+    pages = pages_to_time(as_editor, as_reviewer, detail_claim_id(), admin=options.admin)
+    if options.only:
+        pages = [page for page in pages if options.only in page[2]]
+
+    print(
+        f"\n{connection.vendor} {options.database_url}: {Claim.objects.count():,} claims, "
+        f"DEBUG off, CONN_MAX_AGE={options.conn_max_age}; per page {options.warmup} warm-up "
+        f"and {options.runs} timed requests ({options.admin_runs} for the admin)"
+    )
+    header = (
+        f"{'required':<10} {'page':<48} {'who':<8} {'st':>3} {'median':>8} {'p90':>8} "
+        f"{'db':>7} {'q':>3} {'rows':>4}"
+    )
+    print(header)
+    print("-" * len(header))
+    over = []
+    for label, client, url, kind in pages:
+        runs = options.admin_runs if kind == "admin" else options.runs
+        result = measure(client, url, kind, warmup=min(options.warmup, runs), runs=runs)
+        who = "reviewer" if client is as_reviewer else "editor"
+        print(
+            f"{label or '-':<10} {url:<48} {who:<8} {result['status']:>3} "
+            f"{result['median']:>6.1f}ms {result['p90']:>6.1f}ms {result['db']:>5.1f}ms "
+            f"{result['queries']:>3} {result['rows']:>4}",
+            flush=True,
+        )
+        if options.sql:
+            for seconds, sql in result["sql"]:
+                print(f"    {seconds * 1000:7.2f} ms  {sql[:600]}")
+        if label in REQUIRED and result["median"] >= 30:
+            over.append(f"{label} ({result['median']:.1f} ms)")
+    print(
+        "median, p90: the whole request (view, queries, template); db: median time in the "
+        "database;\nq: queries per request; rows: claims, evidence links and events on the page"
+    )
+    if over:
+        print(f"required under 30 ms but not: {', '.join(over)}")
+    elif any(label in REQUIRED for label, *_rest in pages):
+        print("every required page has a median under 30 ms")
+
+    if not options.only:
+        print_query_counts(as_editor, as_reviewer)
+
+
+if __name__ == "__main__":
+    main()
