@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 with contextlib.suppress(BrokenPipeError):
                     stream.flush()
         if output:
-            self.stderr.write(f"Exported {total:,} claims to {output} ({format}).")
+            self.stderr.write(f"Wrote {format} for the {total:,} selected claims to {output}.")
 
     def _progress(self, claims, total):
         return tqdm(claims, total=total, unit=" claims", file=sys.stderr, leave=False)
