@@ -37,6 +37,17 @@ COLUMNS = (
 )
 LIST_SEPARATOR = "\n"
 ROWS_PER_CHUNK = 500
+_FREE_TEXT = tuple(
+    COLUMNS.index(name)
+    for name in (
+        "text",
+        "claimant",
+        "rationale",
+        "supporting_urls",
+        "contradicting_urls",
+        "reviewers",
+    )
+)
 
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -77,7 +88,10 @@ def claim_row(claim: ClaimRecord) -> list:
         _time(claim.created_at),
         _time(claim.updated_at),
     ]
-    return [neutralize(cell) if isinstance(cell, str) else cell for cell in cells]
+    # Only the free text can start with a formula; ids, states, counts and ISO dates cannot.
+    for index in _FREE_TEXT:
+        cells[index] = neutralize(cells[index])
+    return cells
 
 
 def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
