@@ -15,3 +15,6 @@ STORAGES = {
 # Serve static files from the apps' folders, as in development: tests do not run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Test threads (live server, race tests) close their connections: test databases can be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
