@@ -185,7 +185,7 @@ def export_selection(*, params: QueryDict, user=None, strict: bool = False) -> E
     if strict and filterset.is_bound and not filterset.is_valid():
         raise ValidationError(dict(filterset.form.errors.items()), code="invalid")
     order = SORTS.get(params.get("sort"), ("id",))
-    with _small_page_cache():
+    with small_page_cache():
         ids = list(filterset.qs.order_by(*order).values_list("id", flat=True))
     return ExportSelection(ids)
 
@@ -451,7 +451,7 @@ def iter_claims(
     """
     reader = _Reader(include)
     ids = selection.ids
-    with _small_page_cache():
+    with small_page_cache():
         for start in range(0, len(ids), chunk_size):
             chunk = ids[start : start + chunk_size]
             claims = reader.chunk(chunk)
@@ -466,8 +466,9 @@ EXPORT_PAGE_CACHE_KIB = 8 * 1024
 
 
 @contextmanager
-def _small_page_cache():
-    """A smaller SQLite page cache while an export runs, the connection's own restored after.
+def small_page_cache():
+    """A smaller SQLite page cache while an export (or import) runs, the connection's own
+    restored after.
 
     The desk's large cache keeps the queue's indexes warm; an export reads each page about once,
     and filling that cache with a whole table would only add its size to the export's memory.

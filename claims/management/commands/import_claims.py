@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims import services
+from claims.exports.selector import small_page_cache
 from claims.imports import ImportFileError, valid_claims, validate_file
 
 
@@ -40,7 +41,9 @@ class Command(BaseCommand):
         if sys.stderr.isatty():
             claims = tqdm(claims, total=count, unit=" claims", file=sys.stderr, leave=False)
         try:
-            imported = services.claim_import(actor=user, claims=claims, file_name=file.name)
+            # The desk's large SQLite page cache would only hold the new rows: keep it small.
+            with small_page_cache():
+                imported = services.claim_import(actor=user, claims=claims, file_name=file.name)
         except ImportFileError as error:
             raise CommandError(f"Nothing imported: {error}") from error
         except PermissionDenied as error:
