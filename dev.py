@@ -79,8 +79,10 @@ def ensure_chromium() -> None:
         run("apt-get", "update", "-qq", env=env)
         run("apt-get", "install", "-y", "-qq", "chromium", env=env)
     else:
-        say("Chromium not found: browser tests will be skipped. Install Debian's 'chromium' "
-            "package or set CHROMIUM_PATH to run them.")
+        say(
+            "Chromium not found: browser tests will be skipped. Install Debian's 'chromium' "
+            "package or set CHROMIUM_PATH to run them."
+        )
 
 
 def test(args: list[str]) -> None:
