@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import workflow
 from .audit import AuditAction, actor_display_name, build_event, record_event
+from .bulkwrite import IdBlock, table_rows, write_rows
 from .models import (
     Appearance,
     Assignment,
@@ -700,10 +701,7 @@ def _import_sources(batch, sources: dict) -> None:
 
 
 def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> int:
-    # Written as seed_bulk writes (ids reserved first, one prepared INSERT or COPY per table):
-    # bulk_create compiles SQL for every value, and a desk moving in brings 100,000s of rows.
-    from .management.commands.seed_bulk import IdBlock, _table_rows, _write_rows
-
+    # A desk moving in brings 100,000s of rows: written as seed_bulk writes (claims.bulkwrite).
     now = timezone.now()
     _import_sources(batch, sources)
     claims, appearances, evidence, events = [], [], [], []
@@ -778,5 +776,5 @@ def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> i
             (AuditEvent, events),
         ):
             if rows:
-                _write_rows(cursor, *_table_rows(model, rows))
+                write_rows(cursor, *table_rows(model, rows))
     return len(claims)
