@@ -1,7 +1,7 @@
 """Full-text search over claim text and claimant, on a real index in either database.
 
 SQLite: an FTS5 table kept in step with claims by triggers (migration 0005).
-PostgreSQL: a GIN index on the claim's tsvector (same migration), queried with the same expression.
+PostgreSQL: a GIN index on a stored tsvector column (migrations 0005 and 0008).
 Both use prefix matching on every word, so "netan" finds "Netanyahu" and all words must match.
 """
 
@@ -13,30 +13,26 @@ from django.db.models.expressions import RawSQL
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-# The one tsvector expression: the GIN index (migration 0005) and the query must use exactly
-# this text, with the claim table's columns in the two slots.
-PG_DOCUMENT = (
-    "to_tsvector('simple'::regconfig, coalesce({text}, '') || ' ' || coalesce({claimant}, ''))"
-)
-PG_INDEX_DOCUMENT = PG_DOCUMENT.format(text="text", claimant="claimant")
-
-
 class _DocumentMatches(Func):
-    """``PG_DOCUMENT @@ to_tsquery(...)`` with the columns compiled, so the condition names the
-    claim table by whatever alias the query gives it (``U0`` inside a subquery)."""
+    """``search_document @@ to_tsquery(...)`` on PostgreSQL, naming the claim table by whatever
+    alias the query gives it (``U0`` inside a subquery).
+
+    ``search_document`` is a stored generated column (migration 0008) that the model does not
+    declare: Django never writes it, and SQLite has no such column.
+    """
 
     output_field = BooleanField()
 
     def __init__(self, tsquery: str):
-        super().__init__(F("text"), F("claimant"), Value(tsquery))
+        super().__init__(F("id"), Value(tsquery))
 
     def as_sql(self, compiler, connection, **extra_context):
-        (text, text_params), (claimant, claimant_params), (query, query_params) = (
+        (id_column, id_params), (query, query_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
-        document = PG_DOCUMENT.format(text=text, claimant=claimant)
-        sql = f"{document} @@ to_tsquery('simple'::regconfig, {query})"
-        return sql, (*text_params, *claimant_params, *query_params)
+        table = id_column.rsplit(".", 1)[0]
+        sql = f"{table}.search_document @@ to_tsquery('simple'::regconfig, {query})"
+        return sql, (*id_params, *query_params)
 
 
 def search_terms(query: str) -> list[str]:

@@ -23,6 +23,7 @@ from .models import (
     Claim,
     Evidence,
     ReviewState,
+    StateTally,
 )
 
 # The columns a queue row shows; the rest of a claim (rationale, audit head) stays in the database.
@@ -54,12 +55,45 @@ def _soonest_due_first(assignment: Assignment) -> tuple:
     return (assignment.due_on is None, assignment.due_on or date.min, assignment.assigned_at)
 
 
+def _day(value: date) -> str:
+    """"5 Nov 2026": the queue's date format, without a template filter per cell."""
+    return f"{value.day} {value:%b %Y}"
+
+
 @dataclass
 class QueueRow:
+    """One claim in the queue, with what its row shows worked out once, in Python.
+
+    A 25-row page used to spend about half its time in the template resolving the same
+    lookups and date filters cell by cell; the template now only places these values.
+    """
+
     claim: Claim
     reviewers: list = field(default_factory=list)
     due_on: date | None = None
     overdue: bool = False
+
+    @property
+    def url(self) -> str:
+        return self.claim.get_absolute_url()
+
+    @property
+    def state_label(self) -> str:
+        return self.claim.get_state_display()
+
+    @property
+    def reviewer_names(self) -> str:
+        return ", ".join(user.get_full_name() or user.username for user in self.reviewers)
+
+    @property
+    def due_label(self) -> str:
+        return _day(self.due_on) if self.due_on else ""
+
+    @property
+    def changed(self) -> tuple[str, str, str]:
+        """The last change as (ISO timestamp, day, hh:mm) in the desk's time zone."""
+        local = timezone.localtime(self.claim.updated_at)
+        return local.isoformat(), _day(local), f"{local:%H:%M}"
 
 
 class CountedPaginator(Paginator):
@@ -128,16 +162,41 @@ def queue_rows(claims: list[Claim], today: date) -> list[QueueRow]:
     return rows
 
 
+def desk_state_counts() -> dict[str, int]:
+    """Claims per review state across the desk, from the tally the database keeps: one query."""
+    counts = dict.fromkeys(ReviewState.values, 0)
+    counts.update(StateTally.objects.filter(state__in=counts).values_list("state", "claims"))
+    return counts
+
+
+def _state_counts(filterset: ClaimFilter) -> dict[str, int]:
+    """Claims per state under every filter but the state one.
+
+    With no other filter that is the whole desk, which the tally answers without counting;
+    otherwise the filtered claims are counted by state.
+    """
+    filterset.form.is_valid()
+    narrowed = any(
+        value not in (None, "", False, [])
+        for name, value in filterset.form.cleaned_data.items()
+        if name != "state"
+    )
+    if not narrowed:
+        return desk_state_counts()
+    counts = dict.fromkeys(ReviewState.values, 0)
+    rows = filterset.queryset_without("state").order_by().values("state").annotate(n=Count("*"))
+    for row in rows:
+        counts[row["state"]] = row["n"]
+    return counts
+
+
 def claim_queue(*, user, params: QueryDict) -> ClaimQueue:
     """The filtered, sorted page of the claim queue, with a count per state for the tabs."""
     filterset = ClaimFilter(params, user=user, queryset=Claim.objects.all())
     filtered = filterset.qs
 
     # The tabs count every state under the other filters; the selected state's count is the total.
-    counts_queryset = filterset.queryset_without("state")
-    state_counts = dict.fromkeys(ReviewState.values, 0)
-    for row in counts_queryset.order_by().values("state").annotate(n=Count("*")):
-        state_counts[row["state"]] = row["n"]
+    state_counts = _state_counts(filterset)
     selected_state = filterset.form.cleaned_data.get("state") if filterset.is_valid() else None
     total = state_counts.get(selected_state, 0) if selected_state else sum(state_counts.values())
 

@@ -79,6 +79,11 @@ def test_search_uses_a_full_text_index_not_a_like_scan(claims):
             assert cursor.fetchone()[0] == 3
         else:
             cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = 'claims_claim_search_idx'"
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'claims_claim_document_idx'"
             )
-            assert "gin" in cursor.fetchone()[0].lower()
+            assert "gin (search_document)" in cursor.fetchone()[0].lower()
+            cursor.execute(
+                "SELECT count(*) FROM claims_claim "
+                "WHERE search_document @@ to_tsquery('simple', 'israel')"
+            )
+            assert cursor.fetchone()[0] == 3
