@@ -54,7 +54,7 @@ def test_an_empty_desk_counts_zero_in_every_state(db):
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_state_changes_in_opposite_directions_do_not_deadlock(editor):
+def test_concurrent_state_changes_in_opposite_directions_do_not_deadlock():
     """Two transactions moving claims between the same two states, at the same time."""
     a = ClaimFactory(state=ReviewState.UNVERIFIED)
     b = ClaimFactory(state=ReviewState.DISPUTED, contradicting_count=1)
