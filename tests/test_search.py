@@ -87,3 +87,42 @@ def test_search_uses_a_full_text_index_not_a_like_scan(claims):
                 "WHERE search_document @@ to_tsquery('simple', 'israel')"
             )
             assert cursor.fetchone()[0] == 3
+
+
+@pytest.mark.parametrize("query", ["israel", "trump strike", "netan", "nothing-matches"])
+def test_searching_in_page_order_finds_the_same_claims_in_the_same_order(claims, query):
+    ordering = ("-updated_at", "-id")
+    by_match = search_claims(Claim.objects.all(), query).order_by(*ordering)
+    in_order = search_claims(Claim.objects.all(), query, in_order=True).order_by(*ordering)
+    assert list(in_order.values_list("id", flat=True)) == list(
+        by_match.values_list("id", flat=True)
+    )
+
+
+def test_a_broad_search_reads_its_first_pages_in_order_and_deep_pages_by_match(editor, monkeypatch):
+    """The queue picks the in-order scan only for the first tenth of a large result."""
+    from django.http import QueryDict
+
+    from claims import selectors
+
+    from .factories import ClaimFactory
+
+    ClaimFactory.create_batch(100, text="Inflation rose in the spring")
+    ClaimFactory.create_batch(5, text="Unrelated")
+    monkeypatch.setattr(selectors, "IN_ORDER_SEARCH_MATCHES", 20)
+    seen = []
+    real = selectors.search_claims
+
+    def spy(queryset, query, *, in_order=False):
+        seen.append(in_order)
+        return real(queryset, query, in_order=in_order)
+
+    monkeypatch.setattr(selectors, "search_claims", spy)
+    first = selectors.claim_queue(user=editor, params=QueryDict("q=inflation&per_page=10"))
+    assert seen == [True]
+    assert first.total == 100
+    assert [row.claim.text for row in first.rows] == ["Inflation rose in the spring"] * 10
+    last = selectors.claim_queue(user=editor, params=QueryDict("q=inflation&per_page=10&page=2"))
+    assert seen == [True]  # page 2 ends past the first tenth: read by match, through the filter
+    assert len(last.rows) == 10
+    assert {row.claim.pk for row in first.rows}.isdisjoint(row.claim.pk for row in last.rows)
