@@ -70,6 +70,9 @@ ROOT_URLCONF = "factcheck.urls"
 WSGI_APPLICATION = "factcheck.wsgi.application"
 ASGI_APPLICATION = "factcheck.asgi.application"
 
+# Plain inputs, textareas and empty error lists rendered in Python (same markup; see the module).
+FORM_RENDERER = "factcheck.form_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -148,6 +151,9 @@ FACTCHECK_ORGANIZATION_NAME = os.environ.get("FACTCHECK_ORGANIZATION_NAME", "Fac
 FACTCHECK_ORGANIZATION_URL = os.environ.get(
     "FACTCHECK_ORGANIZATION_URL", "https://factcheck.example.org/"
 )
+
+# The dashboard lists unverified claims unchanged for at least this many days as idle.
+FACTCHECK_IDLE_DAYS = int(os.environ.get("FACTCHECK_IDLE_DAYS", "14"))
 
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
