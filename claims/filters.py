@@ -255,3 +255,43 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_updated_to(self, queryset, name, value):
         return queryset.filter(updated_at__lt=_day_start(value + datetime.timedelta(days=1)))
+
+    # Filters the desk dashboard links to: each of its figures opens the queue on its claims.
+    assigned = django_filters.ChoiceFilter(
+        label=_("Has a reviewer"),
+        choices=_YES_NO[1:],
+        method="filter_assigned",
+        empty_label=_("Any"),
+        widget=PlainSelect,
+    )
+    verdict = django_filters.ChoiceFilter(
+        label=_("Has reached a verdict"),
+        choices=_YES_NO[1:],
+        method="filter_verdict",
+        empty_label=_("Any"),
+        widget=PlainSelect,
+    )
+    verdict_from = django_filters.DateFilter(
+        label=_("First verdict from"),
+        method="filter_verdict_from",
+        widget=_date_input(),
+    )
+    verdict_to = django_filters.DateFilter(
+        label=_("First verdict to"),
+        method="filter_verdict_to",
+        widget=_date_input(),
+    )
+
+    def filter_assigned(self, queryset, name, value):
+        # The dashboard's "open assignments": claims with at least one open assignment.
+        has_reviewer = Exists(open_assignments())
+        return queryset.filter(has_reviewer if value == "yes" else ~has_reviewer)
+
+    def filter_verdict(self, queryset, name, value):
+        return queryset.filter(first_verdict_at__isnull=value != "yes")
+
+    def filter_verdict_from(self, queryset, name, value):
+        return queryset.filter(first_verdict_at__gte=_day_start(value))
+
+    def filter_verdict_to(self, queryset, name, value):
+        return queryset.filter(first_verdict_at__lt=_day_start(value + datetime.timedelta(days=1)))

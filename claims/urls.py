@@ -9,6 +9,7 @@ app_name = "claims"
 urlpatterns = [
     path("", views.home, name="home"),
     path("claims/", views.claim_list, name="list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("claims/mine/", views.my_queue, name="my_queue"),
     path("claims/export/<str:export_format>/", views.claim_export, name="export"),
     path("claims/new/", views.claim_create, name="create"),

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import exports, selectors, services
+from .charts import bar_chart, column_chart
+from .dashboard import desk_dashboard
 from .filters import PAGE_SIZES, SORTS
 from .forms import (
     AppearanceFormSet,
@@ -408,3 +410,21 @@ def claim_export(request, export_format):
         as_attachment=export_format != "html", filename=f"verdicts-{stamp}.{module.EXTENSION}"
     )
     return response
+
+
+# Dashboard --------------------------------------------------------------------------------------
+
+
+@require_GET
+def dashboard(request):
+    """Where the desk stands and what is stuck: for the people who run the desk."""
+    if not (is_editor(request.user) or request.user.is_staff):
+        raise PermissionDenied(_("The dashboard is for editors and staff."))
+    board = desk_dashboard()
+    charts = {
+        "weekly": column_chart(board.weekly, "chart-weekly"),
+        "states": bar_chart(board.states, "chart-states"),
+        "workload": bar_chart(board.workload, "chart-workload"),
+        "ages": column_chart(board.ages, "chart-ages", width=480, height=260),
+    }
+    return render(request, "claims/dashboard.html", {"board": board, "charts": charts})
