@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from . import services
 from .audit import actor_display_name
-from .models import Assignment, Claim, Evidence, Source
+from .models import Assignment, Claim, Evidence, ReviewState, Source
 from .urlnorm import validate_http_url
 
 
@@ -344,3 +344,39 @@ class AssignmentAddForm(ServiceForm):
             reviewer=data["reviewer"],
             due_on=data["due_on"],
         )
+
+
+# Bulk actions on claims ---------------------------------------------------------------------------
+
+
+class BulkAssignForm(forms.Form):
+    """The intermediate page of "assign a reviewer": one reviewer and due date for every claim."""
+
+    reviewer = ReviewerChoiceField(
+        label=gettext_lazy("Reviewer"), queryset=get_user_model().objects.none()
+    )
+    due_on = forms.DateField(
+        label=gettext_lazy("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Optional."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewer_candidates()
+
+
+class BulkStateChangeForm(forms.Form):
+    """The intermediate page of "change state": one target state and one rationale for all.
+
+    The rationale is required here because every move in the workflow needs one: asking for it
+    once, on the form, beats refusing every selected claim for the same reason.
+    """
+
+    state = forms.ChoiceField(label=gettext_lazy("New state"), choices=ReviewState.choices)
+    rationale = forms.CharField(
+        label=gettext_lazy("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=gettext_lazy("Recorded on each claim as its verdict rationale."),
+    )
