@@ -1,9 +1,10 @@
-"""Indexes the desk dashboard reads instead of claims: verdict dates, unverified claims by age, and
-each claim's time to its first verdict in order, so the median is one step along an index.
+"""Indexes the desk dashboard reads instead of claims: verdict dates, unverified claims by age,
+open assignments by claim, and each claim's time to its first verdict in order, so the median is
+one step along an index.
 
 Written as SQL rather than ``Meta.indexes`` because the time-to-verdict index is an expression
 that differs by database (SQLite stores datetimes as text and subtracts them with ``julianday``;
-PostgreSQL subtracts timestamps), and the three belong together. They are invisible to the model
+PostgreSQL subtracts timestamps), and they belong together. They are invisible to the model
 state on purpose: ``claims.dashboard`` writes the matching expressions and says so.
 """
 
@@ -15,6 +16,8 @@ COMMON = [
     "WHERE first_verdict_at IS NOT NULL",
     # Unverified claims by age: range counts within one state.
     "CREATE INDEX claim_state_created_idx ON claims_claim (state, created_at)",
+    # Claims with an open (overdue) assignment: distinct claims read in order, no sorting.
+    "CREATE INDEX assignment_open_claims_idx ON claims_assignment (status, claim_id, due_on)",
 ]
 SQLITE = [
     "CREATE INDEX claim_verdict_delay_idx ON claims_claim "
@@ -29,6 +32,7 @@ DROP = [
     "DROP INDEX IF EXISTS claim_first_verdict_idx",
     "DROP INDEX IF EXISTS claim_state_created_idx",
     "DROP INDEX IF EXISTS claim_verdict_delay_idx",
+    "DROP INDEX IF EXISTS assignment_open_claims_idx",
 ]
 
 

@@ -1,0 +1,133 @@
+"""The desk dashboard in real headless Chromium on the demo desk: screenshots at desk and phone
+width for review, no sideways scrolling, and a figure that opens the queue on its claims.
+
+Needs Chromium as tests/test_browser.py does; its fixtures are copied here, not imported, so the
+two modules stay independent.
+"""
+
+import importlib
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytest_playwright", reason="pip install playwright pytest-playwright")
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.db import connections
+from playwright.sync_api import Page, expect
+
+from claims.demo_data import DEMO_EDITOR, DEMO_USERS
+
+
+def _find_chromium() -> str | None:
+    candidates = [
+        os.environ.get("CHROMIUM_PATH"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/lib/chromium/chromium",
+    ]
+    return next((path for path in candidates if path and os.access(path, os.X_OK)), None)
+
+
+CHROMIUM = _find_chromium()
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+PHONE, DESKTOP = 390, 1280
+
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no Chromium found: install it (apt-get install chromium) "
+        "or set CHROMIUM_PATH to a Chromium or Chrome executable",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    return live_server.url
+
+
+def _ensure_roles() -> None:
+    """Create the role groups as migration 0002 does: a transactional test's flush empties them."""
+    roles = importlib.import_module("claims.migrations.0002_roles").ROLES
+    for name, codenames in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
+        )
+
+
+@pytest.fixture(autouse=True)
+def _roles(transactional_db):
+    _ensure_roles()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _roles_outlive_this_module(django_db_setup, django_db_blocker):
+    """Leave the roles in place after the last flush, for the tests that run after these."""
+    yield
+    with django_db_blocker.unblock():
+        _ensure_roles()
+        connections.close_all()
+
+
+def _open(browser, browser_context_args, width: int) -> Page:
+    context = browser.new_context(
+        **browser_context_args,
+        viewport={"width": width, "height": 844 if width == PHONE else 900},
+    )
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def _log_in(page: Page, username: str, password: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Claim queue", exact=True)).to_be_visible()
+
+
+def test_dashboard_screenshots_on_the_demo_desk(browser, browser_context_args):
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    demo_editor = next(u for u in DEMO_USERS if u.username == DEMO_EDITOR)
+    assert get_user_model().objects.filter(username=demo_editor.username).exists()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page = _open(browser, browser_context_args, width)
+        _log_in(page, demo_editor.username, demo_editor.password)
+        page.get_by_role("link", name="Dashboard").click()
+        expect(page.get_by_role("heading", name="Desk dashboard")).to_be_visible()
+        expect(page.locator("svg.chart")).to_have_count(4)
+        expect(page.locator(".activity li").first).to_be_visible()
+        page.screenshot(path=SCREENSHOTS / f"dashboard-{name}.png", full_page=True)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"dashboard is {scroll_width}px wide at {width}px"
+        page.context.close()
+
+    # A figure opens the queue on the claims behind it.
+    page = _open(browser, browser_context_args, DESKTOP)
+    _log_in(page, demo_editor.username, demo_editor.password)
+    page.goto("/dashboard/")
+    disputed = page.locator(".figure-state-disputed")
+    count = disputed.locator(".figure-value").inner_text()
+    disputed.click()
+    expect(page).to_have_url(re.compile(r"/claims/\?state=disputed$"))
+    expect(page.locator("#queue-results tbody tr")).to_have_count(int(count))
+    page.context.close()
