@@ -422,7 +422,7 @@ def dashboard(request):
         raise PermissionDenied(_("The dashboard is for editors and staff."))
     board = desk_dashboard()
     charts = {
-        "weekly": column_chart(board.weekly, "chart-weekly"),
+        "weekly": column_chart(board.weekly, "chart-weekly", width=1100, height=300),
         "states": bar_chart(board.states, "chart-states"),
         "workload": bar_chart(board.workload, "chart-workload"),
         "ages": column_chart(board.ages, "chart-ages", width=480, height=260),
