@@ -411,3 +411,16 @@ def test_queue_filters_by_first_verdict_dates_and_reviewers(desk, editor):
     assert listed("verdict_from=2026-11-10&verdict_to=2026-11-10") == {pks[6]}
     assert listed("assigned=yes") == {pks[1], pks[2], pks[3], pks[6]}
     assert listed("assigned=no") == {pks[4], pks[5], pks[7], pks[8]}
+
+
+def test_the_queue_form_carries_the_filters_the_dashboard_links_to(client, editor):
+    """Changing another filter on the queue keeps the dashboard's filters: they are form fields."""
+    client.force_login(editor)
+    html = client.get(
+        "/claims/?assigned=no&verdict=yes&verdict_from=2026-01-05&verdict_to=2026-01-11"
+    ).content.decode()
+    assert '<details class="more-filters" open>' in html
+    for name in ("assigned", "verdict"):
+        assert f'<select name="{name}" id="id_{name}">' in html
+    assert 'name="verdict_from" id="id_verdict_from" value="2026-01-05"' in html
+    assert 'name="verdict_to" id="id_verdict_to" value="2026-01-11"' in html
