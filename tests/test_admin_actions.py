@@ -7,6 +7,7 @@ refused one is named with the workflow's reason and left untouched.
 import datetime
 
 import pytest
+from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -474,3 +475,29 @@ def test_children_are_searched_by_their_claims_text(editor_client, assigned_clai
         url = reverse(f"admin:claims_{model}_changelist")
         assert editor_client.get(url + "?q=strike").context["cl"].result_count > 0, model
         assert editor_client.get(url + "?q=zzznothing").context["cl"].result_count == 0, model
+
+
+@pytest.mark.parametrize("query", ["", "?state__exact=unverified&o=1"])
+def test_claim_rows_are_written_as_the_stock_admin_writes_them(editor_client, staff_editor, query):
+    claim = new_claim(staff_editor, "A claim <with> “markup” & more " + "x" * 90)
+    ClaimFactory(claimed_on=None)
+    response = editor_client.get(reverse(CHANGELIST) + query)
+    cl = response.context["cl"]
+    stock = ["".join(items_for_result(cl, row, None)) for row in cl.result_list]
+
+    assert [cells for [cells] in cl.result_table()["results"]] == stock
+    assert len(stock) == 2
+    assert "_changelist_filters" in stock[0] or not query
+    assert f'<a href="{claim.get_absolute_url()}">open</a>' in response.content.decode()
+
+
+def test_viewers_rows_have_no_checkbox(client, viewer, claim):
+    viewer.is_staff = True
+    viewer.save(update_fields=["is_staff"])
+    client.force_login(viewer)
+    response = client.get(reverse(CHANGELIST))
+    cl = response.context["cl"]
+    assert [cells for [cells] in cl.result_table()["results"]] == [
+        "".join(items_for_result(cl, row, None)) for row in cl.result_list
+    ]
+    assert "action-select" not in response.content.decode()
