@@ -18,7 +18,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import display_for_field
 from django.contrib.admin.views.main import (
     ALL_VAR,
     ERROR_FLAG,
@@ -37,6 +36,8 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -432,8 +433,9 @@ class ClaimAdmin(ServiceAdmin):
         checkbox = "action_checkbox" in cl.list_display
         select_label = _("Select this object for an action - {}")
         empty = self.get_empty_value_display()
-        claimed_on = Claim._meta.get_field("claimed_on")
-        updated_at = Claim._meta.get_field("updated_at")
+        states = {value: str(label) for value, label in ReviewState.choices}
+        zone = timezone.get_current_timezone()
+        date_format, datetime_format = get_format("DATE_FORMAT"), get_format("DATETIME_FORMAT")
         open_label = _("open")
         rows = []
         for claim in cl.result_list:
@@ -459,11 +461,11 @@ class ClaimAdmin(ServiceAdmin):
                     change_url.replace(placeholder, pk),
                     text,
                     claim.claimant,
-                    claim.get_state_display(),
+                    states.get(claim.state, claim.state),
                     claim.supporting_count,
                     claim.contradicting_count,
-                    display_for_field(claim.claimed_on, claimed_on, empty),
-                    display_for_field(claim.updated_at, updated_at, empty),
+                    dateformat.format(claim.claimed_on, date_format) if claim.claimed_on else empty,
+                    dateformat.format(timezone.localtime(claim.updated_at, zone), datetime_format),
                     desk_url.replace(placeholder, pk),
                     open_label,
                 )

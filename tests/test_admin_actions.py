@@ -481,12 +481,14 @@ def test_children_are_searched_by_their_claims_text(editor_client, assigned_clai
 def test_claim_rows_are_written_as_the_stock_admin_writes_them(editor_client, staff_editor, query):
     claim = new_claim(staff_editor, "A claim <with> “markup” & more " + "x" * 90)
     ClaimFactory(claimed_on=None)
+    ClaimFactory(claimed_on=datetime.date(2021, 7, 1))
     response = editor_client.get(reverse(CHANGELIST) + query)
     cl = response.context["cl"]
     stock = ["".join(items_for_result(cl, row, None)) for row in cl.result_list]
 
     assert [cells for [cells] in cl.result_table()["results"]] == stock
-    assert len(stock) == 2
+    assert len(stock) == 3
+    assert "July 1, 2021" in "".join(stock)
     assert "_changelist_filters" in stock[0] or not query
     assert f'<a href="{claim.get_absolute_url()}">open</a>' in response.content.decode()
 
