@@ -91,6 +91,20 @@ class KnownCountPaginator(Paginator):
         return Paginator.count.func(self)
 
 
+class DeferredJoinPaginator(KnownCountPaginator):
+    """Pages whose ids are chosen first, in a subquery that can read the ordering's index alone,
+    and only those rows read: a page deep in the list skips index entries, not whole rows."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
+
 class LargeListAdmin(admin.ModelAdmin):
     """Changelist settings for tables of 100,000s of rows: one count per page, at most.
 
@@ -107,27 +121,13 @@ class LargeListAdmin(admin.ModelAdmin):
         return None
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return KnownCountPaginator(
+        return DeferredJoinPaginator(
             queryset,
             per_page,
             orphans,
             allow_empty_first_page,
             known_count=self.known_count(request),
         )
-
-
-class DeferredJoinPaginator(KnownCountPaginator):
-    """Pages whose ids are chosen first, in a subquery that can read the ordering's index alone,
-    and only those rows read: a page deep in the list skips index entries, not whole rows."""
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
 
 def list_narrowing(request) -> dict[str, list[str]]:
@@ -411,15 +411,6 @@ class ClaimAdmin(ServiceAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ClaimChangeList
-
-    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return DeferredJoinPaginator(
-            queryset,
-            per_page,
-            orphans,
-            allow_empty_first_page,
-            known_count=self.known_count(request),
-        )
 
     def claim_rows(self, cl) -> list[str]:
         """The cells of each claim's row, as ``items_for_result`` would write them for
