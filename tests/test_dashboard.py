@@ -298,7 +298,7 @@ def test_staff_without_the_editor_role_see_the_dashboard(client, desk):
 
 
 @pytest.mark.parametrize("role", ["reviewer", "viewer"])
-def test_reviewers_and_viewers_are_refused(client, request, role):
+def test_reviewers_and_viewers_are_refused(client, db, request, role):
     user = request.getfixturevalue(role)
     client.force_login(user)
     response = client.get(reverse("claims:dashboard"))
