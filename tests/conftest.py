@@ -80,3 +80,17 @@ def add_evidence(claim, actor, stance=Stance.SUPPORTS, url=None, **fields):
     )
     claim.refresh_from_db()
     return evidence
+
+
+def restore_roles() -> None:
+    """Create the role groups as migration 0002 does: a transactional test's flush empties them."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    roles = importlib.import_module("claims.migrations.0002_roles").ROLES
+    for name, codenames in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
+        )

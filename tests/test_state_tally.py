@@ -9,7 +9,7 @@ from django.db.models import Count
 from claims import selectors, services
 from claims.models import Claim, ReviewState, Stance, StateTally
 
-from .conftest import add_evidence, postgres_only
+from .conftest import add_evidence, postgres_only, restore_roles
 from .factories import ClaimFactory
 
 
@@ -86,3 +86,4 @@ def test_concurrent_state_changes_in_opposite_directions_do_not_deadlock():
     assert errors == []
     assert connection.vendor == "postgresql"
     assert selectors.desk_state_counts() == counted()
+    restore_roles()  # for the transactional tests that run after this one's flush
