@@ -70,7 +70,7 @@ from .models import (
     Source,
 )
 from .permissions import Action, can
-from .search import search_claims
+from .search import reads_in_order, search_claims
 
 # Query parameters of a changelist that page, sort or frame it without narrowing its rows.
 _NOT_FILTERS = {ALL_VAR, ORDER_VAR, PAGE_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IS_FACETS_VAR, ERROR_FLAG}
@@ -95,13 +95,22 @@ class DeferredJoinPaginator(KnownCountPaginator):
     """Pages whose ids are chosen first, in a subquery that can read the ordering's index alone,
     and only those rows read: a page deep in the list skips index entries, not whole rows."""
 
+    def __init__(self, *args, in_order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # For a searched list: a callable giving the same rows searched with
+        # ``search_claims(..., in_order=True)``, for the pages where that is cheaper.
+        self.in_order = in_order
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = self.object_list.values("pk")[bottom:top]
+        source = self.object_list
+        if self.in_order is not None and reads_in_order(self.count, top):
+            source = self.in_order().order_by(*self.object_list.query.order_by)
+        ids = source.values("pk")[bottom:top]
         return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
 
@@ -465,8 +474,22 @@ class ClaimAdmin(ServiceAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Full-text search on the claims' own index (``search.search_claims``), not LIKE over
-        100,000 texts; it matches each claim once, so there are no duplicates to remove."""
+        100,000 texts; it matches each claim once, so there are no duplicates to remove.
+
+        The unsearched rows are kept on the request for ``get_paginator``: the first pages of a
+        broad search are found by walking the list's index (``search.reads_in_order``).
+        """
+        request.claim_search = (queryset, search_term)
         return search_claims(queryset, search_term), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        unsearched, term = getattr(request, "claim_search", (None, ""))
+        if unsearched is not None and term.strip():
+            paginator.in_order = lambda: search_claims(unsearched, term, in_order=True)
+        return paginator
 
     @admin.display(description=gettext_lazy("desk"))
     def desk_page(self, obj):

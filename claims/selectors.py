@@ -28,7 +28,7 @@ from .models import (
     ReviewState,
     StateTally,
 )
-from .search import search_claims
+from .search import reads_in_order, search_claims
 
 # The columns a queue row shows; the rest of a claim (rationale, audit head) stays in the database.
 QUEUE_COLUMNS = (
@@ -248,16 +248,10 @@ def _state_counts(filterset: ClaimFilter) -> dict[str, int]:
     return counts
 
 
-# A search matching at least this many claims reads its first pages in the page's order (see
-# search.search_claims) as long as the page ends within the first tenth of the matches: the
-# scan then reads at most a tenth of the desk's index to fill it.
-IN_ORDER_SEARCH_MATCHES = 2_000
-
-
 def _page_source(filterset: ClaimFilter, filtered: QuerySet, total: int, end: int) -> QuerySet:
     """The filtered claims, searched in page order when that is the cheaper way to a page."""
     query = filterset.form.cleaned_data.get("q") if filterset.is_valid() else None
-    if query and total >= IN_ORDER_SEARCH_MATCHES and end * 10 <= total:
+    if query and reads_in_order(total, end):
         return search_claims(filterset.queryset_without("q"), query, in_order=True)
     return filtered
 

@@ -503,3 +503,44 @@ def test_viewers_rows_have_no_checkbox(client, viewer, claim):
         "".join(items_for_result(cl, row, None)) for row in cl.result_list
     ]
     assert "action-select" not in response.content.decode()
+
+
+def test_a_broad_search_pages_the_same_claims_whichever_way_it_reads_them(
+    editor_client, monkeypatch
+):
+    """The first pages of a broad search walk the list's index (search.reads_in_order); they
+    must hold the same claims, in the same order, as when every match is sorted."""
+    from django.contrib import admin
+
+    from claims.models import Claim
+
+    from .factories import ClaimFactory
+
+    ClaimFactory.create_batch(60, text="Inflation rose in the spring")
+    ClaimFactory.create_batch(5, text="Unrelated")
+    monkeypatch.setattr(admin.site._registry[Claim], "list_per_page", 5)
+    searched_in_order = []
+    real = claims_admin.search_claims
+
+    def spy(queryset, query, *, in_order=False):
+        searched_in_order.append(in_order)
+        return real(queryset, query, in_order=in_order)
+
+    monkeypatch.setattr(claims_admin, "search_claims", spy)
+
+    def pages():
+        ids = []
+        for number in (1, 2, 12):
+            response = editor_client.get(reverse(CHANGELIST), {"q": "inflation", "p": number})
+            assert response.status_code == 200
+            ids.append([claim.pk for claim in response.context["cl"].result_list])
+        return ids
+
+    by_match = pages()
+    assert True not in searched_in_order  # 60 matches: fewer than search.IN_ORDER_MATCHES
+    monkeypatch.setattr("claims.search.IN_ORDER_MATCHES", 10)
+    searched_in_order.clear()
+    assert pages() == by_match
+    assert searched_in_order.count(True) == 1  # page 1 only: page 2 ends past 60 / 10
+    assert [len(page) for page in by_match] == [5, 5, 5]
+    assert len({pk for page in by_match for pk in page}) == 15

@@ -109,7 +109,7 @@ def test_a_broad_search_reads_its_first_pages_in_order_and_deep_pages_by_match(e
 
     ClaimFactory.create_batch(100, text="Inflation rose in the spring")
     ClaimFactory.create_batch(5, text="Unrelated")
-    monkeypatch.setattr(selectors, "IN_ORDER_SEARCH_MATCHES", 20)
+    monkeypatch.setattr("claims.search.IN_ORDER_MATCHES", 20)
     seen = []
     real = selectors.search_claims
 
