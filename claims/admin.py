@@ -70,7 +70,7 @@ from .models import (
     Source,
 )
 from .permissions import Action, can
-from .search import reads_in_order, search_claims
+from .search import count_matches, reads_in_order, search_claims
 
 # Query parameters of a changelist that page, sort or frame it without narrowing its rows.
 _NOT_FILTERS = {ALL_VAR, ORDER_VAR, PAGE_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IS_FACETS_VAR, ERROR_FLAG}
@@ -111,7 +111,8 @@ class DeferredJoinPaginator(KnownCountPaginator):
         if self.in_order is not None and reads_in_order(self.count, top):
             source = self.in_order().order_by(*self.object_list.query.order_by)
         ids = source.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+        # The rows by id, from the same source: the in-order one does not look every match up.
+        return self._get_page(source.filter(pk__in=ids), number, self)
 
 
 class LargeListAdmin(admin.ModelAdmin):
@@ -407,8 +408,11 @@ class ClaimAdmin(ServiceAdmin):
     # The list --------------------------------------------------------------------------------
 
     def known_count(self, request):
-        """The desk-wide or one-state count from the tally the database keeps; else None."""
+        """The desk-wide or one-state count from the tally the database keeps, or a plain
+        search's count from the search index alone; else None (the paginator counts)."""
         narrowing = list_narrowing(request)
+        if set(narrowing) == {SEARCH_VAR}:
+            return count_matches(request.GET.get(SEARCH_VAR, ""))
         if narrowing and set(narrowing) != {"state__exact"}:
             return None
         counts = selectors.desk_state_counts()

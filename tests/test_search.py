@@ -126,3 +126,10 @@ def test_a_broad_search_reads_its_first_pages_in_order_and_deep_pages_by_match(e
     assert seen == [True]  # page 2 ends past the first tenth: read by match, through the filter
     assert len(last.rows) == 10
     assert {row.claim.pk for row in first.rows}.isdisjoint(row.claim.pk for row in last.rows)
+
+
+@pytest.mark.parametrize("query", ["israel", "trump strike", "netan", "nothing-matches", " "])
+def test_counting_matches_on_the_index_agrees_with_the_search(claims, query):
+    from claims.search import count_matches
+
+    assert count_matches(query) == search_claims(Claim.objects.all(), query).count()
