@@ -29,7 +29,8 @@ from django.contrib.admin.views.main import (
     TO_FIELD_VAR,
     ChangeList,
 )
-from django.contrib.auth import get_permission_codename
+from django.contrib.auth import get_permission_codename, get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -811,7 +812,7 @@ class AssignmentAdmin(ClaimTextSearchMixin, ServiceAdmin):
     # Newest first on the primary key; (status, due_on) serves the status filter.
     ordering = ("-id",)
     sortable_by = ()
-    autocomplete_fields = ("claim",)
+    autocomplete_fields = ("claim", "reviewer")
     actions = ("complete_selected", "withdraw_selected")
     readonly_fields = (
         "claim",
@@ -950,3 +951,42 @@ class AuditEventAdmin(ClaimTextSearchMixin, LargeListAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Users ----------------------------------------------------------------------------------------
+
+User = get_user_model()
+
+
+class DeskUserAdmin(UserAdmin):
+    """Django's user admin, answering the assignment form's reviewer autocomplete too.
+
+    The autocomplete offers only people who may review (``admin_forms.reviewer_candidates``,
+    which the service checks again), and it answers whoever may assign reviewers: an editor with
+    staff status needs no right to browse the user list to pick a reviewer.
+    """
+
+    def _reviewer_lookup(self, request) -> bool:
+        match = request.resolver_match
+        return (
+            match is not None
+            and match.url_name == "autocomplete"
+            and request.GET.get("app_label") == Assignment._meta.app_label
+            and request.GET.get("model_name") == Assignment._meta.model_name
+            and request.GET.get("field_name") == "reviewer"
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None and self._reviewer_lookup(request):
+            return can(request.user, Action.ASSIGN_REVIEWER)
+        return super().has_view_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if self._reviewer_lookup(request):
+            results = results.filter(pk__in=reviewer_candidates().values("pk"))
+        return results, may_have_duplicates
+
+
+admin.site.unregister(User)
+admin.site.register(User, DeskUserAdmin)
