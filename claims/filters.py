@@ -50,13 +50,17 @@ class PlainSelect(forms.Select):
     templates it took longer than the rest of the queue page together.
     """
 
+    # The options as plain (value, label) strings, when the filter set has them at hand: going
+    # through ``self.choices`` normalizes every one of 400 sources again on each request.
+    plain_choices: list[tuple[str, str]] | None = None
+
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
         # html.escape is what django.utils.html.escape calls, without its lazy-string wrapper.
         options = "".join(
             f'\n  <option value="{html.escape(str(key))}"'
             f"{' selected' if str(key) in selected else ''}>{html.escape(str(label))}</option>"
-            for key, label in self.choices
+            for key, label in (self.plain_choices or self.choices)
         )
         final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
         # Every value and label above went through html.escape.
@@ -195,6 +199,9 @@ class ClaimFilter(django_filters.FilterSet):
         # would be copied tuple by tuple on every request.
         self.filters["source"].extra["choices"] = lambda: sources
         self.filters["reviewer"].extra["choices"] = lambda: people
+        for name, choices in (("source", sources), ("reviewer", people)):
+            empty = str(self.filters[name].extra["empty_label"])
+            self.form.fields[name].widget.plain_choices = [("", empty), *choices]
 
     def queryset_without(self, *names: str):
         """The queryset under every filter but ``names``, reusing this form's cleaned values."""
