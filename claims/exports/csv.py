@@ -12,11 +12,11 @@ import io
 from collections.abc import Iterable, Iterator
 
 from ..models import ReviewState, Stance
-from .selector import ASSIGNMENTS, STANDING_URLS, ClaimRecord
+from .selector import ISO_TIMES, REVIEWERS, STANDING_URLS, ClaimRecord
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
-INCLUDE = frozenset({STANDING_URLS, ASSIGNMENTS})
+INCLUDE = frozenset({STANDING_URLS, REVIEWERS, ISO_TIMES})
 
 COLUMNS = (
     "id",
@@ -65,17 +65,13 @@ def unneutralize(value: str) -> str:
     return value
 
 
-def _time(value) -> str:
-    return value.isoformat() if value else ""
-
-
 def claim_row(claim: ClaimRecord) -> list:
     verdict = claim.state != ReviewState.UNVERIFIED
     cells = [
         claim.pk,
         claim.text,
         claim.claimant,
-        claim.claimed_on.isoformat() if claim.claimed_on else "",
+        claim.claimed_on or "",
         claim.state,
         claim.rationale,
         claim.supporting_count,
@@ -83,10 +79,10 @@ def claim_row(claim: ClaimRecord) -> list:
         LIST_SEPARATOR.join(claim.standing_urls(Stance.SUPPORTS)),
         LIST_SEPARATOR.join(claim.standing_urls(Stance.CONTRADICTS)),
         LIST_SEPARATOR.join(claim.reviewer_names()),
-        _time(claim.state_changed_at) if verdict else "",
-        _time(claim.first_verdict_at) if verdict else "",
-        _time(claim.created_at),
-        _time(claim.updated_at),
+        (claim.state_changed_at or "") if verdict else "",
+        (claim.first_verdict_at or "") if verdict else "",
+        claim.created_at,
+        claim.updated_at,
     ]
     # Only the free text can start with a formula; ids, states, counts and ISO dates cannot.
     for index in _FREE_TEXT:

@@ -7,15 +7,11 @@ import json
 from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring as _string
 
-from .selector import EVERYTHING, ClaimRecord
+from .selector import EVERYTHING, ISO_TIMES, ClaimRecord
 
 CONTENT_TYPE = "application/json"
 EXTENSION = "json"
-INCLUDE = EVERYTHING
-
-
-def _time(value) -> str | None:
-    return value.isoformat() if value else None
+INCLUDE = EVERYTHING | {ISO_TIMES}  # dates and times come as the text written here
 
 
 def _user(user) -> dict | None:
@@ -28,7 +24,7 @@ def source_data(source) -> dict:
         "url": source.url,
         "outlet": source.outlet,
         "author": source.author,
-        "published_on": _time(source.published_on),
+        "published_on": source.published_on,
         "text": source.text,
     }
 
@@ -39,14 +35,14 @@ def claim_data(claim: ClaimRecord) -> dict:
         "id": claim.pk,
         "text": claim.text,
         "claimant": claim.claimant,
-        "claimed_on": _time(claim.claimed_on),
+        "claimed_on": claim.claimed_on,
         "state": claim.state,
         "rationale": claim.rationale,
         "created_by": _user(claim.created_by),
-        "created_at": _time(claim.created_at),
-        "updated_at": _time(claim.updated_at),
-        "state_changed_at": _time(claim.state_changed_at),
-        "first_verdict_at": _time(claim.first_verdict_at),
+        "created_at": claim.created_at,
+        "updated_at": claim.updated_at,
+        "state_changed_at": claim.state_changed_at,
+        "first_verdict_at": claim.first_verdict_at,
         "supporting_count": claim.supporting_count,
         "contradicting_count": claim.contradicting_count,
         "appearances": [
@@ -62,9 +58,9 @@ def claim_data(claim: ClaimRecord) -> dict:
                 "excerpt": e.excerpt,
                 "note": e.note,
                 "added_by": _user(e.added_by),
-                "added_at": _time(e.added_at),
+                "added_at": e.added_at,
                 "retracted": e.retracted_at is not None,
-                "retracted_at": _time(e.retracted_at),
+                "retracted_at": e.retracted_at,
                 "retracted_by": _user(e.retracted_by),
                 "retraction_reason": e.retraction_reason,
             }
@@ -74,10 +70,10 @@ def claim_data(claim: ClaimRecord) -> dict:
             {
                 "reviewer": _user(a.reviewer),
                 "assigned_by": _user(a.assigned_by),
-                "assigned_at": _time(a.assigned_at),
-                "due_on": _time(a.due_on),
+                "assigned_at": a.assigned_at,
+                "due_on": a.due_on,
                 "status": a.status,
-                "closed_at": _time(a.closed_at),
+                "closed_at": a.closed_at,
                 "closed_by": _user(a.closed_by),
                 "close_reason": a.close_reason,
             }
@@ -93,7 +89,7 @@ def _event_json(event) -> str:
     return (
         f'{{"sequence": {int(event.sequence)}, "action": {_string(event.action)}, '
         f'"actor_name": {_string(event.actor_name)}, '
-        f'"time": {_string(_time(event.created_at))}, '
+        f'"time": {_string(event.created_at)}, '
         f'"previous_hash": {_string(event.previous_hash)}, "hash": {_string(event.hash)}, '
         f'"data": {event.data_json or "{}"}}}'
     )

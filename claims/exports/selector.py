@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
-from django.db.models import BooleanField, DateField, DateTimeField, TextField
+from django.db.models import BooleanField, DateField, DateTimeField, Func, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.http import QueryDict
@@ -43,8 +43,12 @@ APPEARANCES = "appearances"
 EVIDENCE = "evidence"  # every link, retracted ones included, with all their fields
 STANDING_URLS = "standing_urls"  # only the URLs of standing links: all the CSV needs
 ASSIGNMENTS = "assignments"
+REVIEWERS = "reviewers"  # only the names of those assigned and not withdrawn: all the CSV needs
 HISTORY = "history"
 EVERYTHING = frozenset({APPEARANCES, EVIDENCE, ASSIGNMENTS, HISTORY})
+# Not a kind of row: dates and times arrive as the ISO 8601 text the files write (times in UTC,
+# ``+00:00``) instead of date and datetime objects, which a file would only format back.
+ISO_TIMES = "iso_times"
 
 
 @dataclass(slots=True, frozen=True)
@@ -118,7 +122,10 @@ class EventRecord:
 
 @dataclass(slots=True)
 class ClaimRecord:
-    """A claim as the exports see it, with the related rows its format asked for."""
+    """A claim as the exports see it, with the related rows its format asked for.
+
+    With ``ISO_TIMES`` every date and time here and in the related records is ISO 8601 text.
+    """
 
     pk: int
     text: str
@@ -138,6 +145,8 @@ class ClaimRecord:
     evidence: list[EvidenceRecord] = field(default_factory=list)
     assignments: list[AssignmentRecord] = field(default_factory=list)
     history: list[EventRecord] = field(default_factory=list)
+    urls: dict[str, list[str]] = field(default_factory=dict)  # STANDING_URLS, by stance
+    reviewers: list[str] = field(default_factory=list)  # REVIEWERS
 
     def get_absolute_url(self) -> str:
         return self.path
@@ -146,10 +155,14 @@ class ClaimRecord:
         return str(ReviewState(self.state).label)
 
     def standing_urls(self, stance: str) -> list[str]:
+        if self.urls:
+            return self.urls.get(stance, [])
         return [e.url for e in self.evidence if e.stance == stance and e.retracted_at is None]
 
     def reviewer_names(self) -> list[str]:
         """Everyone assigned to the claim and not withdrawn, in assignment order, once each."""
+        if self.reviewers:
+            return self.reviewers
         names = []
         for assignment in self.assignments:
             if assignment.status == AssignmentStatus.WITHDRAWN or assignment.reviewer is None:
@@ -203,44 +216,94 @@ def _date_from_sqlite(value):
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _rows(queryset, *fields: str) -> Iterator[tuple]:
-    """``queryset.values_list(*fields)`` rows, dates and times read without Django's converters.
+def _isoformat(value):
+    return value.isoformat() if value is not None else None
 
-    Django converts each value through several Python calls (settings lookups included); over the
+
+class _SQLiteISOTime(Func):
+    """A stored time as ISO 8601 text in UTC, made by SQLite itself.
+
+    Django stores an aware datetime on SQLite as ``str()`` of it in naive UTC
+    (``2025-05-22 13:06:16.702047``, no fraction when it is zero), so a ``T`` for the space
+    and ``+00:00`` after it is exactly what ``isoformat()`` of the aware datetime gives.
+    NULL stays NULL.
+    """
+
+    template = "(REPLACE(%(expressions)s, ' ', 'T') || '+00:00')"
+    output_field = TextField()
+
+
+class _Statement:
+    """One query of a chunk, compiled once and run for every chunk of the same size.
+
+    ``build(ids)`` makes the queryset; it is compiled with stand-ins for the ids, which each run
+    replaces by the chunk's own, so the ORM's work (a millisecond a query) is done once per kind
+    of row rather than once per chunk. Dates and times are read without Django's converters:
+    it converts each value through several Python calls (settings lookups included), and over the
     million or so timestamps of a desk's evidence and history that was a third of an export.
     PostgreSQL's driver already returns dates and aware datetimes; SQLite returns text, parsed
-    here. Every other column comes back as the driver gives it (strings, integers, None).
+    here, or with ``iso_times`` turned into ISO 8601 text by SQLite so that no row passes through
+    Python at all. Every other column comes back as the driver gives it (strings, integers, None).
     """
-    connection = connections[queryset.db]
-    converters = []
-    if connection.vendor == "sqlite":
-        # Read as plain text (a cast hides the column's declared type from the driver, which
-        # would otherwise parse each timestamp in Python) and parsed by fromisoformat.
-        model, columns, casts = queryset.model, [], {}
-        for index, name in enumerate(fields):
-            target = _field(model, name)
-            if isinstance(target, DateTimeField):
-                converters.append((index, _datetime_from_sqlite))
-            elif isinstance(target, DateField):
-                converters.append((index, _date_from_sqlite))
-            else:
-                columns.append(name)
-                continue
-            alias = f"export_text_{index}"
-            casts[alias] = Cast(name, output_field=TextField())
-            columns.append(alias)
-        queryset = queryset.annotate(**casts).values_list(*columns)
-    else:
-        queryset = queryset.values_list(*fields)
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            if converters:
+
+    def __init__(self, build, count: int, fields: tuple[str, ...], *, iso_times: bool):
+        queryset = build([_ID] * count)
+        self.connection = connections[queryset.db]
+        self.converters = []
+        if self.connection.vendor == "sqlite":
+            # Read as plain text (a cast hides the column's declared type from the driver,
+            # which would otherwise parse each timestamp in Python).
+            model, columns, casts = queryset.model, [], {}
+            for index, name in enumerate(fields):
+                target = _field(model, name)
+                if isinstance(target, DateTimeField):
+                    if iso_times:
+                        expression = _SQLiteISOTime(name)
+                    else:
+                        expression = Cast(name, output_field=TextField())
+                        self.converters.append((index, _datetime_from_sqlite))
+                elif isinstance(target, DateField):
+                    expression = Cast(name, output_field=TextField())  # already ISO 8601
+                    if not iso_times:
+                        self.converters.append((index, _date_from_sqlite))
+                else:
+                    columns.append(name)
+                    continue
+                alias = f"export_text_{index}"
+                casts[alias] = expression
+                columns.append(alias)
+            queryset = queryset.annotate(**casts).values_list(*columns)
+        else:
+            if iso_times:
+                model = queryset.model
+                self.converters = [
+                    (index, _isoformat)
+                    for index, name in enumerate(fields)
+                    if isinstance(_field(model, name), DateField)  # DateTimeField is one too
+                ]
+            queryset = queryset.values_list(*fields)
+        self.sql, self.params = queryset.query.get_compiler(queryset.db).as_sql()
+
+    def rows(self, ids: list[int]) -> list:
+        chunk_ids = iter(ids)
+        params = [next(chunk_ids) if value is _ID else value for value in self.params]
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            for position, row in enumerate(rows):  # in place: a chunk's rows are held once
                 row = list(row)
-                for index, convert in converters:
+                for index, convert in self.converters:
                     row[index] = convert(row[index])
-            yield row
+                rows[position] = row
+        return rows
+
+
+class _IdStandIn:
+    """Where a chunk's ids go in a compiled statement's parameters."""
+
+
+_ID = _IdStandIn()
 
 
 def _field(model, name: str):
@@ -254,17 +317,15 @@ def _field(model, name: str):
         return None
 
 
-def _of_claims(model, ids: list[int], column: str = "claim_id"):
+def _of_claims(model, ids: list, column: str = "claim_id"):
     """``model`` rows of these claims: ``column IN (ids)``, the ids passed as they are.
 
-    ``filter(claim_id__in=ids)`` prepares each id through several Python calls, per query and
-    chunk. Chunks of one size give the same SQL text, which the driver prepares once.
+    ``filter(claim_id__in=ids)`` would prepare each id through several Python calls.
     """
     quote = connections[model.objects.db].ops.quote_name
     placeholders = ",".join(["%s"] * len(ids)) or "NULL"
     condition = f"{quote(model._meta.db_table)}.{quote(column)} IN ({placeholders})"
-    numbers = [int(pk) for pk in ids]
-    return model.objects.filter(RawSQL(condition, numbers, output_field=BooleanField()))  # noqa: S611
+    return model.objects.filter(RawSQL(condition, ids, output_field=BooleanField()))  # noqa: S611
 
 
 def _users() -> dict[int, UserRef]:
@@ -274,6 +335,11 @@ def _users() -> dict[int, UserRef]:
             "id", "username", "first_name", "last_name"
         )
     }
+
+
+# Each kind of row: the queryset over a chunk's claim ids, and the columns read from it.
+def _claims(ids):
+    return _of_claims(Claim, ids, "id")
 
 
 _CLAIM_COLUMNS = (
@@ -293,9 +359,105 @@ _CLAIM_COLUMNS = (
 )
 
 
+def _appearances(ids):
+    return _of_claims(Appearance, ids).order_by("id")
+
+
+_APPEARANCE_COLUMNS = (
+    "claim_id",
+    "quote",
+    "source_id",
+    "source__title",
+    "source__url",
+    "source__outlet",
+    "source__author",
+    "source__published_on",
+    "source__text",
+)
+
+
+def _evidence(ids):
+    return _of_claims(Evidence, ids).order_by("added_at", "id")
+
+
+_EVIDENCE_COLUMNS = (
+    "claim_id",
+    "id",
+    "stance",
+    "url",
+    "title",
+    "publisher",
+    "excerpt",
+    "note",
+    "added_by_id",
+    "added_at",
+    "retracted_at",
+    "retracted_by_id",
+    "retraction_reason",
+)
+
+
+def _standing(ids):
+    return _of_claims(Evidence, ids).filter(retracted_at__isnull=True).order_by("added_at", "id")
+
+
+_STANDING_COLUMNS = ("claim_id", "stance", "url")
+
+
+def _assignments(ids):
+    return _of_claims(Assignment, ids).order_by("assigned_at", "id")
+
+
+_ASSIGNMENT_COLUMNS = (
+    "claim_id",
+    "reviewer_id",
+    "assigned_by_id",
+    "assigned_at",
+    "due_on",
+    "status",
+    "closed_at",
+    "closed_by_id",
+    "close_reason",
+)
+
+
+def _reviewers(ids):
+    return (
+        _of_claims(Assignment, ids)
+        .exclude(status=AssignmentStatus.WITHDRAWN)
+        .filter(reviewer__isnull=False)
+        .order_by("assigned_at", "id")
+    )
+
+
+_REVIEWER_COLUMNS = ("claim_id", "reviewer_id")
+
+
+def _history(ids):
+    return (
+        _of_claims(AuditEvent, ids)
+        .order_by("claim_id", "sequence")
+        .annotate(data_json=Cast("data", output_field=TextField()))
+    )
+
+
+_HISTORY_COLUMNS = (
+    "claim_id",
+    "sequence",
+    "action",
+    "actor_name",
+    "created_at",
+    "data_json",
+    "previous_hash",
+    "hash",
+)
+
+
 class _Reader:
     def __init__(self, include: Iterable[str]):
         self.include = frozenset(include)
+        self.iso_times = ISO_TIMES in self.include
+        self.statements: dict[tuple, _Statement] = {}
         self.users = _users()
         # One reverse() for all claims: the path is the same but for the number.
         marker = 987654321
@@ -304,11 +466,19 @@ class _Reader:
     def user(self, pk):
         return self.users.get(pk) if pk is not None else None
 
+    def rows(self, build, columns: tuple[str, ...], ids: list[int]) -> list:
+        key = (build, len(ids))
+        statement = self.statements.get(key)
+        if statement is None:
+            statement = _Statement(build, len(ids), columns, iso_times=self.iso_times)
+            self.statements[key] = statement
+        return statement.rows(ids)
+
     def chunk(self, ids: list[int]) -> dict[int, ClaimRecord]:
         user, before, after = self.user, *self.path
         claims = {
             row[0]: ClaimRecord(*row[:6], user(row[6]), *row[7:], path=f"{before}{row[0]}{after}")
-            for row in _rows(_of_claims(Claim, ids, "id"), *_CLAIM_COLUMNS)
+            for row in self.rows(_claims, _CLAIM_COLUMNS, ids)
         }
         include = self.include
         if APPEARANCES in include:
@@ -316,60 +486,29 @@ class _Reader:
         if EVIDENCE in include:
             self._evidence(claims, ids)
         elif STANDING_URLS in include:
-            for claim_id, evidence_id, stance, url in _rows(
-                _of_claims(Evidence, ids)
-                .filter(retracted_at__isnull=True)
-                .order_by("added_at", "id"),
-                "claim_id",
-                "id",
-                "stance",
-                "url",
-            ):
-                claims[claim_id].evidence.append(EvidenceRecord(evidence_id, stance, url))
+            self._standing_urls(claims, ids)
         if ASSIGNMENTS in include:
             self._assignments(claims, ids)
+        elif REVIEWERS in include:
+            self._reviewers(claims, ids)
         if HISTORY in include:
             self._history(claims, ids)
         return claims
 
     def _appearances(self, claims, ids):
         sources: dict[int, SourceRecord] = {}
-        rows = _rows(
-            _of_claims(Appearance, ids).order_by("id"),
-            "claim_id",
-            "quote",
-            "source_id",
-            "source__title",
-            "source__url",
-            "source__outlet",
-            "source__author",
-            "source__published_on",
-            "source__text",
-        )
-        for claim_id, quote, source_id, *source in rows:
+        for claim_id, quote, source_id, *source in self.rows(
+            _appearances, _APPEARANCE_COLUMNS, ids
+        ):
             if source_id not in sources:
                 sources[source_id] = SourceRecord(*source)
             claims[claim_id].appearances.append(AppearanceRecord(quote, sources[source_id]))
 
     def _evidence(self, claims, ids):
         user = self.user
-        rows = _rows(
-            _of_claims(Evidence, ids).order_by("added_at", "id"),
-            "claim_id",
-            "id",
-            "stance",
-            "url",
-            "title",
-            "publisher",
-            "excerpt",
-            "note",
-            "added_by_id",
-            "added_at",
-            "retracted_at",
-            "retracted_by_id",
-            "retraction_reason",
-        )
-        for claim_id, pk, stance, url, title, publisher, excerpt, note, *rest in rows:
+        for claim_id, pk, stance, url, title, publisher, excerpt, note, *rest in self.rows(
+            _evidence, _EVIDENCE_COLUMNS, ids
+        ):
             added_by, added_at, retracted_at, retracted_by, reason = rest
             claims[claim_id].evidence.append(
                 EvidenceRecord(
@@ -388,21 +527,19 @@ class _Reader:
                 )
             )
 
+    def _standing_urls(self, claims, ids):
+        for claim_id, stance, url in self.rows(_standing, _STANDING_COLUMNS, ids):
+            urls = claims[claim_id].urls
+            if stance in urls:
+                urls[stance].append(url)
+            else:
+                urls[stance] = [url]
+
     def _assignments(self, claims, ids):
         user = self.user
-        rows = _rows(
-            _of_claims(Assignment, ids).order_by("assigned_at", "id"),
-            "claim_id",
-            "reviewer_id",
-            "assigned_by_id",
-            "assigned_at",
-            "due_on",
-            "status",
-            "closed_at",
-            "closed_by_id",
-            "close_reason",
-        )
-        for claim_id, reviewer, assigned_by, assigned_at, due_on, status, *rest in rows:
+        for claim_id, reviewer, assigned_by, assigned_at, due_on, status, *rest in self.rows(
+            _assignments, _ASSIGNMENT_COLUMNS, ids
+        ):
             closed_at, closed_by, reason = rest
             claims[claim_id].assignments.append(
                 AssignmentRecord(
@@ -417,22 +554,16 @@ class _Reader:
                 )
             )
 
+    def _reviewers(self, claims, ids):
+        users = self.users
+        for claim_id, reviewer in self.rows(_reviewers, _REVIEWER_COLUMNS, ids):
+            names, ref = claims[claim_id].reviewers, users.get(reviewer)
+            if ref is not None and ref.name not in names:
+                names.append(ref.name)
+
     def _history(self, claims, ids):
-        rows = _rows(
-            _of_claims(AuditEvent, ids)
-            .order_by("claim_id", "sequence")
-            .annotate(data_json=Cast("data", output_field=TextField())),
-            "claim_id",
-            "sequence",
-            "action",
-            "actor_name",
-            "created_at",
-            "data_json",
-            "previous_hash",
-            "hash",
-        )
         by_claim = defaultdict(list)
-        for claim_id, *event in rows:
+        for claim_id, *event in self.rows(_history, _HISTORY_COLUMNS, ids):
             by_claim[claim_id].append(EventRecord(*event))
         for claim_id, events in by_claim.items():
             if claim_id in claims:  # history outlives claims
