@@ -47,6 +47,18 @@ def can_view(user) -> bool:
     )
 
 
+def role_label(user) -> str:
+    """The role the header shows: read from the permissions every page loads anyway, so the
+    header needs no query of its own for the user's groups."""
+    if user.is_superuser:
+        return str(_("Admin"))
+    if is_editor(user):
+        return str(_("Editor"))
+    if is_reviewer(user):
+        return str(_("Reviewer"))
+    return str(_("Viewer")) if can_view(user) else ""
+
+
 def _reviews(user, claim: Claim) -> bool:
     """Does the user hold an open assignment to this claim and the reviewer permission?"""
     return bool(

@@ -246,3 +246,13 @@ def test_refusal_message_names_the_action(claim, viewer):
             claimant="y",
             claimed_on=None,
         )
+
+
+@pytest.mark.parametrize(
+    ("role", "label"),
+    [("editor", "Editor"), ("reviewer", "Reviewer"), ("viewer", "Viewer"), ("superuser", "Admin")],
+)
+def test_the_header_shows_the_role_from_the_users_rights(client, db, request, role, label):
+    client.force_login(request.getfixturevalue(role))
+    html = client.get("/claims/").content.decode()
+    assert f'<span class="role">{label}</span>' in html
