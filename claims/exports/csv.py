@@ -8,7 +8,6 @@ while a claim is unverified.
 """
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
 
 from ..models import ReviewState, Stance
@@ -37,17 +36,6 @@ COLUMNS = (
 )
 LIST_SEPARATOR = "\n"
 ROWS_PER_CHUNK = 500
-_FREE_TEXT = tuple(
-    COLUMNS.index(name)
-    for name in (
-        "text",
-        "claimant",
-        "rationale",
-        "supporting_urls",
-        "contradicting_urls",
-        "reviewers",
-    )
-)
 
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -65,40 +53,43 @@ def unneutralize(value: str) -> str:
     return value
 
 
-def claim_row(claim: ClaimRecord) -> list:
+def claim_row(claim: ClaimRecord) -> tuple:
     verdict = claim.state != ReviewState.UNVERIFIED
-    cells = [
+    # Only the free text can start with a formula; ids, states, counts and ISO dates cannot.
+    return (
         claim.pk,
-        claim.text,
-        claim.claimant,
+        neutralize(claim.text),
+        neutralize(claim.claimant),
         claim.claimed_on or "",
         claim.state,
-        claim.rationale,
+        neutralize(claim.rationale),
         claim.supporting_count,
         claim.contradicting_count,
-        LIST_SEPARATOR.join(claim.standing_urls(Stance.SUPPORTS)),
-        LIST_SEPARATOR.join(claim.standing_urls(Stance.CONTRADICTS)),
-        LIST_SEPARATOR.join(claim.reviewer_names()),
+        neutralize(LIST_SEPARATOR.join(claim.standing_urls(Stance.SUPPORTS))),
+        neutralize(LIST_SEPARATOR.join(claim.standing_urls(Stance.CONTRADICTS))),
+        neutralize(LIST_SEPARATOR.join(claim.reviewer_names())),
         (claim.state_changed_at or "") if verdict else "",
         (claim.first_verdict_at or "") if verdict else "",
         claim.created_at,
         claim.updated_at,
-    ]
-    # Only the free text can start with a formula; ids, states, counts and ISO dates cannot.
-    for index in _FREE_TEXT:
-        cells[index] = neutralize(cells[index])
-    return cells
+    )
+
+
+class _Lines(list):
+    """What ``csv.writer`` writes to: its lines, kept to be joined a chunk at a time (a
+    ``StringIO`` emptied after each chunk copies every later line through a slower buffer)."""
+
+    write = list.append
 
 
 def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
     """The CSV text, header first, a few hundred rows per chunk."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    lines = _Lines()
+    writer = csv.writer(lines)
     writer.writerow(COLUMNS)
     for count, claim in enumerate(claims, start=1):
         writer.writerow(claim_row(claim))
         if count % ROWS_PER_CHUNK == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)

@@ -46,6 +46,11 @@ ASSIGNMENTS = "assignments"
 REVIEWERS = "reviewers"  # only the names of those assigned and not withdrawn: all the CSV needs
 HISTORY = "history"
 EVERYTHING = frozenset({APPEARANCES, EVIDENCE, ASSIGNMENTS, HISTORY})
+# Evidence, assignments and history as the database's rows, tuples of EVIDENCE_COLUMNS,
+# ASSIGNMENT_COLUMNS and HISTORY_COLUMNS (user ids as they are, see ``user_refs``), not records:
+# the JSON export writes each of a desk's million or so such rows once, and making a record of
+# each cost as much as writing it.
+ROWS = "rows"
 # Not a kind of row: dates and times arrive as the ISO 8601 text the files write (times in UTC,
 # ``+00:00``) instead of date and datetime objects, which a file would only format back.
 ISO_TIMES = "iso_times"
@@ -328,7 +333,8 @@ def _of_claims(model, ids: list, column: str = "claim_id"):
     return model.objects.filter(RawSQL(condition, ids, output_field=BooleanField()))  # noqa: S611
 
 
-def _users() -> dict[int, UserRef]:
+def user_refs() -> dict[int, UserRef]:
+    """Every user by id, as the exports name them (a desk has few: they are read once)."""
     return {
         pk: UserRef(username, f"{first} {last}".strip() or username)
         for pk, username, first, last in get_user_model().objects.values_list(
@@ -380,7 +386,7 @@ def _evidence(ids):
     return _of_claims(Evidence, ids).order_by("added_at", "id")
 
 
-_EVIDENCE_COLUMNS = (
+EVIDENCE_COLUMNS = (
     "claim_id",
     "id",
     "stance",
@@ -408,7 +414,7 @@ def _assignments(ids):
     return _of_claims(Assignment, ids).order_by("assigned_at", "id")
 
 
-_ASSIGNMENT_COLUMNS = (
+ASSIGNMENT_COLUMNS = (
     "claim_id",
     "reviewer_id",
     "assigned_by_id",
@@ -441,7 +447,7 @@ def _history(ids):
     )
 
 
-_HISTORY_COLUMNS = (
+HISTORY_COLUMNS = (
     "claim_id",
     "sequence",
     "action",
@@ -458,7 +464,7 @@ class _Reader:
         self.include = frozenset(include)
         self.iso_times = ISO_TIMES in self.include
         self.statements: dict[tuple, _Statement] = {}
-        self.users = _users()
+        self.users = user_refs()
         # One reverse() for all claims: the path is the same but for the number.
         marker = 987654321
         self.path = reverse("claims:detail", kwargs={"pk": marker}).split(str(marker))
@@ -483,6 +489,15 @@ class _Reader:
         include = self.include
         if APPEARANCES in include:
             self._appearances(claims, ids)
+        if ROWS in include:
+            for kind, build, columns in (
+                (EVIDENCE, _evidence, EVIDENCE_COLUMNS),
+                (ASSIGNMENTS, _assignments, ASSIGNMENT_COLUMNS),
+                (HISTORY, _history, HISTORY_COLUMNS),
+            ):
+                if kind in include:
+                    self._plain_rows(claims, kind, build, columns, ids)
+            include = include - {EVIDENCE, ASSIGNMENTS, HISTORY}
         if EVIDENCE in include:
             self._evidence(claims, ids)
         elif STANDING_URLS in include:
@@ -494,6 +509,14 @@ class _Reader:
         if HISTORY in include:
             self._history(claims, ids)
         return claims
+
+    def _plain_rows(self, claims, kind, build, columns, ids):
+        # The kinds are named as the claim's lists.
+        lists = {pk: getattr(claim, kind) for pk, claim in claims.items()}
+        for row in self.rows(build, columns, ids):
+            rows = lists.get(row[0])
+            if rows is not None:  # history outlives claims
+                rows.append(row)
 
     def _appearances(self, claims, ids):
         sources: dict[int, SourceRecord] = {}
@@ -507,7 +530,7 @@ class _Reader:
     def _evidence(self, claims, ids):
         user = self.user
         for claim_id, pk, stance, url, title, publisher, excerpt, note, *rest in self.rows(
-            _evidence, _EVIDENCE_COLUMNS, ids
+            _evidence, EVIDENCE_COLUMNS, ids
         ):
             added_by, added_at, retracted_at, retracted_by, reason = rest
             claims[claim_id].evidence.append(
@@ -528,17 +551,16 @@ class _Reader:
             )
 
     def _standing_urls(self, claims, ids):
+        by_claim_and_stance = defaultdict(list)
         for claim_id, stance, url in self.rows(_standing, _STANDING_COLUMNS, ids):
-            urls = claims[claim_id].urls
-            if stance in urls:
-                urls[stance].append(url)
-            else:
-                urls[stance] = [url]
+            by_claim_and_stance[claim_id, stance].append(url)
+        for (claim_id, stance), urls in by_claim_and_stance.items():
+            claims[claim_id].urls[stance] = urls
 
     def _assignments(self, claims, ids):
         user = self.user
         for claim_id, reviewer, assigned_by, assigned_at, due_on, status, *rest in self.rows(
-            _assignments, _ASSIGNMENT_COLUMNS, ids
+            _assignments, ASSIGNMENT_COLUMNS, ids
         ):
             closed_at, closed_by, reason = rest
             claims[claim_id].assignments.append(
@@ -563,7 +585,7 @@ class _Reader:
 
     def _history(self, claims, ids):
         by_claim = defaultdict(list)
-        for claim_id, *event in self.rows(_history, _HISTORY_COLUMNS, ids):
+        for claim_id, *event in self.rows(_history, HISTORY_COLUMNS, ids):
             by_claim[claim_id].append(EventRecord(*event))
         for claim_id, events in by_claim.items():
             if claim_id in claims:  # history outlives claims

@@ -1,6 +1,7 @@
 """Export the claims the queue's filters select as CSV, JSON, ClaimReview JSON-LD or a report."""
 
 import contextlib
+import gc
 import sys
 
 from django.contrib.auth import get_user_model
@@ -49,6 +50,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, format: str, output: str | None, **options):
+        # An export makes millions of short-lived rows and strings and no reference cycles:
+        # the cycle collector's passes over them took a sixth of the run.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._export(format, output, options)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _export(self, format: str, output: str | None, options):
         params = self._params(options)
         stream = open(output, "w", encoding="utf-8", newline="") if output else self.stdout._out  # noqa: SIM115
         # A bar only for a person watching a terminal; never mixed into piped output.
