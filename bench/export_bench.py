@@ -2,12 +2,14 @@
 
     .venv/bin/python bench/export_bench.py                      # 10,000 and 100,000 claims
     .venv/bin/python bench/export_bench.py --sizes 10000 --big /tmp/export_bulk.sqlite3
+    .venv/bin/python bench/export_bench.py --steps csv json --big /tmp/export_bulk.sqlite3
 
 For each size it uses a SQLite database of that many ``seed_bulk`` claims: ``--big`` names an
 existing one for the largest size (a copy of someone's benchmark database, migrated); the others
 are seeded into temporary files. Every step runs as its own ``manage.py`` process, as a person
 would run it, under ``/usr/bin/time`` for the whole process's wall time and peak memory (RSS).
-The CSV made by the export is imported into a fresh, migrated, empty database.
+The CSV made by the export is imported into a fresh, migrated, empty database (so ``--steps
+import`` exports the CSV too).
 """
 
 import argparse
@@ -19,6 +21,7 @@ from pathlib import Path
 
 MANAGE = Path(__file__).resolve().parent.parent / "manage.py"
 FORMATS = ("csv", "json", "claimreview")
+STEPS = (*FORMATS, "dumpdata", "import")
 TARGETS = {"csv": 5, "json": 15, "claimreview": 15, "import csv": 60}
 MEMORY_TARGET_MB = 120
 
@@ -67,22 +70,27 @@ def seeded(claims: int, folder: Path) -> Path:
     return database
 
 
-def measure(claims: int, database: Path, folder: Path) -> list[tuple[str, float, float]]:
+def measure(claims: int, database: Path, folder: Path, steps) -> list[tuple[str, float, float]]:
     rows = []
     exported = {}
     for name in FORMATS:
+        if name not in steps and not (name == "csv" and "import" in steps):
+            continue
         path = folder / f"export-{claims}.{name}"
         seconds, memory = timed(["export_verdicts", "--format", name], database, output=path)
         exported[name] = path
         rows.append((name, seconds, memory))
-    seconds, memory = timed(["dumpdata", "claims"], database)
-    rows.append(("dumpdata claims", seconds, memory))
-
-    empty = folder / f"import-{claims}.sqlite3"
-    manage(["migrate", "-v0"], empty)
-    manage(["createsuperuser", "--noinput", "--username", "mover", "--email", "m@x.test"], empty)
-    seconds, memory = timed(["import_claims", str(exported["csv"]), "--actor", "mover"], empty)
-    rows.append(("import csv", seconds, memory))
+    if "dumpdata" in steps:
+        seconds, memory = timed(["dumpdata", "claims"], database)
+        rows.append(("dumpdata claims", seconds, memory))
+    if "import" in steps:
+        empty = folder / f"import-{claims}.sqlite3"
+        manage(["migrate", "-v0"], empty)
+        manage(
+            ["createsuperuser", "--noinput", "--username", "mover", "--email", "m@x.test"], empty
+        )
+        seconds, memory = timed(["import_claims", str(exported["csv"]), "--actor", "mover"], empty)
+        rows.append(("import csv", seconds, memory))
     sizes = ", ".join(f"{n} {p.stat().st_size / 1e6:,.0f} MB" for n, p in exported.items())
     print(f"{claims:,} claims exported: {sizes}", file=sys.stderr)
     return rows
@@ -96,6 +104,9 @@ def main() -> None:
         type=Path,
         help="An existing, migrated SQLite database with the largest size's claims.",
     )
+    parser.add_argument(
+        "--steps", nargs="+", choices=STEPS, default=STEPS, help="What to time (default: all)."
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp:
         folder = Path(tmp)
@@ -106,7 +117,7 @@ def main() -> None:
                 print(f"Seeding {size:,} claims ...", file=sys.stderr)
                 database = seeded(size, folder)
             print(f"Measuring {size:,} claims in {database} ...", file=sys.stderr)
-            results[size] = measure(size, database, folder)
+            results[size] = measure(size, database, folder, options.steps)
 
     print(f"{'step':<28}" + "".join(f"{f'{size:,} claims':>24}" for size in results))
     print(" " * 28 + "".join(f"{'seconds':>12}{'peak MB':>12}" for _size in results))
