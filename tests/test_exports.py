@@ -273,6 +273,49 @@ def test_json_holds_claims_appearances_evidence_assignments_and_history(desk, ed
     assert last["previous_hash"] == events[-2].hash
 
 
+# Everything JSON escapes, and text it leaves as it is.
+AWKWARD = 'Quote " backslash \\ lines\r\n tab\t bell\x07 \x1f \x7f “curly” ✓ 😀 </script>'
+
+
+def test_json_rows_are_the_text_json_dumps_would_write(desk, editor, reviewer):
+    # Evidence, assignments and history are written from rows by hand (for speed); they must
+    # be what json.dumps writes, escapes included.
+    editor.first_name, editor.last_name = AWKWARD, ""
+    editor.save()
+    claim = desk["unverified"]
+    services.reviewer_assign(
+        actor=editor, claim=claim, expected_version=claim.version, reviewer=reviewer
+    )
+    add_evidence(
+        claim,
+        editor,
+        Stance.SUPPORTS,
+        "https://awkward.test/page",
+        title=AWKWARD,
+        publisher=AWKWARD,
+        excerpt=AWKWARD,
+        note=AWKWARD,
+    )
+    lines = run_export("json").removesuffix("\n").split("\n")
+    assert lines[0] == "["
+    assert lines[-1] == "]"
+    written = 0
+    for line in lines[1:-1]:
+        item = json.loads(line.removesuffix(","))
+        for row in item["evidence"] + item["assignments"]:
+            assert json.dumps(row, ensure_ascii=False) in line
+            written += 1
+        for event in item["history"]:
+            # Its data is copied as stored, so only the fields before it are compared.
+            assert json.dumps({**event, "data": None}, ensure_ascii=False)[: -len("null}")] in line
+            written += 1
+    assert written == 5 + 2 + AuditEvent.objects.count()
+    awkward = json.loads(lines[3])
+    assert awkward["evidence"][0]["title"] == AWKWARD
+    assert awkward["evidence"][0]["added_by"]["name"] == AWKWARD
+    assert awkward["history"][-1]["actor_name"] == AWKWARD
+
+
 def test_json_of_no_claims_is_an_empty_array(db):
     assert json.loads(run_export("json")) == []
 
