@@ -153,6 +153,38 @@ def test_csv_has_one_row_per_claim_with_every_column(desk):
     assert open_row["supporting_urls"] == open_row["reviewers"] == ""
 
 
+def test_csv_reviewers_are_those_not_withdrawn_once_each_in_assignment_order(
+    desk, editor, reviewer, other_reviewer
+):
+    claim = desk["unverified"]
+
+    def assign(user):
+        claim.refresh_from_db()
+        return services.reviewer_assign(
+            actor=editor, claim=claim, expected_version=claim.version, reviewer=user
+        )
+
+    first = assign(other_reviewer)
+    claim.refresh_from_db()
+    services.reviewer_complete(
+        actor=other_reviewer, assignment=first, expected_version=claim.version
+    )
+    withdrawn = assign(reviewer)
+    claim.refresh_from_db()
+    services.reviewer_withdraw(
+        actor=editor, assignment=withdrawn, expected_version=claim.version, reason="Busy."
+    )
+    assign(other_reviewer)  # again, after completing: named once
+    row = csv_rows(run_export("csv"))[2]
+    assert row["reviewers"] == other_reviewer.get_full_name()
+    assign(reviewer)
+    row = csv_rows(run_export("csv"))[2]
+    assert row["reviewers"].split("\n") == [
+        other_reviewer.get_full_name(),
+        reviewer.get_full_name(),
+    ]
+
+
 def test_csv_neutralizes_cells_a_spreadsheet_would_run(desk):
     row = csv_rows(run_export("csv"))[1]
     assert row["text"] == '\'=HYPERLINK("http://evil.test")'
