@@ -26,6 +26,23 @@ FILTER_OPTIONS = {
 }
 
 
+# Characters per write: a JSON export is nearly a gigabyte, and writing it a claim (8 KB) at
+# a time cost the kernel a third more than in writes of 64 KB.
+WRITE_SIZE = 64 * 1024
+
+
+def _batched(chunks):
+    """The chunks joined into pieces of at least WRITE_SIZE characters (the last may be less)."""
+    pending, size = [], 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= WRITE_SIZE:
+            yield "".join(pending)
+            pending, size = [], 0
+    yield "".join(pending)
+
+
 class Command(BaseCommand):
     help = (
         "Export verdicts (csv, json, claimreview, html) for the claims the queue's filters "
@@ -77,8 +94,8 @@ class Command(BaseCommand):
                     )
                 ) from error
             try:
-                for chunk in chunks:
-                    stream.write(chunk)
+                for text in _batched(chunks):
+                    stream.write(text)
             except BrokenPipeError:  # the reader (head, less) has all it wants
                 return
         finally:
