@@ -129,7 +129,8 @@ class EventRecord:
 class ClaimRecord:
     """A claim as the exports see it, with the related rows its format asked for.
 
-    With ``ISO_TIMES`` every date and time here and in the related records is ISO 8601 text.
+    With ``ISO_TIMES`` every date and time here and in the related records is ISO 8601 text;
+    with ``ROWS`` evidence, assignments and history hold the database's rows, not records.
     """
 
     pk: int
