@@ -104,9 +104,33 @@ def _date_input() -> PlainInput:
     return PlainInput("date")
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
-    """Midnight in the desk's time zone, so a date filter can use the datetime index."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+def _day_start(day: datetime.date) -> datetime.datetime | None:
+    """Midnight in the desk's time zone, so a date filter can use the datetime index.
+
+    In UTC, as the database gets it; None where that lies outside what a datetime can hold
+    (the first day of year 1 east of Greenwich), which bounds nothing.
+    """
+    try:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)).astimezone(
+            datetime.UTC
+        )
+    except OverflowError:
+        return None
+
+
+def _on_or_after(queryset, field: str, day: datetime.date):
+    """``field`` on ``day`` or later, in the desk's time zone."""
+    start = _day_start(day)
+    return queryset if start is None else queryset.filter(**{f"{field}__gte": start})
+
+
+def _on_or_before(queryset, field: str, day: datetime.date):
+    """``field`` on ``day`` or earlier; 31 December 9999, the last day there is, bounds nothing."""
+    try:
+        end = _day_start(day + datetime.timedelta(days=1))
+    except OverflowError:
+        end = None
+    return queryset if end is None else queryset.filter(**{f"{field}__lt": end})
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -195,6 +219,7 @@ class ClaimFilter(django_filters.FilterSet):
             (UNASSIGNED, _("Unassigned")),
             *((str(user.pk), user.get_full_name() or user.username) for user in reviewers),
         ]
+        people.extend(self._former_reviewer(people))
         # Handed over as callables: the form copies its fields deeply, and a list of choices
         # would be copied tuple by tuple on every request.
         self.filters["source"].extra["choices"] = lambda: sources
@@ -202,6 +227,27 @@ class ClaimFilter(django_filters.FilterSet):
         for name, choices in (("source", sources), ("reviewer", people)):
             empty = str(self.filters[name].extra["empty_label"])
             self.form.fields[name].widget.plain_choices = [("", empty), *choices]
+
+    def _former_reviewer(self, people):
+        """The chosen reviewer when not among today's reviewers (deactivated, or no longer in a
+        reviewing group): their open work still counts on the dashboard, which links here."""
+        chosen = (self.data or {}).get("reviewer", "")
+        if not (chosen.isdigit() and len(chosen) < 19):
+            return []
+        if any(key == chosen for key, _label in people):
+            return []
+        user = get_user_model().objects.filter(pk=int(chosen)).first()
+        if user is None:
+            return []
+        name = user.get_full_name() or user.username
+        return [(chosen, name if user.is_active else _("%(name)s (inactive)") % {"name": name})]
+
+    def _reviewer_id(self) -> int | None:
+        """The one reviewer the reviewer filter names (``me`` or an id), if it names one."""
+        value = self.form.cleaned_data.get("reviewer") if self.is_bound else None
+        if not value or value == UNASSIGNED:
+            return None
+        return self.user.pk if value == ME else int(value)
 
     def queryset_without(self, *names: str):
         """The queryset under every filter but ``names``, reusing this form's cleaned values."""
@@ -219,7 +265,7 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_reviewer(self, queryset, name, value):
         if value == UNASSIGNED:
             return queryset.filter(~Exists(open_assignments()))
-        reviewer_id = self.user.pk if value == ME else int(value)
+        reviewer_id = self._reviewer_id()
         # A reviewer's or a source's claims are few: IN reads them from the index once, where
         # SQLite would test EXISTS again for every claim (PostgreSQL plans both alike).
         return queryset.filter(
@@ -248,20 +294,25 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        today = timezone.localdate()
-        return queryset.filter(Exists(open_assignments().filter(due_on__lt=today)))
+        overdue = open_assignments().filter(due_on__lt=timezone.localdate())
+        reviewer_id = self._reviewer_id()
+        if reviewer_id is not None:
+            # With a reviewer chosen, the overdue work is that reviewer's: a claim they are on
+            # whose overdue assignment is someone else's is not late on their side.
+            overdue = overdue.filter(reviewer_id=reviewer_id)
+        return queryset.filter(Exists(overdue))
 
     def filter_created_from(self, queryset, name, value):
-        return queryset.filter(created_at__gte=_day_start(value))
+        return _on_or_after(queryset, "created_at", value)
 
     def filter_created_to(self, queryset, name, value):
-        return queryset.filter(created_at__lt=_day_start(value + datetime.timedelta(days=1)))
+        return _on_or_before(queryset, "created_at", value)
 
     def filter_updated_from(self, queryset, name, value):
-        return queryset.filter(updated_at__gte=_day_start(value))
+        return _on_or_after(queryset, "updated_at", value)
 
     def filter_updated_to(self, queryset, name, value):
-        return queryset.filter(updated_at__lt=_day_start(value + datetime.timedelta(days=1)))
+        return _on_or_before(queryset, "updated_at", value)
 
     # Filters the desk dashboard links to: each of its figures opens the queue on its claims.
     assigned = django_filters.ChoiceFilter(
@@ -298,7 +349,7 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(first_verdict_at__isnull=value != "yes")
 
     def filter_verdict_from(self, queryset, name, value):
-        return queryset.filter(first_verdict_at__gte=_day_start(value))
+        return _on_or_after(queryset, "first_verdict_at", value)
 
     def filter_verdict_to(self, queryset, name, value):
-        return queryset.filter(first_verdict_at__lt=_day_start(value + datetime.timedelta(days=1)))
+        return _on_or_before(queryset, "first_verdict_at", value)

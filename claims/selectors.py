@@ -178,14 +178,22 @@ class ClaimQueue:
 
     @property
     def selected_state(self) -> str:
-        return (
-            self.filterset.form.cleaned_data.get("state", "") if self.filterset.is_valid() else ""
-        )
+        return applied_value(self.filterset, "state") or ""
 
     def page_range(self):
         return self.page.paginator.get_elided_page_range(
             self.page.number, on_each_side=2, on_ends=1
         )
+
+
+def applied_value(filterset: ClaimFilter, name: str):
+    """The value the filter ``name`` applies, or None.
+
+    An invalid field is left out of the filtering (as ``qs`` leaves it out) while the valid ones
+    still apply, so a bad date next to a state must not make the page forget the state.
+    """
+    filterset.form.is_valid()
+    return filterset.form.cleaned_data.get(name)
 
 
 def _page_size(params: QueryDict) -> int:
@@ -250,7 +258,7 @@ def _state_counts(filterset: ClaimFilter) -> dict[str, int]:
 
 def _page_source(filterset: ClaimFilter, filtered: QuerySet, total: int, end: int) -> QuerySet:
     """The filtered claims, searched in page order when that is the cheaper way to a page."""
-    query = filterset.form.cleaned_data.get("q") if filterset.is_valid() else None
+    query = applied_value(filterset, "q")
     if query and reads_in_order(total, end):
         return search_claims(filterset.queryset_without("q"), query, in_order=True)
     return filtered
@@ -263,7 +271,7 @@ def claim_queue(*, user, params: QueryDict) -> ClaimQueue:
 
     # The tabs count every state under the other filters; the selected state's count is the total.
     state_counts = _state_counts(filterset)
-    selected_state = filterset.form.cleaned_data.get("state") if filterset.is_valid() else None
+    selected_state = applied_value(filterset, "state")
     total = state_counts.get(selected_state, 0) if selected_state else sum(state_counts.values())
 
     sort = params.get("sort", "updated")

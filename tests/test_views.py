@@ -1,6 +1,7 @@
 """The editor UI over HTTP: pages, filters, actions, refusals, bad input and conflicts."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -67,6 +68,42 @@ def test_only_editors_create_and_edit(client, claim, request, user_fixture):
     response = client.post("/claims/new/", {"text": "x", "claimant": "y"})
     assert response.status_code == 403
     assert Claim.objects.count() == 1
+
+
+def test_login_and_logout(client, editor):
+    editor.set_password("a long pass phrase")
+    editor.save()
+    response = client.post("/login/", {"username": "edna", "password": "a long pass phrase"})
+    assert response.status_code == 302
+    assert client.get("/claims/").status_code == 200
+
+    assert client.get("/logout/").status_code == 405  # a GET must not log anyone out
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert client.get("/claims/")["Location"].startswith("/login/")
+
+
+def test_wrong_password_keeps_the_username_and_says_so(client, editor):
+    response = client.post("/login/", {"username": "edna", "password": "wrong"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="edna"' in page
+    assert "correct username and password" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [
+        ("editor", {"Claim queue", "My queue", "New claim", "Dashboard"}),
+        ("reviewer", {"Claim queue", "My queue"}),
+        ("viewer", {"Claim queue", "My queue"}),
+    ],
+)
+def test_header_offers_the_pages_the_user_may_open(client, request, role, offered):
+    login(client, request.getfixturevalue(role))
+    page = client.get("/claims/").content.decode()
+    nav = page.split('<nav class="nav"', 1)[1].split("</nav>", 1)[0]
+    assert set(re.findall(r">([^<]+)</a>", nav)) == offered
 
 
 def test_missing_claim_is_404(client, editor):
@@ -215,10 +252,61 @@ def test_queue_row_shows_reviewers_due_date_and_overdue_mark(client, editor, des
         "q=%22%27%29%28*",
         "q=" + "x" * 5000,
         "supporting=perhaps",
+        "created_to=9999-12-31",
+        "updated_to=9999-12-31",
+        "verdict_to=9999-12-31",
+        "created_from=0001-01-01",
+        "reviewer=99999999999999999999999",
     ],
 )
 def test_odd_queue_parameters_never_fail(client, editor, desk, query):
     assert login(client, editor).get(f"/claims/?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "created_from=0001-01-01",
+        "created_to=9999-12-31",
+        "updated_from=0001-01-01&updated_to=9999-12-31",
+        "created_from=0001-01-01&created_to=9999-12-31",
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_bound_nothing(
+    client, editor, desk, settings, zone, query
+):
+    settings.TIME_ZONE = zone
+    response = login(client, editor).get(f"/claims/?{query}")
+    assert response.status_code == 200
+    assert response.context["queue"].total == 5
+
+
+def test_an_invalid_filter_beside_a_state_keeps_the_state(client, editor, desk):
+    claims, _ = desk
+    response = login(client, editor).get("/claims/?state=corroborated&created_from=notadate")
+    queue = response.context["queue"]
+    assert queue_texts(response) == [claims["corroborated"].text]
+    assert queue.total == 1
+    assert queue.selected_state == "corroborated"
+    assert "1–1 of 1" in response.content.decode()
+
+
+def test_overdue_with_a_reviewer_is_that_reviewers_overdue_work(client, editor, reviewer, desk):
+    claims, _ = desk
+    late = claims["overdue"]  # Rita's assignment is two days late
+    other = ReviewerFactory(username="olga")
+    services.reviewer_assign(
+        actor=editor,
+        claim=late,
+        expected_version=late.version,
+        reviewer=other,
+        due_on=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    login(client, editor)
+    assert queue_texts(client.get(f"/claims/?reviewer={reviewer.pk}&overdue=on")) == [late.text]
+    assert queue_texts(client.get(f"/claims/?reviewer={other.pk}&overdue=on")) == []
+    assert queue_texts(client.get("/claims/?overdue=on")) == [late.text]
 
 
 def test_queue_query_count_is_the_same_for_any_page_size_and_filters(
@@ -597,6 +685,25 @@ def test_editor_assigns_and_withdraws_reviewer_completes(client, editor, reviewe
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.status == "done"
+
+
+def test_editor_withdraws_a_reviewer_with_a_note(client, editor, assigned_claim):
+    assignment = Assignment.objects.get(claim=assigned_claim)
+    response = login(client, editor).post(
+        reverse("claims:assignment_withdraw", args=[assigned_claim.pk, assignment.pk]),
+        {
+            f"close-{assignment.pk}-expected_version": assigned_claim.version,
+            f"close-{assignment.pk}-note": "Rita is on leave.",
+        },
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == "withdrawn"
+    assert assignment.close_reason == "Rita is on leave."
+    event = AuditEvent.objects.filter(claim_id=assigned_claim.pk).latest("sequence")
+    assert event.action == AuditAction.REVIEWER_WITHDRAWN
+    page = client.get(detail_url(assigned_claim)).content.decode()
+    assert "withdrew Rita Reviewer" in page
 
 
 def test_assign_refuses_a_viewer_as_reviewer(client, editor, viewer, claim):
