@@ -47,6 +47,12 @@ def can_view(user) -> bool:
     )
 
 
+def can_see_dashboard(user) -> bool:
+    """The desk dashboard is for the people who run the desk: editors, and staff who may read
+    the desk (each figure opens the claim queue, which a user with no role could not)."""
+    return can_view(user) and (is_editor(user) or user.is_staff)
+
+
 def role_label(user) -> str:
     """The role the header shows: read from the permissions every page loads anyway, so the
     header needs no query of its own for the user's groups."""

@@ -31,7 +31,15 @@ from .forms import (
     StateChangeForm,
 )
 from .models import Assignment, Claim, Evidence, Stance
-from .permissions import Action, available_actions, can, can_view, is_editor, require
+from .permissions import (
+    Action,
+    available_actions,
+    can,
+    can_see_dashboard,
+    can_view,
+    is_editor,
+    require,
+)
 
 # Pages ------------------------------------------------------------------------------------------
 
@@ -418,7 +426,7 @@ def claim_export(request, export_format):
 @require_GET
 def dashboard(request):
     """Where the desk stands and what is stuck: for the people who run the desk."""
-    if not (is_editor(request.user) or request.user.is_staff):
+    if not can_see_dashboard(request.user):
         raise PermissionDenied(_("The dashboard is for editors and staff."))
     board = desk_dashboard()
     charts = {
