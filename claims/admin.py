@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import (
@@ -116,6 +117,10 @@ class DeferredJoinPaginator(KnownCountPaginator):
         return self._get_page(source.filter(pk__in=ids), number, self)
 
 
+# The largest id a row can have: a signed 64-bit integer, on both databases.
+LARGEST_ROW_ID = 2**63 - 1
+
+
 class LargeListAdmin(admin.ModelAdmin):
     """Changelist settings for tables of 100,000s of rows: one count per page, at most.
 
@@ -130,6 +135,19 @@ class LargeListAdmin(admin.ModelAdmin):
     def known_count(self, request) -> int | None:
         """The number of rows this changelist request shows, when known without counting."""
         return None
+
+    def response_action(self, request, queryset):
+        """Refuse a selection that names no row id before the stock action code reads it: it
+        would filter by it as given and fail on ``abc`` or a number past 64 bits."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(value.isdigit() and int(value) <= LARGEST_ROW_ID for value in selected):
+            self.message_user(
+                request,
+                _("The selection names rows this list does not have: nothing was done."),
+                messages.ERROR,
+            )
+            return None  # the changelist shows the message on a fresh page
+        return super().response_action(request, queryset)
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return DeferredJoinPaginator(

@@ -544,3 +544,35 @@ def test_a_broad_search_pages_the_same_claims_whichever_way_it_reads_them(
     assert searched_in_order.count(True) == 1  # page 1 only: page 2 ends past 60 / 10
     assert [len(page) for page in by_match] == [5, 5, 5]
     assert len({pk for page in by_match for pk in page}) == 15
+
+
+@pytest.mark.parametrize(
+    ("model", "selected"),
+    [
+        ("claim", "abc"),
+        ("claim", "99999999999999999999999"),
+        ("claim", "-1"),
+        ("assignment", "1e3"),
+    ],
+)
+def test_a_selection_of_no_row_ids_is_refused_with_a_message(
+    editor_client, editor, model, selected
+):
+    claim = new_claim(editor, "Wages rose.")
+    action = "change_state" if model == "claim" else "withdraw_selected"
+    response = editor_client.post(
+        reverse(f"admin:claims_{model}_changelist"),
+        {
+            "action": action,
+            "_selected_action": [str(claim.pk), selected],
+            "confirm": "yes",
+            "state": ReviewState.DISPUTED,
+            "rationale": "Bulk.",
+        },
+    )
+
+    assert response.status_code == 302
+    assert messages_by_level(response) == {
+        "error": ["The selection names rows this list does not have: nothing was done."]
+    }
+    assert state_events(claim) == []

@@ -16,7 +16,7 @@ from claims.dashboard import describe_duration, desk_dashboard
 from claims.models import AssignmentStatus, AuditEvent, ReviewState
 from claims.selectors import claim_queue
 
-from .factories import AssignmentFactory, ClaimFactory, UserFactory
+from .factories import AssignmentFactory, ClaimFactory, UserFactory, ViewerFactory
 
 # A Wednesday; its week starts on Monday 16 November. The desk's time zone is UTC.
 TODAY = datetime.date(2026, 11, 18)
@@ -221,7 +221,22 @@ def test_workload_chart_counts_open_and_overdue_per_reviewer(desk, editor, revie
     ]
     rita = workload.bars[0]
     assert rita.urls[0] == f"/claims/?reviewer={reviewer.pk}"
+    # Omar's overdue link must not list c1, which is overdue on Rita's side only.
+    for bar in workload.bars:
+        assert [queue_total(editor, url) for url in bar.urls] == bar.values, bar.label
+
+
+def test_workload_of_a_deactivated_reviewer_links_to_their_claims(desk, editor, reviewer):
+    reviewer.is_active = False
+    reviewer.save()
+    rita = desk_dashboard().workload.bars[0]
+    assert (rita.label, rita.values) == ("Rita Reviewer", [3, 2])
     assert [queue_total(editor, url) for url in rita.urls] == [3, 2]
+    # The queue's reviewer select names her, so the page says whose claims these are.
+    form = claim_queue(user=editor, params=QueryDict(f"reviewer={reviewer.pk}")).filterset.form
+    assert f'<option value="{reviewer.pk}" selected>Rita Reviewer (inactive)</option>' in str(
+        form["reviewer"]
+    )
 
 
 # Stalled work and activity -------------------------------------------------------------------
@@ -291,10 +306,20 @@ def test_editor_sees_the_dashboard(client, editor, desk):
     assert f'href="/claims/{desk[3].pk}/"' in page
 
 
-def test_staff_without_the_editor_role_see_the_dashboard(client, desk):
-    staff = UserFactory(username="stella", is_staff=True)
+def test_staff_who_read_the_desk_see_the_dashboard_and_its_claims(client, desk):
+    staff = ViewerFactory(username="stella", is_staff=True)
     client.force_login(staff)
-    assert client.get(reverse("claims:dashboard")).status_code == 200
+    page = client.get(reverse("claims:dashboard"))
+    assert page.status_code == 200
+    figure_url = figures(page.context["board"])["Overdue assignments"].url
+    assert client.get(figure_url).status_code == 200
+    assert 'href="/dashboard/"' in client.get(reverse("claims:list")).content.decode()
+
+
+@pytest.mark.parametrize("is_staff", [False, True])
+def test_users_with_no_role_on_the_desk_are_refused(client, db, is_staff):
+    client.force_login(UserFactory(username="nobody", is_staff=is_staff))
+    assert client.get(reverse("claims:dashboard")).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["reviewer", "viewer"])
@@ -382,6 +407,24 @@ def test_charts_carry_titles_axis_labels_and_a_link_per_bar(desk):
     assert "✗ Disputed" in states
     assert "? Unverified" in states
     assert re.search(r'class="bar series-0 state-disputed"', states)
+
+
+def test_workload_and_age_charts_carry_titles_axis_labels_and_links(desk):
+    board = desk_dashboard()
+    workload = str(bar_chart(board.workload, "chart-workload"))
+    assert '<title id="chart-workload-title">' in workload
+    assert ">Reviewer</text>" in workload
+    assert ">Assignments</text>" in workload
+    assert "<title>Rita Reviewer, overdue: 2</title>" in workload
+    assert 'fill="url(#chart-workload-hatch)"' in workload  # overdue is hatched, not only red
+    assert workload.count("<a href=") == 4  # open and overdue for two reviewers
+
+    ages = str(column_chart(board.ages, "chart-ages"))
+    assert '<title id="chart-ages-title">Age of unverified claims' in ages
+    assert ">Age</text>" in ages
+    assert ">Claims</text>" in ages
+    assert "<title>Unverified claims, Over 6 months: 1</title>" in ages
+    assert ages.count("<a href=") == 5
 
 
 def test_empty_workload_chart_says_so(frozen_today):
