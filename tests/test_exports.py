@@ -2,8 +2,10 @@
 
 import csv
 import datetime
+import html
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -521,8 +523,21 @@ def test_download_exports_what_the_queue_filters_show(client, desk, viewer):
 def test_queue_links_to_downloads_with_its_filters(client, desk, viewer):
     client.force_login(viewer)
     page = client.get("/claims/", {"state": "disputed", "page": "1"}).content.decode()
-    assert 'href="/claims/export/csv/?state=disputed"' in page
-    assert 'href="/claims/export/html/?state=disputed"' in page
+    assert 'href="/claims/export/csv/?state=disputed&amp;sort=updated"' in page
+    assert 'href="/claims/export/html/?state=disputed&amp;sort=updated"' in page
+
+
+@pytest.mark.parametrize("sort", [None, "claimant", "-created"])
+def test_download_link_lists_the_claims_in_the_queues_order(client, desk, viewer, sort):
+    client.force_login(viewer)
+    response = client.get("/claims/", {"sort": sort} if sort else {})
+    shown = [row.claim.pk for row in response.context["queue"].rows]
+    link = re.search(r'href="(/claims/export/csv/[^"]*)"', response.content.decode()).group(1)
+
+    download = client.get(html.unescape(link))
+
+    body = b"".join(download.streaming_content).decode()
+    assert [int(row["id"]) for row in csv_rows(body)] == shown
 
 
 def test_download_requires_login_and_a_role(client, desk):
