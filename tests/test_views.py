@@ -12,7 +12,7 @@ from claims.audit import AuditAction
 from claims.models import Assignment, AuditEvent, Claim, Evidence, ReviewState, Stance
 
 from .conftest import add_evidence
-from .factories import ReviewerFactory, SourceFactory
+from .factories import ClaimFactory, ReviewerFactory, SourceFactory
 
 
 def login(client, user):
@@ -227,6 +227,71 @@ def test_queue_sorts_and_paginates(client, editor, desk):
     assert len(first.context["queue"].rows) == 5
     page = client.get("/claims/?per_page=10&page=2")  # past the end: the last page
     assert page.context["queue"].page.number == 1
+
+
+# Each sort's order worked out in Python from the claims' own values, newest or most first.
+SORT_KEYS = {
+    "updated": lambda c: (-c.updated_at.timestamp(), -c.pk),
+    "created": lambda c: (-c.created_at.timestamp(), -c.pk),
+    "claimant": lambda c: (c.claimant, c.pk),
+    "state": lambda c: (c.state, -c.updated_at.timestamp(), -c.pk),
+    "supporting": lambda c: (-c.supporting_count, -c.pk),
+    "contradicting": lambda c: (-c.contradicting_count, -c.pk),
+}
+
+
+@pytest.mark.parametrize("sort", [*SORT_KEYS, *(f"-{name}" for name in SORT_KEYS)])
+def test_every_sort_orders_the_rows_by_its_column(client, editor, desk, sort):
+    claims, _ = desk
+    expected = sorted(claims.values(), key=SORT_KEYS[sort.lstrip("-")])
+    if sort == "-state":  # states the other way round, each still newest first
+        newest_first = sorted(claims.values(), key=SORT_KEYS["updated"])
+        expected = sorted(newest_first, key=lambda c: c.state, reverse=True)  # stable
+    elif sort.startswith("-"):
+        expected.reverse()
+    response = login(client, editor).get(f"/claims/?sort={sort}")
+    assert [row.claim.pk for row in response.context["queue"].rows] == [c.pk for c in expected]
+
+
+def test_queue_pages_25_claims_by_default(client, editor):
+    for number in range(27):
+        ClaimFactory(text=f"Claim {number}")
+    response = login(client, editor).get("/claims/")
+    queue = response.context["queue"]
+    assert (queue.page_size, len(queue.rows), queue.page.paginator.num_pages) == (25, 25, 2)
+    assert len(queue_texts(login(client, editor).get("/claims/?page=2"))) == 2
+
+
+def test_queue_row_shows_text_claimant_state_counts_reviewer_due_and_last_change(
+    client, editor, reviewer
+):
+    long_text = "The minister said " + "prices doubled " * 12 + "in a year."
+    claim = make_claim(editor, long_text, "Finance minister <Ana>")
+    add_evidence(claim, editor, Stance.SUPPORTS)
+    claim.refresh_from_db()
+    services.reviewer_assign(
+        actor=editor,
+        claim=claim,
+        expected_version=claim.version,
+        reviewer=reviewer,
+        due_on=datetime.date(2030, 1, 5),
+    )
+    claim.refresh_from_db()
+    changed = timezone.localtime(claim.updated_at)
+
+    response = login(client, editor).get("/claims/")
+
+    row = response.context["queue"].rows[0].as_html()
+    assert f'<a class="claim-link" href="/claims/{claim.pk}/">{long_text[:139]}…</a>' in row
+    assert '<div class="claimant">Finance minister &lt;Ana&gt;</div>' in row
+    assert '<span class="badge badge-unverified">Unverified</span>' in row
+    assert "✓ 1<span" in row
+    assert "✗ 0<span" in row
+    assert ">Rita Reviewer</td>" in row
+    assert "<span>5 Jan 2030</span>" in row
+    assert f'<time datetime="{changed.isoformat()}">{changed.day} {changed:%b %Y}' in row
+    assert f"{changed:%H:%M}</span></time>" in row
+    assert row in response.content.decode()
 
 
 def test_queue_row_shows_reviewers_due_date_and_overdue_mark(client, editor, desk):
