@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from . import services
 from .audit import actor_display_name
+from .forms import DueDateField
 from .models import Assignment, Claim, Evidence, ReviewState, Source
 from .urlnorm import validate_http_url
 
@@ -328,7 +329,7 @@ class AssignmentAddForm(ServiceForm):
     class Meta:
         model = Assignment
         fields = ["claim", "reviewer", "due_on"]
-        field_classes = {"reviewer": ReviewerChoiceField}
+        field_classes = {"reviewer": ReviewerChoiceField, "due_on": DueDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -355,12 +356,7 @@ class BulkAssignForm(forms.Form):
     reviewer = ReviewerChoiceField(
         label=gettext_lazy("Reviewer"), queryset=get_user_model().objects.none()
     )
-    due_on = forms.DateField(
-        label=gettext_lazy("Due date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=gettext_lazy("Optional."),
-    )
+    due_on = DueDateField(label=gettext_lazy("Due date"), help_text=gettext_lazy("Optional."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ refused by the service as a conflict instead of overwriting someone else's work.
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services, workflow
@@ -182,13 +183,29 @@ class ReviewerChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+class DueDateField(forms.DateField):
+    """An optional due date that is not already past: one typed in the past would make the
+    review overdue the moment it is assigned, almost always a slip of the year or month."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(
+                _("The due date %(date)s has already passed.") % {"date": value.isoformat()},
+                code="past_due_date",
+            )
+
+
 class AssignForm(forms.Form):
     reviewer = ReviewerChoiceField(
         label=_("Reviewer"), queryset=reviewer_choices(), empty_label=_("Choose a reviewer…")
     )
-    due_on = forms.DateField(
-        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = DueDateField(label=_("Due"))
     expected_version = VersionField()
 
     def __init__(self, *args, **kwargs):

@@ -336,6 +336,18 @@ def test_bulk_assign_offers_only_reviewers_and_keeps_input_on_error(
         editor_client, "assign_reviewer", [claim], confirm="yes", reviewer=viewer.pk
     )
     assert set(response.context["form"].errors) == {"reviewer"}
+
+    response = run_action(
+        editor_client,
+        "assign_reviewer",
+        [claim],
+        confirm="yes",
+        reviewer=reviewer.pk,
+        due_on="2001-01-01",
+    )
+    assert response.context["form"].errors["due_on"] == [
+        "The due date 2001-01-01 has already passed."
+    ]
     assert not Assignment.objects.exists()
 
 

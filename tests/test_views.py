@@ -780,6 +780,25 @@ def test_assign_refuses_a_viewer_as_reviewer(client, editor, viewer, claim):
     assert not Assignment.objects.exists()
 
 
+def test_a_due_date_already_past_is_refused_at_the_field_keeping_the_choice(
+    client, editor, reviewer, claim
+):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = login(client, editor).post(
+        reverse("claims:assign", args=[claim.pk]),
+        {
+            "assign-reviewer": reviewer.pk,
+            "assign-due_on": yesterday.isoformat(),
+            "assign-expected_version": claim.version,
+        },
+    )
+    assert response.status_code == 422
+    form = response.context["forms"]["assign"]
+    assert form.errors["due_on"] == [f"The due date {yesterday.isoformat()} has already passed."]
+    assert form["reviewer"].value() == str(reviewer.pk)
+    assert not Assignment.objects.exists()
+
+
 # Create and edit ----------------------------------------------------------------------------------
 
 
