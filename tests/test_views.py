@@ -99,7 +99,7 @@ def test_wrong_password_keeps_the_username_and_says_so(client, editor):
         ("viewer", {"Claim queue", "My queue"}),
     ],
 )
-def test_header_offers_the_pages_the_user_may_open(client, request, role, offered):
+def test_header_offers_the_pages_the_user_may_open(client, db, request, role, offered):
     login(client, request.getfixturevalue(role))
     page = client.get("/claims/").content.decode()
     nav = page.split('<nav class="nav"', 1)[1].split("</nav>", 1)[0]
