@@ -12,6 +12,8 @@ and a hash chain cannot move to new claim numbers. Each imported claim starts a 
 ``claim.imported`` event that names the file, its line and the claim's number there.
 """
 
+import codecs
+import contextlib
 import csv
 import json
 from collections.abc import Iterator
@@ -25,6 +27,7 @@ from django.utils.dateparse import parse_datetime
 from .exports.csv import LIST_SEPARATOR, unneutralize
 from .models import Claim, Evidence, ReviewState, Source, Stance
 from .urlnorm import normalize_url
+from .workflow import REQUIRED_STANCE
 
 CSV_REQUIRED = ("text", "claimant", "state")
 # Column lengths the database holds (PostgreSQL refuses longer values; SQLite would keep them).
@@ -32,10 +35,17 @@ _LIMITS = {
     "claimant": Claim._meta.get_field("claimant").max_length,
     "title": Evidence._meta.get_field("title").max_length,
     "publisher": Evidence._meta.get_field("publisher").max_length,
-    "url": Evidence._meta.get_field("url").max_length,
     "outlet": Source._meta.get_field("outlet").max_length,
     "author": Source._meta.get_field("author").max_length,
 }
+EVIDENCE_URL_LIMIT = Evidence._meta.get_field("url").max_length
+NORMALIZED_URL_LIMIT = Evidence._meta.get_field("normalized_url").max_length
+SOURCE_URL_LIMIT = Source._meta.get_field("url").max_length
+MAX_ID = 2**63 - 1  # ids are 64-bit (BigAutoField)
+MAX_COUNT = 2**31 - 1  # PositiveIntegerField, the smallest range any backend gives it
+# A CSV cell may be as long as a text column holds (PostgreSQL: 1 GB), so the export's own
+# files read back; Python's csv module stops at 131,072 characters by default.
+CSV_FIELD_LIMIT = 2**30
 MAX_ERRORS = 200
 
 
@@ -102,6 +112,27 @@ class ImportFileError(Exception):
 # Parsing ------------------------------------------------------------------------------------------
 
 
+def _shown(value) -> str:
+    """A value as a problem quotes it, cut short so one huge cell cannot flood the report."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int with more digits than Python will print
+        text = "a number too long to show"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _text_problem(value: str) -> str | None:
+    """Why the database cannot store this text: PostgreSQL refuses NUL, UTF-8 a lone surrogate."""
+    if "\x00" in value:
+        return "contains a NUL character"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "not valid Unicode text (a lone surrogate)"
+    return None
+
+
 class _Row:
     """One record being parsed, collecting every problem rather than stopping at the first."""
 
@@ -125,7 +156,31 @@ class _Row:
         limit = _LIMITS.get(name)
         if limit and len(value) > limit:
             self.fail(label or name, f"longer than {limit} characters")
+        problem = _text_problem(value)
+        if problem:
+            self.fail(label or name, problem)
         return value
+
+    def integer(
+        self, data: dict, name: str, *, label=None, minimum=1, maximum=MAX_ID
+    ) -> int | None:
+        """A whole number in its column's range: text in a CSV cell, a number in JSON."""
+        value = data.get(name)
+        if value in (None, ""):
+            return None
+        number = None
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):  # not digits, or too many of them
+                number = int(value.strip())
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        if number is None:
+            self.fail(label or name, f"not a whole number: {_shown(value)}")
+            return None
+        if not minimum <= number <= maximum:
+            self.fail(label or name, f"out of range ({minimum} to {maximum}): {_shown(value)}")
+            return None
+        return number
 
     def date(self, data: dict, name: str, *, label=None) -> date | None:
         value = data.get(name)
@@ -134,10 +189,11 @@ class _Row:
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(label or name, f"not a date (YYYY-MM-DD): {value!r}")
+            self.fail(label or name, f"not a date (YYYY-MM-DD): {_shown(value)}")
             return None
 
     def time(self, data: dict, name: str, *, label=None) -> datetime | None:
+        """A moment in UTC, as the database stores it; the year must stay within 1 to 9999 there."""
         value = data.get(name)
         if value in (None, ""):
             return None
@@ -146,27 +202,70 @@ class _Row:
         except ValueError:
             moment = None
         if moment is None:
-            self.fail(label or name, f"not a date and time (ISO 8601): {value!r}")
+            self.fail(label or name, f"not a date and time (ISO 8601): {_shown(value)}")
             return None
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        try:
+            return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+        except OverflowError:
+            self.fail(label or name, f"out of range in UTC (years 1 to 9999): {_shown(value)}")
+            return None
 
     def state(self, value) -> str:
         if value not in ReviewState.values:
             self.fail(
-                "state", f"unknown state {value!r} (expected {', '.join(ReviewState.values)})"
+                "state",
+                f"unknown state {_shown(value)} (expected {', '.join(ReviewState.values)})",
             )
+            return ""
         return value
 
-    def url(self, value, label: str) -> str:
-        try:
-            return normalize_url(value or "")
-        except ValidationError as error:
-            self.fail(label, f"bad URL {value!r}: {' '.join(error.messages)}")
+    def url(self, value: str, label: str, *, limit: int) -> str:
+        """The address's normal form ('' after a problem); the address must fit its column."""
+        address = (value or "").strip()
+        if len(address) > limit:
+            self.fail(label, f"longer than {limit} characters")
             return ""
+        try:
+            return normalize_url(address)
+        except ValidationError as error:
+            self.fail(label, f"bad URL {_shown(value)}: {' '.join(error.messages)}")
+            return ""
+
+    def evidence_url(self, value: str, label: str) -> str:
+        """An evidence link's normal form, which is stored too and must fit its own column."""
+        normalized = self.url(value, label, limit=EVIDENCE_URL_LIMIT)
+        if len(normalized) > NORMALIZED_URL_LIMIT:
+            self.fail(label, f"longer than {NORMALIZED_URL_LIMIT} characters once normalized")
+            return ""
+        return normalized
+
+    def items(self, data: dict, name: str) -> list:
+        """A list field's items: none when it is absent, or after saying it is not a list."""
+        value = data.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(name, "expected a list")
+            return []
+        return value
+
+    def username(self, data: dict, name: str, *, label: str) -> str | None:
+        """Who a user object names (kept when the account exists here), or None."""
+        value = data.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail(label, "expected an object or null")
+            return None
+        username = value.get("username")
+        if username is not None and not isinstance(username, str):
+            self.fail(f"{label} username", "expected text")
+            return None
+        return username
 
 
 def _check_claim(row: _Row, claim: ImportedClaim) -> list[str]:
-    """What the database and the workflow would refuse, said before anything is written."""
+    """What the database, the workflow and the services would refuse, said before any write."""
     seen = set()
     for number, evidence in enumerate(claim.evidence, start=1):
         if evidence.retracted_at is None and evidence.normalized_url:
@@ -178,27 +277,36 @@ def _check_claim(row: _Row, claim: ImportedClaim) -> list[str]:
         row.fail("state", "corroborated needs at least one standing supporting link")
     if claim.state == ReviewState.DISPUTED and not claim.standing(Stance.CONTRADICTS):
         row.fail("state", "disputed needs at least one standing contradicting link")
+    if claim.state in REQUIRED_STANCE and not claim.rationale:
+        row.fail("rationale", f"missing: a claim that is {claim.state} needs its rationale")
     return row.problems
 
 
-def _original_id(row: _Row, value) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        row.fail("id", f"not a number: {value!r}")
-        return None
-
-
 def _csv_claims(handle) -> Iterator[ImportedClaim | list[str]]:
+    previous_limit = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        yield from _csv_records(handle)
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _csv_records(handle) -> Iterator[ImportedClaim | list[str]]:
     reader = csv.DictReader(handle)
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        raise ImportFileError([f"line 1: malformed CSV: {error}"]) from error
     missing = [name for name in CSV_REQUIRED if name not in header]
     if missing:
         raise ImportFileError([f"line 1: missing column(s) {', '.join(missing)}"])
     end = reader.line_num
-    for data in reader:
+    while True:
+        try:
+            data = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportFileError([f"line {end + 1}: malformed CSV: {error}"]) from error
         # A record may span lines (a list of URLs); it is named by the line it starts on.
         line, end = end + 1, reader.line_num
         if None in data:
@@ -208,7 +316,7 @@ def _csv_claims(handle) -> Iterator[ImportedClaim | list[str]]:
         row = _Row(f"line {line}")
         claim = ImportedClaim(
             line=line,
-            original_id=_original_id(row, data.get("id")),
+            original_id=row.integer(data, "id"),
             text=row.text(data, "text", required=True),
             claimant=row.text(data, "claimant", required=True),
             state=row.state(data.get("state", "")),
@@ -218,6 +326,8 @@ def _csv_claims(handle) -> Iterator[ImportedClaim | list[str]]:
             state_changed_at=row.time(data, "verdict_date"),
             first_verdict_at=row.time(data, "first_verdict_date"),
         )
+        for name in ("supporting_count", "contradicting_count"):
+            row.integer(data, name, minimum=0, maximum=MAX_COUNT)
         for column, stance in (
             ("supporting_urls", Stance.SUPPORTS),
             ("contradicting_urls", Stance.CONTRADICTS),
@@ -225,63 +335,76 @@ def _csv_claims(handle) -> Iterator[ImportedClaim | list[str]]:
             for url in (data.get(column) or "").split(LIST_SEPARATOR):
                 if url.strip():
                     claim.evidence.append(
-                        ImportedEvidence(stance, url.strip(), row.url(url, column))
+                        ImportedEvidence(stance, url.strip(), row.evidence_url(url, column))
                     )
         yield _check_claim(row, claim) or claim
 
 
 def _json_values(handle) -> Iterator[tuple[int, object]]:
-    """The items of a top-level JSON array with the line each starts on, one at a time."""
-    decoder = json.JSONDecoder()
-    buffer, line, position, started = "", 1, 0, False
-    eof = False
+    """The items of a top-level JSON array with the line each starts on, one at a time.
 
-    def fill():
+    Strict about what lies between them too: one comma between items, nothing after the ``]``.
+    """
+    decoder = json.JSONDecoder()
+    buffer, position, line, eof = "", 0, 1, False
+
+    def fill() -> None:
         nonlocal buffer, position, eof
         chunk = handle.read(1 << 20)
-        if not chunk:
-            eof = True
-        buffer = buffer[position:] + chunk
-        position = 0
+        eof = not chunk
+        buffer, position = buffer[position:] + chunk, 0
 
-    while True:
-        while position < len(buffer) and buffer[position] in " \t\r\n,":
-            if buffer[position] == "\n":
-                line += 1
-            elif buffer[position] == "," and not started:
-                raise ImportFileError([f"line {line}: malformed file: expected '['"])
-            position += 1
-        if position >= len(buffer):
-            if eof and not started:
-                raise ImportFileError([f"line {line}: malformed file: expected a JSON array"])
-            if eof:
-                raise ImportFileError([f"line {line}: malformed file: the array is not closed"])
+    def next_char() -> str:
+        """The next character that is not JSON whitespace ('' at the end), counting lines."""
+        nonlocal position, line
+        while True:
+            while position < len(buffer) and buffer[position] in " \t\r\n":
+                if buffer[position] == "\n":
+                    line += 1
+                position += 1
+            if position < len(buffer) or eof:
+                return buffer[position : position + 1]
             fill()
-            continue
-        char = buffer[position]
-        if not started:
-            if char != "[":
-                raise ImportFileError([f"line {line}: malformed file: expected a JSON array"])
-            started, position = True, position + 1
-            continue
-        if char == "]":
-            return
+
+    def malformed(message: str) -> ImportFileError:
+        return ImportFileError([f"line {line}: {message}"])
+
+    def decode() -> tuple[object, int]:
         while True:
             try:
-                value, end = decoder.raw_decode(buffer, position)
-                break
+                return decoder.raw_decode(buffer, position)
             except json.JSONDecodeError as error:
                 if eof:
-                    raise ImportFileError(
-                        [
-                            f"line {line + error.doc.count(chr(10), position, error.pos)}: "
-                            f"malformed JSON: {error.msg}"
-                        ]
-                    ) from error
+                    at = line + buffer.count("\n", position, error.pos)
+                    raise ImportFileError([f"line {at}: malformed JSON: {error.msg}"]) from error
                 fill()
+            except RecursionError as error:
+                raise malformed("malformed JSON: nested too deeply") from error
+            except ValueError as error:  # an integer with more digits than Python converts
+                raise malformed("malformed JSON: a number too long to read") from error
+
+    if next_char() != "[":
+        raise malformed("malformed file: expected a JSON array")
+    position += 1
+    char = next_char()
+    while char != "]":
+        if not char:
+            raise malformed("malformed file: the array is not closed")
+        value, end = decode()
         yield line, value
         line += buffer.count("\n", position, end)
         position = end
+        char = next_char()
+        if char == ",":
+            position += 1
+            char = next_char()
+            if char == "]":
+                raise malformed("malformed JSON: a comma before the closing ']'")
+        elif char and char != "]":
+            raise malformed("malformed JSON: expected ',' or ']' after a claim")
+    position += 1
+    if next_char():
+        raise malformed("malformed JSON: text after the closing ']'")
 
 
 def _json_claims(handle) -> Iterator[ImportedClaim | list[str]]:
@@ -292,7 +415,7 @@ def _json_claims(handle) -> Iterator[ImportedClaim | list[str]]:
             continue
         claim = ImportedClaim(
             line=line,
-            original_id=_original_id(row, data.get("id")),
+            original_id=row.integer(data, "id"),
             text=row.text(data, "text", required=True),
             claimant=row.text(data, "claimant", required=True),
             state=row.state(data.get("state")),
@@ -302,67 +425,137 @@ def _json_claims(handle) -> Iterator[ImportedClaim | list[str]]:
             state_changed_at=row.time(data, "state_changed_at"),
             first_verdict_at=row.time(data, "first_verdict_at"),
         )
-        for number, item in enumerate(data.get("appearances") or [], start=1):
-            label = f"appearance {number}"
-            source = item.get("source") if isinstance(item, dict) else None
-            if not isinstance(source, dict):
-                row.fail(label, "missing source")
-                continue
-            imported = ImportedSource(
-                title=row.text(source, "title", required=True, label=f"{label} source title"),
-                url=row.text(source, "url", label=f"{label} source url"),
-                outlet=row.text(source, "outlet", label=f"{label} source outlet"),
-                author=row.text(source, "author", label=f"{label} source author"),
-                published_on=row.date(source, "published_on", label=f"{label} published_on"),
-                text=row.text(source, "text", label=f"{label} source text"),
-            )
-            if imported.url:
-                row.url(imported.url, f"{label} source url")
-            claim.appearances.append((imported, row.text(item, "quote", label=f"{label} quote")))
-        for number, item in enumerate(data.get("evidence") or [], start=1):
-            label = f"evidence {number}"
+        row.username(data, "created_by", label="created_by")
+        row.time(data, "updated_at")
+        for name in ("supporting_count", "contradicting_count"):
+            row.integer(data, name, minimum=0, maximum=MAX_COUNT)
+        claim.appearances = _json_appearances(row, row.items(data, "appearances"))
+        claim.evidence = _json_evidence(row, row.items(data, "evidence"))
+        # Assignments and history are not imported, but a file that mangles them is not an export.
+        for number, item in enumerate(row.items(data, "assignments"), start=1):
             if not isinstance(item, dict):
-                row.fail(label, "expected an object")
-                continue
-            stance = item.get("stance")
-            if stance not in Stance.values:
-                row.fail(f"{label} stance", f"unknown stance {stance!r}")
-            url = row.text(item, "url", required=True, label=f"{label} url")
-            claim.evidence.append(
-                ImportedEvidence(
-                    stance=stance,
-                    url=url,
-                    normalized_url=row.url(url, f"{label} url") if url else "",
-                    title=row.text(item, "title", label=f"{label} title"),
-                    publisher=row.text(item, "publisher", label=f"{label} publisher"),
-                    excerpt=row.text(item, "excerpt", label=f"{label} excerpt"),
-                    note=row.text(item, "note", label=f"{label} note"),
-                    added_by=_username(item.get("added_by")),
-                    added_at=row.time(item, "added_at", label=f"{label} added_at"),
-                    retracted_at=row.time(item, "retracted_at", label=f"{label} retracted_at"),
-                    retracted_by=_username(item.get("retracted_by")),
-                    retraction_reason=row.text(
-                        item, "retraction_reason", label=f"{label} retraction_reason"
-                    ),
-                )
-            )
+                row.fail(f"assignment {number}", "expected an object")
+        for number, item in enumerate(row.items(data, "history"), start=1):
+            if not isinstance(item, dict):
+                row.fail(f"history {number}", "expected an object")
+            else:
+                row.integer(item, "sequence", label=f"history {number} sequence", maximum=MAX_COUNT)
         yield _check_claim(row, claim) or claim
 
 
-def _username(value) -> str | None:
-    return value.get("username") if isinstance(value, dict) else None
+def _json_appearances(row: _Row, items: list) -> list[tuple[ImportedSource, str]]:
+    """Each source once, each with its quote: what ``services.claim_create`` asks too."""
+    appearances, seen = [], {}
+    for number, item in enumerate(items, start=1):
+        label = f"appearance {number}"
+        if not isinstance(item, dict):
+            row.fail(label, "expected an object")
+            continue
+        source = item.get("source")
+        if source is None:
+            row.fail(label, "missing source")
+            continue
+        if not isinstance(source, dict):
+            row.fail(f"{label} source", "expected an object")
+            continue
+        imported = ImportedSource(
+            title=row.text(source, "title", required=True, label=f"{label} source title"),
+            url=row.text(source, "url", label=f"{label} source url"),
+            outlet=row.text(source, "outlet", label=f"{label} source outlet"),
+            author=row.text(source, "author", label=f"{label} source author"),
+            published_on=row.date(source, "published_on", label=f"{label} published_on"),
+            text=row.text(source, "text", label=f"{label} source text"),
+        )
+        if imported.url:
+            row.url(imported.url, f"{label} source url", limit=SOURCE_URL_LIMIT)
+        # Sources are matched by this key, and a claim appears in one source once.
+        if imported.key in seen:
+            row.fail(
+                f"{label} source",
+                f"“{imported.title}” is listed twice (also appearance {seen[imported.key]})",
+            )
+        seen.setdefault(imported.key, number)
+        quote = row.text(item, "quote", required=True, label=f"{label} quote")
+        appearances.append((imported, quote))
+    return appearances
+
+
+def _json_evidence(row: _Row, items: list) -> list[ImportedEvidence]:
+    """Every link, retracted ones with the reason ``services.evidence_retract`` asks for."""
+    evidence = []
+    for number, item in enumerate(items, start=1):
+        label = f"evidence {number}"
+        if not isinstance(item, dict):
+            row.fail(label, "expected an object")
+            continue
+        row.integer(item, "id", label=f"{label} id")
+        stance = item.get("stance")
+        if stance not in Stance.values:
+            row.fail(f"{label} stance", f"unknown stance {_shown(stance)}")
+            stance = ""
+        url = row.text(item, "url", required=True, label=f"{label} url")
+        link = ImportedEvidence(
+            stance=stance,
+            url=url,
+            normalized_url=row.evidence_url(url, f"{label} url") if url else "",
+            title=row.text(item, "title", label=f"{label} title"),
+            publisher=row.text(item, "publisher", label=f"{label} publisher"),
+            excerpt=row.text(item, "excerpt", label=f"{label} excerpt"),
+            note=row.text(item, "note", label=f"{label} note"),
+            added_by=row.username(item, "added_by", label=f"{label} added_by"),
+            added_at=row.time(item, "added_at", label=f"{label} added_at"),
+            retracted_at=row.time(item, "retracted_at", label=f"{label} retracted_at"),
+            retracted_by=row.username(item, "retracted_by", label=f"{label} retracted_by"),
+            retraction_reason=row.text(
+                item, "retraction_reason", label=f"{label} retraction_reason"
+            ),
+        )
+        retracted = item.get("retracted")
+        if retracted is not None and not isinstance(retracted, bool):
+            row.fail(f"{label} retracted", "expected true or false")
+        elif retracted is not None and retracted != (item.get("retracted_at") not in (None, "")):
+            row.fail(
+                f"{label} retracted",
+                "true but retracted_at is empty" if retracted else "false but retracted_at is set",
+            )
+        if link.retracted_at is not None and not link.retraction_reason:
+            row.fail(f"{label} retraction_reason", "missing: a retracted link needs its reason")
+        evidence.append(link)
+    return evidence
 
 
 # Reading a file -----------------------------------------------------------------------------------
 
 
 def file_format(path: Path) -> str:
+    """The file's format: by its suffix, else JSON when it starts with a ``[``."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".json"):
         return suffix[1:]
-    with path.open(encoding="utf-8-sig") as handle:
-        start = handle.read(256).lstrip()
-    return "json" if start.startswith("[") else "csv"
+    # Bytes, not text: a file that is not UTF-8 is reported by the parser, with its line.
+    with path.open("rb") as handle:
+        start = handle.read(1 << 16).removeprefix(codecs.BOM_UTF8)
+        while start and not start.strip():
+            start = handle.read(1 << 16)
+    return "json" if start.lstrip().startswith(b"[") else "csv"
+
+
+def _undecodable_line(path: Path) -> int | None:
+    """The line holding the file's first byte that is not UTF-8, for the problem to name."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                pending = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    return line + chunk.count(b"\n", 0, max(error.start - pending, 0))
+                line += chunk.count(b"\n")
+    except OSError:
+        return None
+    return line  # the file ends inside a character
 
 
 def read_claims(path: Path) -> Iterator[ImportedClaim | list[str]]:
@@ -373,13 +566,14 @@ def read_claims(path: Path) -> Iterator[ImportedClaim | list[str]]:
     ``ImportFileError`` means the file itself could not be read any further.
     """
     path = Path(path)
-    kind = file_format(path)
     seen_ids: dict[int, int] = {}
     seen_claims: dict[int, int] = {}
     try:
+        kind = file_format(path)
         handle = path.open(encoding="utf-8-sig", newline="" if kind == "csv" else None)
-    except OSError as error:
-        raise ImportFileError([f"{path}: cannot be read: {error.strerror}"]) from error
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = getattr(error, "strerror", None) or error
+        raise ImportFileError([f"{path}: cannot be read: {reason}"]) from error
     with handle:
         parse = _csv_claims if kind == "csv" else _json_claims
         records = parse(handle)
@@ -389,9 +583,9 @@ def read_claims(path: Path) -> Iterator[ImportedClaim | list[str]]:
             except StopIteration:
                 return
             except UnicodeDecodeError as error:
-                raise ImportFileError([f"{path}: malformed file: not UTF-8 text"]) from error
-            except csv.Error as error:
-                raise ImportFileError([f"malformed CSV: {error}"]) from error
+                line = _undecodable_line(path)
+                where = f"line {line}" if line else str(path)
+                raise ImportFileError([f"{where}: malformed file: not UTF-8 text"]) from error
             if isinstance(claim, list):
                 yield claim
                 continue

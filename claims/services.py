@@ -719,7 +719,8 @@ def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> i
             created_at=item.created_at or now,
             updated_at=now,
             state_changed_at=changed_at,
-            first_verdict_at=(item.first_verdict_at or changed_at) if verdict else None,
+            # A claim reopened as unverified keeps when it first got a verdict.
+            first_verdict_at=item.first_verdict_at or (changed_at if verdict else None),
             supporting_count=item.standing(Stance.SUPPORTS),
             contradicting_count=item.standing(Stance.CONTRADICTS),
         )

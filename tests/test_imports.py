@@ -1,5 +1,6 @@
 """Importing claims from the CSV and JSON exports: all or nothing, problems named, round trip."""
 
+import csv
 import io
 import json
 import os
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 
 from claims import services
 from claims.audit import AuditAction, verify_chain
@@ -338,6 +340,374 @@ def test_a_problem_met_while_writing_rolls_everything_back(tmp_path, editor, mon
     assert counts() == before
 
 
+def test_a_refusal_by_the_database_is_a_clear_error(tmp_path, editor, monkeypatch):
+    """A last resort: should the check miss something the database refuses, still no traceback."""
+
+    def refused(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: claims_appearance.claim_id")
+
+    monkeypatch.setattr(services, "claim_import", refused)
+    with pytest.raises(CommandError, match="Nothing imported: the database refused a row"):
+        import_file(write_json(tmp_path, [claim_json()]), editor)
+
+
+# Inputs the check once crashed on or let through --------------------------------------------------
+
+
+def import_refused(path, actor) -> str:
+    """The import's error, once it is known to have written nothing."""
+    before = counts()
+    with pytest.raises(CommandError, match="Nothing imported") as error:
+        import_file(path, actor)
+    assert counts() == before
+    return str(error.value)
+
+
+def json_text(item: dict, old: str, new: str) -> str:
+    """A claim's JSON with one piece of its text swapped: for what ``json.dumps`` cannot write."""
+    text = json.dumps(item)
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+def write_file(tmp_path, name, content) -> Path:
+    """A claim object as ``write_json`` writes it, or a claim's JSON text, or a file's text."""
+    if isinstance(content, dict):
+        return write_json(tmp_path, [content], name)
+    if content.startswith("{"):
+        content = f"[\n{content}\n]\n"
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "claims",
+            b"text,claimant,state\nA,B,unverified\nCaf\xe9,D,unverified\n",
+            "line 3: malformed file: not UTF-8 text",
+        ),
+        ("claims", b"\xff\xfe[\x00\n\x00]\x00", "line 1: malformed file: not UTF-8 text"),
+        ("claims.json", b'[\n{"text": "caf\xe9"}\n]\n', "line 2: malformed file: not UTF-8 text"),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_refused_naming_its_line(
+    tmp_path, editor, name, content, expected
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert expected in import_refused(path, editor)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("missing", "No such file or directory"),
+        ("missing.csv", "No such file or directory"),
+        ("missing.json", "No such file or directory"),
+        ("", "Is a directory"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_a_clear_error(tmp_path, editor, name, reason):
+    path = tmp_path / name
+    assert f"{path}: cannot be read: {reason}" in import_refused(path, editor)
+
+
+_EVIDENCE = claim_json()["evidence"]
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (claim_json(appearances=5), "line 2, appearances: expected a list"),
+        (claim_json(evidence=5), "line 2, evidence: expected a list"),
+        (claim_json(assignments="none"), "line 2, assignments: expected a list"),
+        (claim_json(assignments=[None]), "line 2, assignment 1: expected an object"),
+        (claim_json(history={"sequence": 1}), "line 2, history: expected a list"),
+        (claim_json(history=[5]), "line 2, history 1: expected an object"),
+        (claim_json(appearances=[5]), "line 2, appearance 1: expected an object"),
+        (
+            claim_json(appearances=[{"quote": "q", "source": "City paper"}]),
+            "line 2, appearance 1 source: expected an object",
+        ),
+        (
+            claim_json(evidence=[{**_EVIDENCE[0], "stance": ["supports"]}]),
+            "line 2, evidence 1 stance: unknown stance ['supports']",
+        ),
+        (
+            claim_json(evidence=[{**_EVIDENCE[0], "added_by": "edna"}]),
+            "line 2, evidence 1 added_by: expected an object or null",
+        ),
+        (
+            claim_json(evidence=[{**_EVIDENCE[0], "retracted": "no"}]),
+            "line 2, evidence 1 retracted: expected true or false",
+        ),
+        (
+            claim_json(evidence=[_EVIDENCE[0], {**_EVIDENCE[1], "retracted": False}]),
+            "line 2, evidence 2 retracted: false but retracted_at is set",
+        ),
+        (claim_json(created_by="edna"), "line 2, created_by: expected an object or null"),
+        (claim_json(state=["corroborated"]), "line 2, state: unknown state ['corroborated']"),
+        (claim_json(claimant=5), "line 2, claimant: expected text"),
+    ],
+)
+def test_json_fields_of_the_wrong_type_are_named(tmp_path, editor, item, expected):
+    assert expected in import_refused(write_json(tmp_path, [item]), editor)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "claims.json",
+            json_text(claim_json(), '"id": 7', '"id": 1e400'),
+            "line 2, id: not a whole number: inf",
+        ),
+        ("claims.json", claim_json(id=7.5), "line 2, id: not a whole number: 7.5"),
+        ("claims.json", claim_json(id=True), "line 2, id: not a whole number: True"),
+        ("claims.json", claim_json(id=[7]), "line 2, id: not a whole number: [7]"),
+        (
+            "claims.json",
+            claim_json(id=0),
+            f"line 2, id: out of range (1 to {2**63 - 1})",
+        ),
+        ("claims.json", claim_json(id=2**63), "line 2, id: out of range"),
+        (
+            "claims.json",
+            claim_json(supporting_count=-1),
+            "line 2, supporting_count: out of range (0 to 2147483647)",
+        ),
+        (
+            "claims.json",
+            claim_json(evidence=[{**_EVIDENCE[0], "id": "one"}]),
+            "line 2, evidence 1 id: not a whole number: 'one'",
+        ),
+        (
+            "claims.json",
+            claim_json(history=[{"sequence": 1.5}]),
+            "line 2, history 1 sequence: not a whole number: 1.5",
+        ),
+        (
+            "claims.csv",
+            "id,text,claimant,state\n99999999999999999999,A,B,unverified\n",
+            "line 2, id: out of range",
+        ),
+        (
+            "claims.csv",
+            "id,text,claimant,state,contradicting_count\n1,A,B,unverified,lots\n",
+            "line 2, contradicting_count: not a whole number: 'lots'",
+        ),
+    ],
+)
+def test_numbers_are_checked_for_type_and_range(tmp_path, editor, name, content, expected):
+    assert expected in import_refused(write_file(tmp_path, name, content), editor)
+
+
+def test_a_source_listed_twice_in_one_claim_is_refused(tmp_path, editor):
+    appearance = claim_json()["appearances"][0]
+    same_address = {**appearance, "source": {**appearance["source"], "title": "Another title"}}
+    no_address = {"quote": "q", "source": {"title": "Speech", "outlet": "Radio"}}
+    item = claim_json(appearances=[appearance, no_address, same_address, no_address])
+    message = import_refused(write_json(tmp_path, [item]), editor)
+    assert "line 2, appearance 3 source: “Another title” is listed twice (also appearance 1)" in (
+        message
+    )
+    assert "line 2, appearance 4 source: “Speech” is listed twice (also appearance 2)" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "claims.json",
+            claim_json(created_at="9999-12-31T23:00:00-05:00"),
+            "line 2, created_at: out of range in UTC (years 1 to 9999)",
+        ),
+        (
+            "claims.json",
+            claim_json(first_verdict_at="0001-01-01T00:30:00+01:00"),
+            "line 2, first_verdict_at: out of range in UTC",
+        ),
+        (
+            "claims.json",
+            claim_json(evidence=[{**_EVIDENCE[0], "added_at": "9999-12-31T23:59-00:01"}]),
+            "line 2, evidence 1 added_at: out of range in UTC",
+        ),
+        (
+            "claims.csv",
+            "text,claimant,state,created_at\nA,B,unverified,9999-12-31T23:00:00-05:00\n",
+            "line 2, created_at: out of range in UTC",
+        ),
+    ],
+)
+def test_times_must_fit_the_database_once_in_utc(tmp_path, editor, name, content, expected):
+    assert expected in import_refused(write_file(tmp_path, name, content), editor)
+
+
+def test_times_are_stored_in_utc(tmp_path, editor):
+    import_file(write_json(tmp_path, [claim_json(created_at="9999-12-31T23:00:00+05:00")]), editor)
+    assert Claim.objects.get().created_at.isoformat() == "9999-12-31T18:00:00+00:00"
+
+
+_ONE = json.dumps(claim_json())
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "line 1: malformed JSON: nested too deeply"),
+        (
+            '[\n{"text": "a", "evidence": ' + "[" * 100_000 + "]" * 100_000 + "}\n]",
+            "line 2: malformed JSON: nested too deeply",
+        ),
+        (f"[\n{_ONE}\n] garbage\n", "line 3: malformed JSON: text after the closing ']'"),
+        (f"[\n{_ONE}\n]\n]\n", "line 4: malformed JSON: text after the closing ']'"),
+        (f"[\n{_ONE}\n{_ONE}\n]\n", "line 3: malformed JSON: expected ',' or ']' after a claim"),
+        (f"[\n{_ONE},\n]\n", "line 3: malformed JSON: a comma before the closing ']'"),
+        (f"[,\n{_ONE}\n]\n", "line 1: malformed JSON: Expecting value"),
+        ('[\n{"id": 1' + "0" * 5000 + "}\n]", "line 2: malformed JSON: a number too long to read"),
+    ],
+)
+def test_json_that_is_not_one_well_formed_array_is_refused(tmp_path, editor, content, expected):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    assert expected in import_refused(path, editor)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "claims.csv",
+            "text,claimant,state,rationale,supporting_urls\n"
+            f"A,B,corroborated,Yes,https://x.test/{'a' * 2020}\n",
+            "line 2, supporting_urls: longer than 2000 characters",
+        ),
+        (
+            "claims.csv",
+            "text,claimant,state,rationale,contradicting_urls\n"
+            f"A,B,disputed,No,https://x.test/?q={'ä' * 990}\n",
+            "line 2, contradicting_urls: longer than 2000 characters once normalized",
+        ),
+        (
+            "claims.json",
+            claim_json(evidence=[{**_EVIDENCE[0], "url": f"https://x.test/{'a' * 2020}"}]),
+            "line 2, evidence 1 url: longer than 2000 characters",
+        ),
+        (
+            "claims.json",
+            claim_json(
+                appearances=[
+                    {
+                        "quote": "q",
+                        "source": {"title": "T", "url": "https://x.test/" + "a" * 2020},
+                    }
+                ]
+            ),
+            "line 2, appearance 1 source url: longer than 2000 characters",
+        ),
+    ],
+)
+def test_urls_must_fit_their_column_in_either_format(tmp_path, editor, name, content, expected):
+    assert expected in import_refused(write_file(tmp_path, name, content), editor)
+
+
+def test_a_url_as_long_as_its_column_imports(tmp_path, editor):
+    url = "https://x.test/" + "a" * 1985
+    path = write_csv(
+        tmp_path, f"text,claimant,state,rationale,supporting_urls\nA,B,corroborated,Yes,{url}\n"
+    )
+    import_file(path, editor)
+    assert Evidence.objects.get().url == url
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "claims.json",
+            claim_json(appearances=[{**claim_json()["appearances"][0], "quote": ""}]),
+            "line 2, appearance 1 quote: missing",
+        ),
+        (
+            "claims.json",
+            claim_json(appearances=[{**claim_json()["appearances"][0], "quote": " "}]),
+            "line 2, appearance 1 quote: missing",
+        ),
+        (
+            "claims.json",
+            claim_json(rationale=" "),
+            "line 2, rationale: missing: a claim that is corroborated needs its rationale",
+        ),
+        (
+            "claims.json",
+            claim_json(evidence=[_EVIDENCE[0], {**_EVIDENCE[1], "retraction_reason": ""}]),
+            "line 2, evidence 2 retraction_reason: missing: a retracted link needs its reason",
+        ),
+        (
+            "claims.json",
+            claim_json(text="a\x00b"),
+            "line 2, text: contains a NUL character",
+        ),
+        (
+            "claims.json",
+            claim_json(claimant="\ud800"),
+            "line 2, claimant: not valid Unicode text (a lone surrogate)",
+        ),
+        (
+            "claims.csv",
+            "text,claimant,state,rationale\nA\x00,B,unverified,\n",
+            "line 2, text: contains a NUL character",
+        ),
+    ],
+)
+def test_the_import_applies_the_rules_the_services_apply(tmp_path, editor, name, content, expected):
+    assert expected in import_refused(write_file(tmp_path, name, content), editor)
+
+
+def test_a_csv_export_with_a_long_text_imports_back(tmp_path, editor, source):
+    """Python's csv module stops at 131,072 characters a cell unless told otherwise."""
+    long_text = "Long. " + "x" * 140_000
+    services.claim_create(
+        actor=editor,
+        text=long_text,
+        claimant="Someone",
+        appearances=[services.AppearanceInput(source, "said so")],
+    )
+    path = tmp_path / "out.csv"
+    call_command("export_verdicts", format="csv", output=str(path))
+    other = "Other. " + "y" * 140_000
+    path.write_text(path.read_text(encoding="utf-8").replace(long_text, other), encoding="utf-8")
+    default_limit = csv.field_size_limit()
+
+    import_file(path, editor)
+
+    assert Claim.objects.get(claimant="Someone", text=other)
+    assert csv.field_size_limit() == default_limit  # raised for the import only
+
+
+def test_a_csv_cell_over_the_limit_names_its_line(tmp_path, editor, monkeypatch):
+    from claims import imports
+
+    monkeypatch.setattr(imports, "CSV_FIELD_LIMIT", 1000)
+    path = write_csv(
+        tmp_path, "text,claimant,state\nA,B,unverified\n" + "x" * 1500 + ",B,unverified\n"
+    )
+    message = import_refused(path, editor)
+    assert "line 3: malformed CSV: field larger than field limit (1000)" in message
+
+
+def test_a_reopened_claim_keeps_when_it_first_got_a_verdict(tmp_path, editor):
+    item = claim_json(state="unverified", rationale="Reopened: the records were misread.")
+    import_file(write_json(tmp_path, [item]), editor)
+    claim = Claim.objects.get()
+    assert claim.state == ReviewState.UNVERIFIED
+    assert claim.first_verdict_at.isoformat() == "2024-01-15T10:00:00+00:00"
+    assert claim.state_changed_at.isoformat() == "2024-02-01T10:00:00+00:00"
+
+
 # Round trip ---------------------------------------------------------------------------------------
 
 
@@ -401,6 +771,29 @@ def test_json_round_trip_into_an_empty_database(tmp_path, editor, reviewer, clai
         claimant="Someone",
         appearances=[services.AppearanceInput(SourceFactory(url=""), "said so")],
     )
+    # Corroborated, then reopened: unverified now, but it had a verdict once.
+    reopened = services.claim_create(
+        actor=editor,
+        text="Reopened after a correction.",
+        claimant="Someone else",
+        appearances=[services.AppearanceInput(SourceFactory(), "it was said")],
+    )
+    add_evidence(reopened, editor, Stance.SUPPORTS, "https://records.test/d")
+    reopened.refresh_from_db()
+    reopened = services.claim_change_state(
+        actor=editor,
+        claim=reopened,
+        expected_version=reopened.version,
+        state=ReviewState.CORROBORATED,
+        rationale="Looked right.",
+    )
+    services.claim_change_state(
+        actor=editor,
+        claim=reopened,
+        expected_version=reopened.version,
+        state=ReviewState.UNVERIFIED,
+        rationale="The record was corrected.",
+    )
     first = tmp_path / "first.json"
     call_command("export_verdicts", format="json", output=str(first))
 
@@ -411,8 +804,10 @@ def test_json_round_trip_into_an_empty_database(tmp_path, editor, reviewer, clai
     second = json.loads(_manage(database, "export_verdicts", "--format", "json"))
 
     original = json.loads(first.read_text(encoding="utf-8"))
-    assert len(second) == 2
+    assert len(second) == 3
     assert comparable(second) == comparable(original)
+    assert second[2]["state"] == ReviewState.UNVERIFIED
+    assert second[2]["first_verdict_at"] == original[2]["first_verdict_at"] is not None
     assert [e["retracted"] for e in second[0]["evidence"]] == [False, True, False]
     assert [h["action"] for h in second[0]["history"]] == [AuditAction.CLAIM_IMPORTED]
 

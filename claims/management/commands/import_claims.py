@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from claims import services
@@ -48,6 +49,10 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing imported: {error}") from error
         except PermissionDenied as error:
             raise CommandError(str(error)) from error
+        except DatabaseError as error:
+            # The check above should leave the database nothing to refuse; should it refuse a
+            # row anyway, the transaction is rolled back and the reason beats a traceback.
+            raise CommandError(f"Nothing imported: the database refused a row: {error}") from error
         self.stdout.write(
             f"Imported {imported:,} claims from {file} in {time.monotonic() - started:.1f} s."
         )
