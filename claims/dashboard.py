@@ -145,19 +145,11 @@ class _Counts:
         self.parts: list[str] = []
         self.params: list = []
 
-    def add(
-        self, name: str, table, where: str, *params, distinct: str = "", index: str = ""
-    ) -> None:
-        """Count rows of ``table`` (or distinct ``distinct`` values) matching ``where``.
-
-        ``index`` names the index SQLite must use: without statistics it picks the one that
-        matches more conditions, even when another would spare it a sort.
-        """
-        counted = f"COUNT(DISTINCT {distinct})" if distinct else "COUNT(*)"
-        hint = f" INDEXED BY {index}" if index and connection.vendor == "sqlite" else ""
+    def add(self, name: str, table, where: str, *params) -> None:
+        """Count rows of ``table`` matching ``where``."""
         self.names.append(name)
         # Names and conditions are this module's constants; every value is a parameter.
-        sql = f"(SELECT {counted} FROM {table._meta.db_table}{hint} WHERE {where})"  # noqa: S608
+        sql = f"(SELECT COUNT(*) FROM {table._meta.db_table} WHERE {where})"  # noqa: S608
         self.parts.append(sql)
         self.params.extend(params)
 
@@ -215,20 +207,9 @@ def _desk_counts(today: datetime.date, week_starts: list[datetime.date], idle: i
     open_ = AssignmentStatus.OPEN.value
     counts.add("open", Assignment, "status = %s", open_)
     counts.add("overdue", Assignment, "status = %s AND due_on < %s", open_, _on(today))
-    # Distinct claims in index order (migration 0009) rather than sorted in a temporary tree.
-    by_claim = "assignment_open_claims_idx"
-    counts.add(
-        "assigned_claims", Assignment, "status = %s", open_, distinct="claim_id", index=by_claim
-    )
-    counts.add(
-        "overdue_claims",
-        Assignment,
-        "status = %s AND due_on < %s",
-        open_,
-        _on(today),
-        distinct="claim_id",
-        index=by_claim,
-    )
+    # The claims behind them, from what each claim row keeps of its open assignments (0010).
+    counts.add("assigned_claims", Claim, "open_reviews > 0")
+    counts.add("overdue_claims", Claim, "next_due_on < %s", _on(today))
     return counts.run()
 
 

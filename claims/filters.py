@@ -264,7 +264,7 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_reviewer(self, queryset, name, value):
         if value == UNASSIGNED:
-            return queryset.filter(~Exists(open_assignments()))
+            return queryset.filter(open_reviews=0)
         reviewer_id = self._reviewer_id()
         # A reviewer's or a source's claims are few: IN reads them from the index once, where
         # SQLite would test EXISTS again for every claim (PostgreSQL plans both alike).
@@ -294,12 +294,13 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        overdue = open_assignments().filter(due_on__lt=timezone.localdate())
+        today = timezone.localdate()
         reviewer_id = self._reviewer_id()
-        if reviewer_id is not None:
-            # With a reviewer chosen, the overdue work is that reviewer's: a claim they are on
-            # whose overdue assignment is someone else's is not late on their side.
-            overdue = overdue.filter(reviewer_id=reviewer_id)
+        if reviewer_id is None:
+            return queryset.filter(next_due_on__lt=today)
+        # With a reviewer chosen, the overdue work is that reviewer's: a claim they are on whose
+        # overdue assignment is someone else's is not late on their side.
+        overdue = open_assignments().filter(due_on__lt=today, reviewer_id=reviewer_id)
         return queryset.filter(Exists(overdue))
 
     def filter_created_from(self, queryset, name, value):
@@ -342,8 +343,9 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_assigned(self, queryset, name, value):
         # The dashboard's "open assignments": claims with at least one open assignment.
-        has_reviewer = Exists(open_assignments())
-        return queryset.filter(has_reviewer if value == "yes" else ~has_reviewer)
+        if value == "yes":
+            return queryset.filter(open_reviews__gt=0)
+        return queryset.filter(open_reviews=0)
 
     def filter_verdict(self, queryset, name, value):
         return queryset.filter(first_verdict_at__isnull=value != "yes")

@@ -57,8 +57,11 @@ class Claim(models.Model):
     """A statement under review, with its review state and the head of its audit chain.
 
     ``supporting_count`` and ``contradicting_count`` count standing (unretracted) evidence; the
-    services keep them, so lists never join over all evidence to count it. ``version`` goes up with
-    every write to the claim or its children and is what stale-edit detection compares.
+    services keep them, so lists never join over all evidence to count it. ``open_reviews`` and
+    ``next_due_on`` sum up the open assignments, kept by triggers on the assignment table
+    (migration 0010), so "unassigned" and "overdue" are read from the claim row rather than by
+    looking for assignments of every claim. ``version`` goes up with every write to the claim or
+    its children and is what stale-edit detection compares.
     """
 
     text = models.TextField(_("claim"))
@@ -91,6 +94,8 @@ class Claim(models.Model):
     contradicting_count = models.PositiveIntegerField(_("contradicting"), default=0, editable=False)
     audit_length = models.PositiveIntegerField(_("audit events"), default=0, editable=False)
     audit_head = models.CharField(_("audit chain head"), max_length=64, blank=True, editable=False)
+    open_reviews = models.PositiveIntegerField(_("open reviews"), default=0, editable=False)
+    next_due_on = models.DateField(_("next review due"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("claim")
@@ -111,6 +116,9 @@ class Claim(models.Model):
                 fields=["state", "supporting_count", "contradicting_count"],
                 name="claim_state_counts_idx",
             ),
+            # The queue's "unassigned" and "overdue" filters, counted by state from these alone.
+            models.Index(fields=["open_reviews", "state"], name="claim_open_reviews_idx"),
+            models.Index(fields=["next_due_on", "state"], name="claim_next_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
