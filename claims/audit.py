@@ -33,10 +33,14 @@ class AuditAction(models.TextChoices):
 _ACTIONS = frozenset(AuditAction.values)  # ``.values`` builds a new list on every access
 
 
+# As long as AuditEvent.actor_name holds: a full name can be 301 characters (150 + space + 150).
+ACTOR_NAME_LENGTH = 300
+
+
 def actor_display_name(user) -> str:
     if user is None:
         return "system"
-    return user.get_full_name() or user.get_username()
+    return (user.get_full_name() or user.get_username())[:ACTOR_NAME_LENGTH]
 
 
 def _timestamp(moment: datetime) -> str:

@@ -421,6 +421,19 @@ def evidence_add(
             normalized = normalize_url(url or "")
         except ValidationError as error:
             raise ValidationError({"url": error.messages}) from error
+        limit = Evidence._meta.get_field("normalized_url").max_length
+        if len(normalized) > limit:
+            # Escaping non-ASCII characters can make the comparable form longer than the address.
+            raise ValidationError(
+                {
+                    "url": _(
+                        "This address is too long once written out in full "
+                        "(%(length)s characters; at most %(limit)s)."
+                    )
+                    % {"length": len(normalized), "limit": limit}
+                },
+                code="max_length",
+            )
         evidence = Evidence(
             claim=claim,
             stance=stance,

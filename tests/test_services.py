@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from claims import services
-from claims.audit import AuditAction
+from claims.audit import AuditAction, verify_chain
 from claims.models import (
     Appearance,
     Assignment,
@@ -238,6 +238,26 @@ def test_evidence_add_refuses_non_http_urls_at_the_url_field(claim, editor, url)
     assert "url" in refusal.value.message_dict
     assert not Evidence.objects.exists()
     assert len(events_of(claim)) == 1
+
+
+def test_evidence_add_refuses_an_address_too_long_once_written_out(claim, editor):
+    # 421 characters as typed; each "ü" becomes "%C3%BC" in the comparable form.
+    url = "https://a.example/?q=" + "ü" * 400
+    with pytest.raises(ValidationError) as refusal:
+        add_evidence(claim, editor, Stance.SUPPORTS, url=url)
+    assert refusal.value.message_dict["url"] == [
+        "This address is too long once written out in full (2421 characters; at most 2000)."
+    ]
+    assert not Evidence.objects.exists()
+
+
+def test_the_same_page_written_two_ways_is_one_page(claim, editor):
+    add_evidence(claim, editor, Stance.SUPPORTS, url="https://bücher.example/café")
+    with pytest.raises(ValidationError) as refusal:
+        add_evidence(claim, editor, Stance.SUPPORTS, url="https://xn--bcher-kva.example/caf%C3%A9")
+    assert "already supporting evidence" in refusal.value.message_dict["url"][0]
+    claim.refresh_from_db()
+    assert claim.supporting_count == 1
 
 
 def test_evidence_add_refuses_unknown_stance(claim, editor):
@@ -485,6 +505,24 @@ def test_actor_name_is_copied_from_username_when_no_full_name(claim, db):
         claimed_on=None,
     )
     assert events_of(claim)[-1].actor_name == "bare_editor"
+
+
+def test_a_full_name_longer_than_the_audit_column_is_shortened_to_fit(claim, db):
+    # 150 + space + 150 characters: Django allows it, the audit copy holds 300.
+    wordy = UserFactory(username="wordy", first_name="F" * 150, last_name="L" * 150, role="Editors")
+    services.claim_update(
+        actor=wordy,
+        claim=claim,
+        expected_version=claim.version,
+        text="Changed text",
+        claimant=claim.claimant,
+        claimed_on=None,
+    )
+    stored = events_of(claim)[-1]
+    assert stored.actor_name == "F" * 150 + " " + "L" * 149
+    claim.refresh_from_db()
+    head = (claim.audit_length, claim.audit_head)
+    assert verify_chain(claim.pk, events_of(claim), head) is None
 
 
 def test_claim_create_needs_at_least_one_appearance(editor):

@@ -546,6 +546,27 @@ def test_non_http_evidence_is_refused_at_the_field_keeping_input(client, editor,
     assert not Evidence.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://evil.example\\@news.example/1", "backslash"),
+        ("https://news.example@evil.example/", "user name and password"),
+        ("https://a.example/?q=" + "ü" * 400, "too long once written out"),
+    ],
+)
+def test_misleading_or_overlong_evidence_is_refused_at_the_field_keeping_input(
+    client, editor, claim, url, message
+):
+    response = login(client, editor).post(
+        reverse("claims:evidence_add", args=[claim.pk, "supports"]),
+        evidence_data(claim, url=url, title="My careful title"),
+    )
+    assert response.status_code == 422
+    assert message in response.context["forms"]["support"].errors["url"][0]
+    assert "My careful title" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
 def test_duplicate_evidence_is_refused_at_the_url_field(client, editor, claim):
     add_evidence(claim, editor, Stance.SUPPORTS, url="https://news.example/report")
     response = login(client, editor).post(
