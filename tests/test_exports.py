@@ -435,6 +435,33 @@ def test_claimreview_has_required_and_recommended_properties(desk):
     assert "datePublished" not in disputed["itemReviewed"]  # no date given for the claim
 
 
+def test_claimreview_can_be_pasted_into_a_script_element(editor, source):
+    hostile = "Officials said </script><script>alert(document.domain)</script> & more"
+    claim = services.claim_create(
+        actor=editor,
+        text=hostile,
+        claimant="<b>Minister</b>",
+        appearances=[services.AppearanceInput(source, "as quoted")],
+    )
+    add_evidence(claim, editor, Stance.SUPPORTS)
+    claim.refresh_from_db()
+    services.claim_change_state(
+        actor=editor,
+        claim=claim,
+        expected_version=claim.version,
+        state=ReviewState.CORROBORATED,
+        rationale="True & checked <twice>.",
+    )
+
+    text = run_export("claimreview")
+
+    assert not set("<>&") & set(text)  # escaped as \u003c, \u003e, \u0026
+    (review,) = json.loads(text)["@graph"]
+    assert review["claimReviewed"] == hostile
+    assert review["itemReviewed"]["author"]["name"] == "<b>Minister</b>"
+    assert review["reviewBody"] == "True & checked <twice>."
+
+
 # Printable report ---------------------------------------------------------------------------------
 
 

@@ -99,6 +99,16 @@ def claim_review(claim: ClaimRecord, author: dict) -> dict | None:
     return {key: value for key, value in review.items() if value is not None}
 
 
+# JSON-LD is published inside <script type="application/ld+json">: a claim quoting "</script>"
+# must not end that element. JSON reads these escapes as the same characters.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_safe_json(value) -> str:
+    """``value`` as JSON that can be pasted into an HTML script element as it is."""
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_SAFE)
+
+
 def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
     """``{"@context": "https://schema.org", "@graph": [...]}``, one ClaimReview per line."""
     author = organization()
@@ -107,6 +117,6 @@ def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
     for claim in claims:
         review = claim_review(claim, author)
         if review is not None:
-            yield separator + json.dumps(review, ensure_ascii=False)
+            yield separator + script_safe_json(review)
             separator = ",\n"
     yield "\n]}\n"
