@@ -330,6 +330,15 @@ class AuditEventQuerySet(models.QuerySet):
     def bulk_update(self, objs, fields, batch_size=None):
         raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
 
+    def _update(self, values):
+        # What Model.save() calls for an instance it takes for an existing row.
+        raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:  # an "upsert" would overwrite the events it clashes with
+            raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
+        return super().bulk_create(objs, *args, **kwargs)
+
     def delete(self):
         raise AuditTrailIsAppendOnly("Audit events cannot be deleted.")
 
@@ -390,8 +399,11 @@ class AuditEvent(models.Model):
         return f"{self.action} on claim {self.claim_id} by {self.actor_name}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
+        """Insert, and only insert: an event given an existing id (so not "loaded") must not
+        be written over that row, and fails as a duplicate instead."""
+        if not self._state.adding or kwargs.get("update_fields") is not None:
             raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -49,6 +49,29 @@ def test_orm_refuses_to_update_an_event(claim):
     assert AuditEvent.objects.get(pk=event.pk).actor_name == "Edna Editor"
 
 
+def test_a_forged_event_cannot_be_written_over_a_recorded_one(claim):
+    """A new instance carrying a recorded event's id is no update in disguise."""
+    recorded = AuditEvent.objects.get(claim_id=claim.pk)
+    fields = {
+        field.attname: getattr(recorded, field.attname)
+        for field in AuditEvent._meta.concrete_fields
+    }
+    forged = AuditEvent(**{**fields, "actor_name": "FORGED"})
+    with pytest.raises(DatabaseError), transaction.atomic():
+        forged.save()  # inserted, so refused as a duplicate id
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent(**{**fields, "actor_name": "FORGED"}).save(update_fields=["actor_name"])
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent.objects.bulk_create(
+            [AuditEvent(**{**fields, "actor_name": "FORGED"})],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["actor_name"],
+        )
+    assert AuditEvent.objects.get(pk=recorded.pk).actor_name == "Edna Editor"
+    assert chain_problem(claim) is None
+
+
 def test_orm_refuses_to_delete_an_event(claim):
     event = AuditEvent.objects.get(claim_id=claim.pk)
     with pytest.raises(AuditTrailIsAppendOnly):
