@@ -999,6 +999,12 @@ class DeskUserAdmin(UserAdmin):
             return can(request.user, Action.ASSIGN_REVIEWER)
         return super().has_view_permission(request, obj)
 
+    def get_search_fields(self, request):
+        if self._reviewer_lookup(request):
+            # By name only: someone picking a reviewer has no business probing e-mail addresses.
+            return ("username", "first_name", "last_name")
+        return super().get_search_fields(request)
+
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if self._reviewer_lookup(request):

@@ -199,6 +199,16 @@ def test_reviewer_autocomplete_offers_only_people_who_may_review(
     assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
+def test_reviewer_autocomplete_searches_names_not_email_addresses(
+    editor_client, staff_editor, reviewer
+):
+    reviewer.email = "rita.private@home.example"
+    reviewer.save(update_fields=["email"])
+    assert reviewer_lookup(editor_client, "home.example").json()["results"] == []
+    found = reviewer_lookup(editor_client, "Rita").json()["results"]
+    assert [row["id"] for row in found] == [str(reviewer.pk)]
+
+
 def test_reviewer_autocomplete_is_refused_to_staff_who_may_not_assign(client, reviewer):
     reviewer.is_staff = True
     reviewer.save(update_fields=["is_staff"])
