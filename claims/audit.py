@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import clock
 from .models import AuditEvent, Claim, ReviewState, Stance
 
 
@@ -108,7 +108,7 @@ def build_event(
         action=action,
         actor_id=actor.pk if actor is not None else None,
         actor_name=actor_display_name(actor),
-        created_at=at or timezone.now(),
+        created_at=at or clock.now(),
         data=data,
         previous_hash=claim.audit_head,
     )

@@ -6,7 +6,7 @@ live here, never their full text. ``load_demo`` plays each claim's steps through
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .models import ReviewState, Stance
 from .permissions import EDITORS_GROUP, REVIEWERS_GROUP, VIEWERS_GROUP
@@ -97,7 +97,7 @@ class RetractEvidence:
 class Assign:
     actor: str
     reviewer: str
-    due_in_days: int | None = None  # from the day of loading; negative makes it overdue
+    due_in_days: int | None = None  # from the day the step is played
 
 
 @dataclass(frozen=True)
@@ -126,11 +126,21 @@ Step = AddEvidence | RetractEvidence | Assign | Complete | Withdraw | ChangeStat
 
 @dataclass(frozen=True)
 class DemoClaim:
+    """A demo claim and what happened to it. It was opened ``opened_days_ago`` days before the
+    demo is loaded and its steps followed every ``STEP_SPACING`` or closer, so that the demo
+    desk has the history of a working desk: verdicts over past weeks, claims of every age, an
+    idle one and an overdue review."""
+
     text: str  # the claim's natural key: load_demo skips a claim whose text already exists
     claimant: str
     claimed_on: date | None
     appearances: tuple[tuple[str, str], ...]  # (source key, quoted passage)
     steps: tuple[Step, ...] = ()
+    opened_days_ago: int = 0
+
+
+# The most time between two steps of a demo claim (less when the claim is younger).
+STEP_SPACING = timedelta(days=2)
 
 
 AXIOS_DAY = date(2021, 12, 15)  # claims first published in the Axios piece carry its date
@@ -148,6 +158,7 @@ DRONES_OVER_BAGHDAD = "he was killed by Hellfire missiles that US drones over Ba
 
 CLAIMS: tuple[DemoClaim, ...] = (
     DemoClaim(
+        opened_days_ago=75,
         text="Qasem Soleimani was killed in a US strike in Baghdad on 3 January 2020.",
         claimant="Barak Ravid (Axios)",
         claimed_on=AXIOS_DAY,
@@ -181,6 +192,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
+        opened_days_ago=61,
         text="A missile fired from a US drone hit Soleimani's car minutes after it left the "
         "airport.",
         claimant="Barak Ravid (Axios)",
@@ -214,6 +226,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
+        opened_days_ago=48,
         text="Israel withdrew from the planned joint strike on Soleimani the night before it "
         "happened.",
         claimant="Donald Trump",
@@ -252,6 +265,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
+        opened_days_ago=16,
         text="Israel offered its forces a bigger part in the strike, but the US insisted on "
         "carrying it out itself.",
         claimant="Senior Israeli defense official",
@@ -289,6 +303,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
+        opened_days_ago=40,
         text="Israeli intelligence helped the US track Soleimani, including his mobile phone.",
         claimant="Yahoo News (as reported by Axios)",
         claimed_on=AXIOS_DAY,
@@ -324,6 +339,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
+        opened_days_ago=26,
         text="Netanyahu was willing to let American soldiers do the fighting against Iran.",
         claimant="Donald Trump (as relayed by a former senior Trump administration official)",
         claimed_on=AXIOS_DAY,
@@ -345,6 +361,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
+        opened_days_ago=12,
         text="Soleimani was in Iraq to meet militia leaders and plan attacks on US targets.",
         claimant="Donald Trump",
         claimed_on=AXIOS_DAY,
@@ -373,10 +390,11 @@ CLAIMS: tuple[DemoClaim, ...] = (
                 "reviewer2",
                 "Reassigned: Rosa is taking the claims about Israel's role.",
             ),
-            Assign("editor", "reviewer", due_in_days=-2),  # overdue on purpose
+            Assign("editor", "reviewer", due_in_days=3),  # overdue by the time the demo loads
         ),
     ),
     DemoClaim(
+        opened_days_ago=5,
         text="Vice President Pence and other senior US officials praised Israel's part in the "
         "Soleimani killing.",
         claimant="Former senior Israeli official",
@@ -388,9 +406,10 @@ CLAIMS: tuple[DemoClaim, ...] = (
                 "Pence, had expressed appreciation for the Israeli role",
             ),
         ),
-        steps=(Assign("editor", "reviewer", due_in_days=7),),
+        steps=(Assign("editor", "reviewer", due_in_days=10),),
     ),
     DemoClaim(
+        opened_days_ago=50,
         text="Netanyahu tried to make amends with Trump at the Abraham Accords signing in "
         "September 2020.",
         claimant="Former White House official",
@@ -404,6 +423,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
+        opened_days_ago=4,
         text="Trump has said more than once that Israel let him down over the Soleimani strike.",
         claimant="Barak Ravid (Axios)",
         claimed_on=AXIOS_DAY,

@@ -13,10 +13,9 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import workflow
+from . import clock, workflow
 from .audit import AuditAction, actor_display_name, build_event, record_event
 from .bulkwrite import IdBlock, table_rows, write_rows
 from .models import (
@@ -111,7 +110,7 @@ def _save_with_event(
 ) -> None:
     """Bump the version, extend the audit chain and save the claim's changed fields."""
     claim.version += 1
-    claim.updated_at = timezone.now()
+    claim.updated_at = clock.now()
     record_event(claim, actor=actor, action=action, data=data)
     claim.save(update_fields=[*fields, "version", "updated_at", "audit_length", "audit_head"])
 
@@ -177,6 +176,7 @@ def _save_new_sources(actor, appearances: Iterable[AppearanceInput]) -> None:
     for appearance in appearances:
         if appearance.source.pk is None:
             require(actor, Action.MANAGE_SOURCES)
+            appearance.source.created_at = clock.now()
             appearance.source.save()
 
 
@@ -231,6 +231,7 @@ def source_create(
         author=author.strip(),
         published_on=published_on,
         text=text,
+        created_at=clock.now(),
     )
     _check_source_url(source.url)
     _full_clean(source)
@@ -277,8 +278,14 @@ def claim_create(
 ) -> Claim:
     """Open a new claim for review, unverified, with where it appeared."""
     require(actor, Action.CREATE_CLAIM)
+    now = clock.now()
     claim = Claim(
-        text=text.strip(), claimant=claimant.strip(), claimed_on=claimed_on, created_by=actor
+        text=text.strip(),
+        claimant=claimant.strip(),
+        claimed_on=claimed_on,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
     )
     appearances = _clean_claim(claim, appearances)
     with transaction.atomic():
@@ -373,7 +380,7 @@ def claim_change_state(
             field = "rationale" if error.code == "rationale_required" else "state"
             raise ValidationError({field: error}) from error
         old = {"state": claim.state, "rationale": claim.rationale}
-        now = timezone.now()
+        now = clock.now()
         claim.state, claim.rationale, claim.state_changed_at = state, rationale, now
         fields = ["state", "rationale", "state_changed_at"]
         if state != ReviewState.UNVERIFIED and claim.first_verdict_at is None:
@@ -444,6 +451,7 @@ def evidence_add(
             excerpt=excerpt.strip(),
             note=note.strip(),
             added_by=actor,
+            added_at=clock.now(),
         )
         _full_clean(evidence, exclude=["claim", "added_by", "normalized_url"])
         duplicate = (
@@ -508,7 +516,7 @@ def evidence_retract(*, actor, evidence: Evidence, expected_version: int, reason
         if not reason:
             raise ValidationError({"reason": _("Say why the link is retracted.")})
         workflow.check_retraction(claim, evidence.stance)
-        evidence.retracted_at = timezone.now()
+        evidence.retracted_at = clock.now()
         evidence.retracted_by = actor
         evidence.retraction_reason = reason
         evidence.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
@@ -554,7 +562,13 @@ def reviewer_assign(
                 },
                 code="duplicate",
             )
-        assignment = Assignment(claim=claim, reviewer=reviewer, assigned_by=actor, due_on=due_on)
+        assignment = Assignment(
+            claim=claim,
+            reviewer=reviewer,
+            assigned_by=actor,
+            due_on=due_on,
+            assigned_at=clock.now(),
+        )
         try:
             with transaction.atomic():
                 assignment.save()
@@ -601,7 +615,7 @@ def _close_assignment(
         require(actor, action, claim, target=assignment)
         _check_version(claim, expected_version)
         assignment.status = status
-        assignment.closed_at = timezone.now()
+        assignment.closed_at = clock.now()
         assignment.closed_by = actor
         assignment.close_reason = reason
         assignment.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
@@ -715,7 +729,7 @@ def _import_sources(batch, sources: dict) -> None:
 
 def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> int:
     # A desk moving in brings 100,000s of rows: written as seed_bulk writes (claims.bulkwrite).
-    now = timezone.now()
+    now = clock.now()
     _import_sources(batch, sources)
     claims, appearances, evidence, events = [], [], [], []
     for pk, item in zip(IdBlock(Claim).take(len(batch)), batch, strict=True):

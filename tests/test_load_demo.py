@@ -1,11 +1,13 @@
 """The load_demo command: a demo desk with real, verifiable history that is safe to load twice."""
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from claims import demo_data, services
 from claims.audit import AuditAction, verify_chain
@@ -122,6 +124,37 @@ def test_load_demo_has_history_to_show():
         action=AuditAction.CLAIM_STATE_CHANGED, data__new__state=ReviewState.UNVERIFIED
     )
     assert reopens.exists()
+
+
+def test_load_demo_lays_its_history_over_past_weeks():
+    before = timezone.now()
+    load_demo()
+    today = timezone.localdate()
+
+    created = {claim.created_at for claim in demo_claims()}
+    assert min(created) < before - datetime.timedelta(days=70)
+    assert max(created) > before - datetime.timedelta(days=7)
+    weeks = {moment.isocalendar()[:2] for moment in created}
+    assert len(weeks) >= 8
+    # Every event at or after its claim's creation, in the past, in chain order.
+    for claim in demo_claims():
+        times = list(
+            AuditEvent.objects.filter(claim_id=claim.pk)
+            .order_by("sequence")
+            .values_list("created_at", flat=True)
+        )
+        assert times[0] == claim.created_at
+        assert times == sorted(times)
+        assert times[-1] < before
+        assert claim.updated_at == times[-1]
+    # What a desk's dashboard lives on: a verdict days after its claim, one this week, an
+    # overdue review and an unverified claim left idle.
+    verdicts = demo_claims().filter(first_verdict_at__isnull=False)
+    assert any(c.first_verdict_at - c.created_at > datetime.timedelta(days=1) for c in verdicts)
+    assert any(c.first_verdict_at > before - datetime.timedelta(days=7) for c in verdicts)
+    assert demo_claims().filter(next_due_on__lt=today).exists()
+    idle_since = before - datetime.timedelta(days=14)
+    assert demo_claims().filter(state=ReviewState.UNVERIFIED, updated_at__lt=idle_since).exists()
 
 
 def test_load_demo_twice_changes_nothing():

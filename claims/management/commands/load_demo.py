@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from claims import demo_data, services
+from claims import clock, demo_data, services
 from claims.models import AssignmentStatus, Claim, Source
 from claims.urlnorm import normalize_url
 
@@ -36,7 +36,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             users, new_users = self._load_users()
             editor = users[demo_data.DEMO_EDITOR]
-            sources, new_sources = self._load_sources(editor)
+            # The sources were on file before the oldest demo claim cited them.
+            oldest = max(demo_claim.opened_days_ago for demo_claim in demo_data.CLAIMS)
+            with clock.replaying(timezone.now() - timedelta(days=oldest, hours=1)):
+                sources, new_sources = self._load_sources(editor)
             new_claims = 0
             for demo_claim in demo_data.CLAIMS:
                 if Claim.objects.filter(text=demo_claim.text).exists():
@@ -100,21 +103,36 @@ class Command(BaseCommand):
         return sources, created
 
     def _load_claim(self, demo_claim, users, sources):
-        """Create the claim as the demo editor, then play its steps, each as its own actor."""
-        claim = services.claim_create(
-            actor=users[demo_data.DEMO_EDITOR],
-            text=demo_claim.text,
-            claimant=demo_claim.claimant,
-            claimed_on=demo_claim.claimed_on,
-            appearances=[
-                services.AppearanceInput(sources[key], quote)
-                for key, quote in demo_claim.appearances
-            ],
-        )
-        for step in demo_claim.steps:
+        """Create the claim as the demo editor, then play its steps, each as its own actor, at
+        the moments the demo's history gives them (see ``demo_data.DemoClaim``)."""
+        moments = self._moments(demo_claim)
+        with clock.replaying(next(moments)):
+            claim = services.claim_create(
+                actor=users[demo_data.DEMO_EDITOR],
+                text=demo_claim.text,
+                claimant=demo_claim.claimant,
+                claimed_on=demo_claim.claimed_on,
+                appearances=[
+                    services.AppearanceInput(sources[key], quote)
+                    for key, quote in demo_claim.appearances
+                ],
+            )
+        for step, moment in zip(demo_claim.steps, moments, strict=False):
             # Services hand back the evidence or assignment, not the claim: reread its version.
             claim.refresh_from_db()
-            self._play(step, claim, users, sources)
+            with clock.replaying(moment):
+                self._play(step, claim, users, sources)
+
+    @staticmethod
+    def _moments(demo_claim):
+        """When the claim was opened, then when each step was taken: spaced evenly, at most
+        STEP_SPACING apart, the last an hour or more before now."""
+        now = timezone.now()
+        opened = now - timedelta(days=demo_claim.opened_days_ago)
+        steps = len(demo_claim.steps)
+        available = max(now - timedelta(hours=1) - opened, timedelta(0))
+        spacing = min(demo_data.STEP_SPACING, available / steps) if steps else timedelta(0)
+        return (opened + spacing * index for index in range(steps + 1))
 
     def _play(self, step, claim, users, sources):
         actor = users[step.actor]
@@ -143,7 +161,8 @@ class Command(BaseCommand):
             case demo_data.Assign():
                 due_on = None
                 if step.due_in_days is not None:
-                    due_on = timezone.localdate() + timedelta(days=step.due_in_days)
+                    played_on = timezone.localdate(clock.now())
+                    due_on = played_on + timedelta(days=step.due_in_days)
                 services.reviewer_assign(
                     actor=actor,
                     claim=claim,

@@ -1,0 +1,36 @@
+"""The time the services write down: the present, except while the demo loader replays the past.
+
+Every time a service records (a claim's creation and last change, a link added or retracted, an
+assignment made or closed, an audit event) comes from ``now()``. ``load_demo`` plays each demo
+claim's steps inside ``replaying(moment)`` so that the demo desk has weeks of history, as a
+desk's dashboard would show, rather than everything stamped with the second it was loaded.
+Nothing that answers a request replays.
+"""
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from django.utils import timezone
+
+_replayed: contextvars.ContextVar[datetime | None] = contextvars.ContextVar(
+    "factcheck_replayed_time", default=None
+)
+
+
+def now() -> datetime:
+    """The current time, or the moment being replayed."""
+    return _replayed.get() or timezone.now()
+
+
+@contextmanager
+def replaying(moment: datetime) -> Iterator[None]:
+    """Record every write made inside as made at ``moment`` (an aware datetime)."""
+    if timezone.is_naive(moment):
+        raise ValueError("replaying() needs an aware datetime")
+    token = _replayed.set(moment)
+    try:
+        yield
+    finally:
+        _replayed.reset(token)
