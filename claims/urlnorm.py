@@ -35,17 +35,23 @@ class HttpURLValidator(URLValidator):
                 raise ValidationError(
                     _("A web address cannot contain a backslash (\\)."), code="backslash"
                 )
-            if any(unicodedata.category(char) in _HIDDEN_CATEGORIES for char in value):
+            if _has_hidden_characters(value):
                 raise ValidationError(
                     _("The address contains spaces or invisible characters."),
                     code="hidden_characters",
                 )
         super().__call__(value)
-        if urlsplit(value).username is not None:
+        if "@" in value and urlsplit(value).username is not None:
             raise ValidationError(
                 _("Leave out the user name and password before the @ in the address."),
                 code="credentials",
             )
+
+
+def _has_hidden_characters(value: str) -> bool:
+    if value.isascii():  # the usual case, without a look-up per character
+        return " " in value or not value.isprintable()
+    return any(unicodedata.category(char) in _HIDDEN_CATEGORIES for char in value)
 
 
 validate_http_url = HttpURLValidator(
@@ -103,6 +109,8 @@ def _normal_host(host: str) -> str:
     host = host.rstrip(".")
     if ":" in host:  # an IPv6 address, which keeps its brackets
         return f"[{host.lower()}]"
+    if host.isascii():
+        return host.lower()
     try:
         return host.encode("idna").decode("ascii").lower()
     except UnicodeError as error:
@@ -112,6 +120,8 @@ def _normal_host(host: str) -> str:
 def _normal_path(path: str) -> str:
     """Non-ASCII characters as UTF-8 escapes, escapes of unreserved characters decoded and the
     others in upper case, and ``.`` and ``..`` segments resolved."""
+    if path.isascii() and "%" not in path and "/." not in path:
+        return path  # nothing to rewrite, as in most addresses
     path = quote(path, safe=_PRINTABLE_ASCII)
     path = _ESCAPE.sub(_normal_escape, path)
     segments: list[str] = []
