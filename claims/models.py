@@ -116,6 +116,9 @@ class Claim(models.Model):
                 fields=["state", "supporting_count", "contradicting_count"],
                 name="claim_state_counts_idx",
             ),
+            # The queue sorted by its evidence columns, either way, read in index order.
+            models.Index(fields=["supporting_count", "id"], name="claim_supporting_idx"),
+            models.Index(fields=["contradicting_count", "id"], name="claim_contradicting_idx"),
             # The queue's "unassigned" and "overdue" filters, counted by state from these alone.
             models.Index(fields=["open_reviews", "state"], name="claim_open_reviews_idx"),
             models.Index(fields=["next_due_on", "state"], name="claim_next_due_idx"),
