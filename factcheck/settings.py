@@ -160,6 +160,12 @@ FACTCHECK_ORGANIZATION_NAME = os.environ.get("FACTCHECK_ORGANIZATION_NAME", "Fac
 FACTCHECK_ORGANIZATION_URL = os.environ.get(
     "FACTCHECK_ORGANIZATION_URL", "https://factcheck.example.org/"
 )
+# Where each verdict is published for readers, with {id} for the claim's number (ClaimReview's
+# ``url``), e.g. https://news.example.org/fact-checks/{id}/. Empty: the claim's page on the
+# desk's own site, under FACTCHECK_ORGANIZATION_URL.
+FACTCHECK_VERDICT_URL = os.environ.get("FACTCHECK_VERDICT_URL", "")
+if FACTCHECK_VERDICT_URL and "{id}" not in FACTCHECK_VERDICT_URL:
+    raise ImproperlyConfigured("FACTCHECK_VERDICT_URL needs {id} where the claim's number goes.")
 
 # The dashboard lists unverified claims unchanged for at least this many days as idle.
 FACTCHECK_IDLE_DAYS = int(os.environ.get("FACTCHECK_IDLE_DAYS", "14"))

@@ -435,6 +435,14 @@ def test_claimreview_has_required_and_recommended_properties(desk):
     assert "datePublished" not in disputed["itemReviewed"]  # no date given for the claim
 
 
+@override_settings(**ORG, FACTCHECK_VERDICT_URL="https://news.example/fact-checks/{id}/")
+def test_claimreview_points_at_where_the_desk_publishes_its_verdicts(desk):
+    reviews = json.loads(run_export("claimreview"))["@graph"]
+    assert [review["url"] for review in reviews] == [
+        f"https://news.example/fact-checks/{desk[key].pk}/" for key in ("corroborated", "disputed")
+    ]
+
+
 def test_claimreview_can_be_pasted_into_a_script_element(editor, source):
     hostile = "Officials said </script><script>alert(document.domain)</script> & more"
     claim = services.claim_create(

@@ -9,7 +9,8 @@ properties Google's Fact Check markup requires (``claimReviewed``, ``reviewRatin
 Rating scale, 1 (false) to 5 (true), as the desk's two verdicts map onto it:
 corroborated -> 5 "Corroborated"; disputed -> 1 "Disputed".
 The claimant is written as a ``Person``: the desk does not record whether it was an organisation.
-``datePublished`` is the claim's first verdict, ``dateModified`` its current verdict.
+``datePublished`` is the claim's first verdict, ``dateModified`` its current verdict; ``url`` is
+where the desk publishes it (``FACTCHECK_VERDICT_URL``), by default the claim's page on its site.
 """
 
 import json
@@ -65,6 +66,15 @@ def _first_source(sources):
     return sources[0] if sources else None
 
 
+def verdict_url(claim: ClaimRecord, author: dict) -> str:
+    """Where readers find the verdict: ``FACTCHECK_VERDICT_URL`` with the claim's number when
+    the desk publishes elsewhere, else the claim's page on the desk's own site."""
+    template = getattr(settings, "FACTCHECK_VERDICT_URL", "")
+    if template:
+        return template.replace("{id}", str(claim.pk))
+    return urljoin(author["url"], claim.get_absolute_url())
+
+
 def claim_review(claim: ClaimRecord, author: dict) -> dict | None:
     """The ClaimReview of one claim, or None when it has no verdict."""
     rating = RATINGS.get(claim.state)
@@ -80,7 +90,7 @@ def claim_review(claim: ClaimRecord, author: dict) -> dict | None:
         item["firstAppearance"] = _creative_work(_first_source(sources))
     review = {
         "@type": "ClaimReview",
-        "url": urljoin(author["url"], claim.get_absolute_url()),
+        "url": verdict_url(claim, author),
         "claimReviewed": claim.text,
         "author": author,
         "datePublished": _date(claim.first_verdict_at or claim.state_changed_at),
