@@ -120,8 +120,10 @@ class Claim(models.Model):
             models.Index(fields=["supporting_count", "id"], name="claim_supporting_idx"),
             models.Index(fields=["contradicting_count", "id"], name="claim_contradicting_idx"),
             # The queue's "unassigned" and "overdue" filters, counted by state from these alone.
-            models.Index(fields=["open_reviews", "state"], name="claim_open_reviews_idx"),
-            models.Index(fields=["next_due_on", "state"], name="claim_next_due_idx"),
+            # State first: SQLite then counts from them yet still pages in the order's index,
+            # where with the filter's column first it would sort every match to take a page.
+            models.Index(fields=["state", "open_reviews"], name="claim_open_reviews_idx"),
+            models.Index(fields=["state", "next_due_on"], name="claim_next_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(

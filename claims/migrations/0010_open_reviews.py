@@ -136,10 +136,10 @@ class Migration(migrations.Migration):
         migrations.RunPython(forwards, backwards),
         migrations.AddIndex(
             model_name="claim",
-            index=models.Index(fields=["open_reviews", "state"], name="claim_open_reviews_idx"),
+            index=models.Index(fields=["state", "open_reviews"], name="claim_open_reviews_idx"),
         ),
         migrations.AddIndex(
             model_name="claim",
-            index=models.Index(fields=["next_due_on", "state"], name="claim_next_due_idx"),
+            index=models.Index(fields=["state", "next_due_on"], name="claim_next_due_idx"),
         ),
     ]
