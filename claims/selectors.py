@@ -178,7 +178,7 @@ class ClaimQueue:
 
     @property
     def selected_state(self) -> str:
-        return applied_value(self.filterset, "state") or ""
+        return _applied_value(self.filterset, "state") or ""
 
     def page_range(self):
         return self.page.paginator.get_elided_page_range(
@@ -186,7 +186,7 @@ class ClaimQueue:
         )
 
 
-def applied_value(filterset: ClaimFilter, name: str):
+def _applied_value(filterset: ClaimFilter, name: str):
     """The value the filter ``name`` applies, or None.
 
     An invalid field is left out of the filtering (as ``qs`` leaves it out) while the valid ones
@@ -258,7 +258,7 @@ def _state_counts(filterset: ClaimFilter) -> dict[str, int]:
 
 def _page_source(filterset: ClaimFilter, filtered: QuerySet, total: int, end: int) -> QuerySet:
     """The filtered claims, searched in page order when that is the cheaper way to a page."""
-    query = applied_value(filterset, "q")
+    query = _applied_value(filterset, "q")
     if query and reads_in_order(total, end):
         return search_claims(filterset.queryset_without("q"), query, in_order=True)
     return filtered
@@ -271,7 +271,7 @@ def claim_queue(*, user, params: QueryDict) -> ClaimQueue:
 
     # The tabs count every state under the other filters; the selected state's count is the total.
     state_counts = _state_counts(filterset)
-    selected_state = applied_value(filterset, "state")
+    selected_state = _applied_value(filterset, "state")
     total = state_counts.get(selected_state, 0) if selected_state else sum(state_counts.values())
 
     sort = params.get("sort", "updated")

@@ -82,6 +82,19 @@ def add_evidence(claim, actor, stance=Stance.SUPPORTS, url=None, **fields):
     return evidence
 
 
+def change_state(claim, actor, state, rationale="Checked against the sources."):
+    """Move the claim through the service at its current version."""
+    claim.refresh_from_db()
+    services.claim_change_state(
+        actor=actor,
+        claim=claim,
+        expected_version=claim.version,
+        state=state,
+        rationale=rationale,
+    )
+    claim.refresh_from_db()
+
+
 def restore_roles() -> None:
     """Create the role groups as migration 0002 does: a transactional test's flush empties them."""
     import importlib

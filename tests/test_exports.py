@@ -18,7 +18,7 @@ from claims.exports import csv as csv_format
 from claims.exports.selector import export_selection, iter_claims
 from claims.models import AuditEvent, Claim, Evidence, ReviewState, Stance
 
-from .conftest import add_evidence
+from .conftest import add_evidence, change_state
 from .factories import SourceFactory, UserFactory
 
 ORG = {
@@ -452,14 +452,7 @@ def test_claimreview_can_be_pasted_into_a_script_element(editor, source):
         appearances=[services.AppearanceInput(source, "as quoted")],
     )
     add_evidence(claim, editor, Stance.SUPPORTS)
-    claim.refresh_from_db()
-    services.claim_change_state(
-        actor=editor,
-        claim=claim,
-        expected_version=claim.version,
-        state=ReviewState.CORROBORATED,
-        rationale="True & checked <twice>.",
-    )
+    change_state(claim, editor, ReviewState.CORROBORATED, "True & checked <twice>.")
 
     text = run_export("claimreview")
 
