@@ -83,16 +83,13 @@ def add_evidence(claim, actor, stance=Stance.SUPPORTS, url=None, **fields):
 
 
 def change_state(claim, actor, state, rationale="Checked against the sources."):
-    """Move the claim through the service at its current version."""
+    """Move the claim through the service at its current version; the claim, reread."""
     claim.refresh_from_db()
     services.claim_change_state(
-        actor=actor,
-        claim=claim,
-        expected_version=claim.version,
-        state=state,
-        rationale=rationale,
+        actor=actor, claim=claim, expected_version=claim.version, state=state, rationale=rationale
     )
     claim.refresh_from_db()
+    return claim
 
 
 def restore_roles() -> None:

@@ -27,15 +27,6 @@ ORG = {
 }
 
 
-def change_state(claim, actor, state, rationale):
-    claim.refresh_from_db()
-    services.claim_change_state(
-        actor=actor, claim=claim, expected_version=claim.version, state=state, rationale=rationale
-    )
-    claim.refresh_from_db()
-    return claim
-
-
 @pytest.fixture
 def desk(editor, reviewer, other_reviewer):
     """Three claims: corroborated (with a retracted link), disputed (formula-like text), open."""

@@ -6,14 +6,7 @@ from django.core.exceptions import ValidationError
 from claims import services, workflow
 from claims.models import ReviewState, Stance
 
-from .conftest import add_evidence
-
-
-def change_state(claim, actor, state, rationale="Checked against the record."):
-    claim.refresh_from_db()
-    return services.claim_change_state(
-        actor=actor, claim=claim, expected_version=claim.version, state=state, rationale=rationale
-    )
+from .conftest import add_evidence, change_state
 
 
 def test_new_claim_is_unverified(claim):
