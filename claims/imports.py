@@ -607,11 +607,12 @@ def read_claims(path: Path) -> Iterator[ImportedClaim | list[str]]:
             yield problems or claim
 
 
-def validate_file(path: Path) -> tuple[int, list[str]]:
+def validate_file(path: Path, *, progress=None) -> tuple[int, list[str]]:
     """Every problem in the file (up to ``MAX_ERRORS``) and the number of claims it holds.
 
     Claims already on file (same text, claimant and date) are problems: importing the same
-    file twice would otherwise double them.
+    file twice would otherwise double them. ``progress`` wraps the records as they are read
+    (the command's progress bar).
     """
     existing = {
         hash(row)
@@ -619,7 +620,8 @@ def validate_file(path: Path) -> tuple[int, list[str]]:
     }
     problems, count = [], 0
     try:
-        for record in read_claims(path):
+        records = read_claims(path)
+        for record in progress(records) if progress else records:
             if isinstance(record, list):
                 problems.extend(record)
             else:

@@ -132,6 +132,8 @@ def test_import_shows_a_bar_on_the_terminal(three_claims, editor, terminal, tmp_
     call_command("import_claims", str(path), actor=editor.username, stdout=out)
     shown = terminal.text()
     assert BAR in shown
+    assert "Checking: 0 claims" in shown  # the check pass: a count, its total unknown yet
+    assert "Importing:" in shown
     assert "0/3" in shown
     assert out.getvalue().startswith("Imported 3 claims")
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from claims import services
@@ -33,14 +34,19 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"--actor: no user named {actor!r}.")
         file = Path(path)
-        count, problems = validate_file(file)
+        # Bars only for a person watching a terminal: one while the file is checked (its size
+        # unknown until then), one while it is written.
+        show_bars = sys.stderr.isatty()
+        count, problems = validate_file(
+            file, progress=self._bar(_("Checking")) if show_bars else None
+        )
         if problems:
             raise CommandError(
                 f"Nothing imported: {len(problems)} problem(s) in {file}:\n" + "\n".join(problems)
             )
         claims = valid_claims(file)
-        if sys.stderr.isatty():
-            claims = tqdm(claims, total=count, unit=" claims", file=sys.stderr, leave=False)
+        if show_bars:
+            claims = self._bar(_("Importing"), total=count)(claims)
         try:
             # The desk's large SQLite page cache would only hold the new rows: keep it small.
             with small_page_cache():
@@ -56,3 +62,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported {imported:,} claims from {file} in {time.monotonic() - started:.1f} s."
         )
+
+    @staticmethod
+    def _bar(label: str, total: int | None = None):
+        def wrap(items):
+            return tqdm(
+                items, desc=label, total=total, unit=" claims", file=sys.stderr, leave=False
+            )
+
+        return wrap
