@@ -143,6 +143,16 @@ def _claims_named(claims: list[Claim]) -> str:
     return named
 
 
+def _versions_seen(post, claims) -> dict[int, int]:
+    """The version of each claim its bulk action's confirmation page showed, by claim id."""
+    seen = {}
+    for claim in claims:
+        value = post.get(f"version-{claim.pk}", "")
+        if value.isdigit() and len(value) < 10:
+            seen[claim.pk] = int(value)
+    return seen
+
+
 # A number no claim id reaches, replaced by each row's id in URLs reversed once a page.
 _ID_PLACEHOLDER = 9_876_543_210_123
 
@@ -436,7 +446,9 @@ class ClaimAdmin(ServiceAdmin):
         Returns the page (first visit, or input to correct) or None, which sends the user back
         to the list, where messages say which claims changed and which were refused and why.
         """
-        claims = list(queryset.order_by("pk").only("pk", "text", "state")[: BULK_ACTION_LIMIT + 1])
+        claims = list(
+            queryset.order_by("pk").only("pk", "text", "state", "version")[: BULK_ACTION_LIMIT + 1]
+        )
         if len(claims) > BULK_ACTION_LIMIT:
             self.message_user(
                 request,
@@ -446,7 +458,8 @@ class ClaimAdmin(ServiceAdmin):
             return None
         form = form_class(request.POST if BULK_CONFIRM in request.POST else None)
         if form.is_bound and form.is_valid():
-            changed, refused = self._write_each(claims, write, form.cleaned_data)
+            seen = _versions_seen(request.POST, claims)
+            changed, refused = self._write_each(claims, write, form.cleaned_data, seen)
             self._report(request, changed, refused, done(form.cleaned_data))
             return None
         context = {
@@ -465,11 +478,13 @@ class ClaimAdmin(ServiceAdmin):
         return TemplateResponse(request, "admin/claims/claim/bulk_action.html", context)
 
     @staticmethod
-    def _write_each(claims, write, data):
+    def _write_each(claims, write, data, seen: dict[int, int]):
         """One service call per claim, each in the service's own transaction.
 
-        The version is read just before each call, so the only conflicts are writes that land
-        while the action runs. Returns the claims changed and, by reason, those refused.
+        Each claim is written at the version its confirmation page showed (``seen``), so one
+        that someone changed since is refused as a conflict rather than changed blind; a claim
+        the page did not carry a version for is written at its current one. Returns the claims
+        changed and, by reason, those refused.
         """
         changed, refused = [], defaultdict(list)
         for claim in claims:
@@ -477,6 +492,7 @@ class ClaimAdmin(ServiceAdmin):
             if version is None:
                 refused[_("The claim no longer exists.")].append(claim)
                 continue
+            version = seen.get(claim.pk, version)
             try:
                 write(claim, version, data)
             except ValidationError as error:
@@ -484,7 +500,9 @@ class ClaimAdmin(ServiceAdmin):
             except services.ClaimConflict:
                 # The conflict's own message names versions: one reason per claim, unreadable
                 # in bulk. What the user needs is that it moved under them.
-                reason = _("Someone else changed the claim while this action ran.")
+                reason = _(
+                    "Someone else changed the claim after you chose it: look at it again first."
+                )
             except PermissionDenied as denied:
                 reason = str(denied) or _("You do not have permission to do this.")
             else:

@@ -5,6 +5,7 @@ refused one is named with the workflow's reason and left untouched.
 """
 
 import datetime
+import re
 
 import pytest
 from django.contrib.admin.templatetags.admin_list import items_for_result
@@ -259,8 +260,51 @@ def test_a_conflict_while_the_action_runs_is_a_refusal_not_an_error(
     monkeypatch.setattr(services, "claim_change_state", real)
 
     [warning] = messages_by_level(response)["warning"]
-    assert "Someone else changed the claim while this action ran." in warning
+    assert "Someone else changed the claim after you chose it" in warning
     assert state_events(claim) == []
+
+
+def test_a_claim_changed_after_the_confirmation_page_is_refused_not_overwritten(
+    editor_client, staff_editor
+):
+    kept, moved = new_claim(staff_editor, "Kept as shown"), new_claim(staff_editor, "Moved")
+    for claim in (kept, moved):
+        add_evidence(claim, staff_editor)
+    page = run_action(editor_client, "change_state", [kept, moved]).content.decode()
+    shown = dict(re.findall(r'name="version-(\d+)" value="(\d+)"', page))
+    assert shown == {str(c.pk): str(Claim.objects.get(pk=c.pk).version) for c in (kept, moved)}
+    # Someone else rewrites "Moved" while the editor reads the confirmation page: the move
+    # would still be allowed, but not on the claim the editor saw.
+    moved.refresh_from_db()
+    services.claim_update(
+        actor=staff_editor,
+        claim=moved,
+        expected_version=moved.version,
+        text="Moved, and now says something else",
+        claimant=moved.claimant,
+        claimed_on=None,
+    )
+
+    response = editor_client.post(
+        reverse(CHANGELIST),
+        {
+            "action": "change_state",
+            "_selected_action": [kept.pk, moved.pk],
+            **{f"version-{pk}": version for pk, version in shown.items()},
+            "confirm": "yes",
+            "state": ReviewState.CORROBORATED,
+            "rationale": "Bulk verdict.",
+        },
+    )
+
+    found = messages_by_level(response)
+    assert found["success"][0].startswith("1 claim moved to Corroborated:")
+    assert "Someone else changed the claim after you chose it" in found["warning"][0]
+    moved.refresh_from_db()
+    assert moved.state == ReviewState.UNVERIFIED
+    assert state_events(moved) == []
+    kept.refresh_from_db()
+    assert kept.state == ReviewState.CORROBORATED
 
 
 # Bulk reviewer assignment -------------------------------------------------------------------------
