@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     REVIEWER_ASSIGNED = "reviewer.assigned", _("reviewer assigned")
     REVIEWER_COMPLETED = "reviewer.completed", _("review completed")
     REVIEWER_WITHDRAWN = "reviewer.withdrawn", _("reviewer withdrawn")
+    SOURCE_EDITED = "source.edited", _("source edited")
 
 
 _ACTIONS = frozenset(AuditAction.values)  # ``.values`` builds a new list on every access
@@ -262,6 +263,12 @@ def describe(event: AuditEvent) -> str:
     elif action == AuditAction.CLAIM_EDITED:
         fields = ", ".join(sorted(new)) or "nothing"
         sentence = f"{who} edited the claim ({fields})"
+    elif action == AuditAction.SOURCE_EDITED:
+        fields = ", ".join(sorted(new)) or "nothing"
+        sentence = (
+            f"{who} edited the source “{data.get('source', '')}” where the claim appeared "
+            f"({fields})"
+        )
     elif action == AuditAction.CLAIM_STATE_CHANGED:
         sentence = (
             f"{who} changed the state from {_state_label(old.get('state'))} "

@@ -240,7 +240,11 @@ def source_create(
 
 
 def source_update(*, actor, source: Source, expected_version: int, **changes) -> Source:
-    """Correct a source's metadata; a stale edit is refused, never silently overwritten."""
+    """Correct a source's metadata; a stale edit is refused, never silently overwritten.
+
+    A source has no audit chain of its own, but what it says is part of every claim that cites
+    it: each of those claims records a ``source.edited`` event with the old and new values.
+    """
     require(actor, Action.MANAGE_SOURCES)
     unknown = set(changes) - set(_SOURCE_FIELDS)
     if unknown:
@@ -256,13 +260,29 @@ def source_update(*, actor, source: Source, expected_version: int, **changes) ->
         changed = {f: v for f, v in changed.items() if getattr(source, f) != v}
         if not changed:
             return source
+        old = {field: _plain(getattr(source, field)) for field in changed}
         for field, value in changed.items():
             setattr(source, field, value)
         _check_source_url(source.url)
         _full_clean(source)
         source.version += 1
         source.save(update_fields=[*changed, "version"])
+        data = {
+            "source_id": source.pk,
+            "source": str(source),
+            "old": old,
+            "new": {field: _plain(value) for field, value in changed.items()},
+        }
+        citing = Appearance.objects.filter(source_id=source.pk).values("claim_id")
+        # Locked in id order, as every service locks claims, so two edits cannot deadlock.
+        for claim in Claim.objects.select_for_update().filter(pk__in=citing).order_by("pk"):
+            _save_with_event(claim, actor=actor, action=AuditAction.SOURCE_EDITED, data=data)
     return source
+
+
+def _plain(value):
+    """A field's value as an event's JSON holds it."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 # Claims -------------------------------------------------------------------------------------------
