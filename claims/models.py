@@ -116,9 +116,6 @@ class Claim(models.Model):
                 fields=["state", "supporting_count", "contradicting_count"],
                 name="claim_state_counts_idx",
             ),
-            # The queue sorted by its evidence columns, either way, read in index order.
-            models.Index(fields=["supporting_count", "id"], name="claim_supporting_idx"),
-            models.Index(fields=["contradicting_count", "id"], name="claim_contradicting_idx"),
             # The queue's "unassigned" and "overdue" filters, counted by state from these alone.
             # State first: SQLite then counts from them yet still pages in the order's index,
             # where with the filter's column first it would sort every match to take a page.
