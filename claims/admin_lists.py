@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .admin_forms import ReviewerChoiceField, reviewer_candidates
-from .models import Assignment, AssignmentStatus, Claim
+from .models import Assignment, AssignmentStatus, Claim, is_row_id
 from .search import reads_in_order, search_claims
 
 # Query parameters of a changelist that page, sort or frame it without narrowing its rows.
@@ -71,10 +71,6 @@ class DeferredJoinPaginator(KnownCountPaginator):
         return self._get_page(source.filter(pk__in=ids), number, self)
 
 
-# The largest id a row can have: a signed 64-bit integer, on both databases.
-LARGEST_ROW_ID = 2**63 - 1
-
-
 class LargeListAdmin(admin.ModelAdmin):
     """Changelist settings for tables of 100,000s of rows: one count per page, at most.
 
@@ -94,7 +90,7 @@ class LargeListAdmin(admin.ModelAdmin):
         """Refuse a selection that names no row id before the stock action code reads it: it
         would filter by it as given and fail on ``abc`` or a number past 64 bits."""
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if not all(value.isdigit() and int(value) <= LARGEST_ROW_ID for value in selected):
+        if not all(is_row_id(value) for value in selected):
             self.message_user(
                 request,
                 _("The selection names rows this list does not have: nothing was done."),
@@ -147,7 +143,7 @@ class ReviewerFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if not is_row_id(value):
             return queryset.none()
         return self.for_reviewer(queryset, int(value))
 

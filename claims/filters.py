@@ -13,7 +13,15 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Appearance, Assignment, AssignmentStatus, Claim, ReviewState, Source
+from .models import (
+    Appearance,
+    Assignment,
+    AssignmentStatus,
+    Claim,
+    ReviewState,
+    Source,
+    is_row_id,
+)
 from .search import search_claims
 
 ME = "me"
@@ -232,7 +240,7 @@ class ClaimFilter(django_filters.FilterSet):
         """The chosen reviewer when not among today's reviewers (deactivated, or no longer in a
         reviewing group): their open work still counts on the dashboard, which links here."""
         chosen = (self.data or {}).get("reviewer", "")
-        if not (chosen.isdigit() and len(chosen) < 19):
+        if not is_row_id(chosen):
             return []
         if any(key == chosen for key, _label in people):
             return []

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
 from .exports.csv import LIST_SEPARATOR, unneutralize
-from .models import Claim, Evidence, ReviewState, Source, Stance
+from .models import LARGEST_ID, Claim, Evidence, ReviewState, Source, Stance
 from .urlnorm import normalize_url
 from .workflow import REQUIRED_STANCE
 
@@ -41,7 +41,6 @@ _LIMITS = {
 EVIDENCE_URL_LIMIT = Evidence._meta.get_field("url").max_length
 NORMALIZED_URL_LIMIT = Evidence._meta.get_field("normalized_url").max_length
 SOURCE_URL_LIMIT = Source._meta.get_field("url").max_length
-MAX_ID = 2**63 - 1  # ids are 64-bit (BigAutoField)
 MAX_COUNT = 2**31 - 1  # PositiveIntegerField, the smallest range any backend gives it
 # A CSV cell may be as long as a text column holds (PostgreSQL: 1 GB), so the export's own
 # files read back; Python's csv module stops at 131,072 characters by default.
@@ -162,7 +161,7 @@ class _Row:
         return value
 
     def integer(
-        self, data: dict, name: str, *, label=None, minimum=1, maximum=MAX_ID
+        self, data: dict, name: str, *, label=None, minimum=1, maximum=LARGEST_ID
     ) -> int | None:
         """A whole number in its column's range: text in a CSV cell, a number in JSON."""
         value = data.get(name)

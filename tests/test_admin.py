@@ -724,3 +724,11 @@ def test_audit_events_of_a_deleted_claim_stay_listed(editor_client, claim):
     response = editor_client.get(admin_url("auditevent", "changelist"))
     assert f"#{claim.pk} (deleted)" in response.content.decode()
     assert editor_client.get(admin_url("auditevent", "change", event.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "99999999999999999999999", "-1"])
+@pytest.mark.parametrize("model", ["claim", "assignment"])
+def test_reviewer_filters_take_odd_values_as_no_reviewer(editor_client, claim, model, value):
+    response = editor_client.get(admin_url(model, "changelist"), {"reviewer": value})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []

@@ -608,6 +608,7 @@ def test_a_broad_search_pages_the_same_claims_whichever_way_it_reads_them(
         ("claim", "abc"),
         ("claim", "99999999999999999999999"),
         ("claim", "-1"),
+        ("claim", "²"),  # a digit to str.isdigit, not to int()
         ("assignment", "1e3"),
     ],
 )

@@ -322,6 +322,7 @@ def test_queue_row_shows_reviewers_due_date_and_overdue_mark(client, editor, des
         "verdict_to=9999-12-31",
         "created_from=0001-01-01",
         "reviewer=99999999999999999999999",
+        "reviewer=%C2%B2",
     ],
 )
 def test_odd_queue_parameters_never_fail(client, editor, desk, query):
