@@ -24,8 +24,8 @@ LIMIT_MS = 100
 
 
 def print_figures() -> None:
-    from claims.dashboard import desk_dashboard
     from claims.models import AuditEvent
+    from claims.selectors.dashboard import desk_dashboard
 
     board = desk_dashboard()
     print(f"\nwhat the dashboard shows (today {board.today}):")

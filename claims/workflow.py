@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .models import Claim, ReviewState, Stance
+from .models import Claim, ReviewState, Stance, stance_adjective
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,7 @@ def transition_error(claim: Claim, target: str, rationale: str) -> ValidationErr
             _("%(state)s needs at least one standing %(stance)s evidence link.")
             % {
                 "state": ReviewState(target).label,
-                "stance": _("supporting")
-                if transition.requires_stance == Stance.SUPPORTS
-                else _("contradicting"),
+                "stance": stance_adjective(transition.requires_stance),
             },
             code="missing_evidence",
         )
@@ -102,7 +100,7 @@ def check_retraction(claim: Claim, stance: str) -> None:
                 "Move the claim's state first, then retract the link."
             )
             % {
-                "stance": _("supporting") if stance == Stance.SUPPORTS else _("contradicting"),
+                "stance": stance_adjective(stance),
                 "state": claim.get_state_display().lower(),
             },
             code="last_required_link",

@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-handler403 = "claims.views.permission_denied"
+handler403 = "claims.web.views.permission_denied"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("", include("claims.urls")),
+    path("", include("claims.web.urls")),
 ]

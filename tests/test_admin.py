@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import services
-from claims.audit import AuditAction
+from claims.audit.actions import AuditAction
 from claims.models import (
     Appearance,
     Assignment,

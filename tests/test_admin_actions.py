@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims import admin as claims_admin
 from claims import services
-from claims.audit import AuditAction
+from claims.admin import models_admin as claims_admin
+from claims.audit.actions import AuditAction
 from claims.models import Assignment, AuditEvent, Claim, ReviewState, Stance
 
 from .conftest import add_evidence

@@ -3,8 +3,10 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from claims import audit
-from claims.audit import AuditAction, describe, event_hash, verify_chain
+from claims.audit import chain as audit
+from claims.audit.actions import AuditAction
+from claims.audit.chain import event_hash, verify_chain
+from claims.audit.sentences import describe
 from claims.models import AuditEvent, AuditTrailIsAppendOnly, Claim, Stance
 
 from .conftest import add_evidence, postgres_only

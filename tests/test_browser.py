@@ -26,7 +26,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from claims import services
-from claims.demo_data import DEMO_EDITOR, DEMO_USERS
+from claims.demo.data import DEMO_EDITOR, DEMO_USERS
 from claims.models import Claim, Stance
 
 from .conftest import add_evidence

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import Page, expect
 
-from claims.demo_data import DEMO_EDITOR, DEMO_USERS
+from claims.demo.data import DEMO_EDITOR, DEMO_USERS
 
 
 def _find_chromium() -> str | None:

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from claims import clock, services
-from claims.audit import verify_chain
+from claims.audit.chain import verify_chain
 from claims.models import Assignment, AuditEvent, Stance
 
 from .conftest import add_evidence

@@ -9,12 +9,14 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import dashboard as dashboard_module
-from claims.audit import AuditAction, build_event, describe
-from claims.charts import bar_chart, column_chart, nice_ticks
-from claims.dashboard import describe_duration, desk_dashboard
+from claims.audit.actions import AuditAction
+from claims.audit.chain import build_event
+from claims.audit.sentences import describe
 from claims.models import AssignmentStatus, AuditEvent, ReviewState
-from claims.selectors import claim_queue
+from claims.selectors import dashboard as dashboard_module
+from claims.selectors.dashboard import describe_duration, desk_dashboard
+from claims.selectors.queue import claim_queue
+from claims.web.charts import bar_chart, column_chart, nice_ticks
 
 from .factories import AssignmentFactory, ClaimFactory, UserFactory, ViewerFactory
 

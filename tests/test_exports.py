@@ -13,9 +13,10 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from claims import exports, services
-from claims.exports import csv as csv_format
-from claims.exports.selector import export_selection, iter_claims
+from claims import services
+from claims.interchange import exports
+from claims.interchange.exports import csv as csv_format
+from claims.interchange.exports.reader import export_selection, iter_claims
 from claims.models import AuditEvent, Claim, Evidence, ReviewState, Stance
 
 from .conftest import add_evidence, change_state

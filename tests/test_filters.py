@@ -5,8 +5,8 @@ from django import forms
 from django.http import QueryDict
 from django.test import SimpleTestCase
 
-from claims.filters import ClaimFilter, PlainSelect
 from claims.models import Claim
+from claims.selectors.filters import ClaimFilter, PlainSelect
 
 from .factories import SourceFactory
 

@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from claims import services
-from claims.audit import AuditAction, verify_chain
+from claims.audit.actions import AuditAction
+from claims.audit.chain import verify_chain
 from claims.models import AuditEvent, Claim, Evidence, ReviewState, Source, Stance
 
 from .conftest import add_evidence
@@ -321,7 +322,7 @@ def test_only_editors_may_import(tmp_path, reviewer):
 
 def test_a_problem_met_while_writing_rolls_everything_back(tmp_path, editor, monkeypatch):
     """The file changed between the check and the import: the second pass stops, nothing stays."""
-    from claims import imports
+    from claims.interchange import imports
 
     path = write_json(tmp_path, [claim_json(), claim_json(id=8, text="Second")])
     real = imports.valid_claims
@@ -689,7 +690,7 @@ def test_a_csv_export_with_a_long_text_imports_back(tmp_path, editor, source):
 
 
 def test_a_csv_cell_over_the_limit_names_its_line(tmp_path, editor, monkeypatch):
-    from claims import imports
+    from claims.interchange import imports
 
     monkeypatch.setattr(imports, "CSV_FIELD_LIMIT", 1000)
     path = write_csv(

@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from claims import demo_data, services
-from claims.audit import AuditAction, verify_chain
+from claims import services
+from claims.audit.actions import AuditAction
+from claims.audit.chain import verify_chain
+from claims.demo import data as demo_data
 from claims.models import (
     AssignmentStatus,
     AuditEvent,

@@ -103,7 +103,7 @@ def test_a_broad_search_reads_its_first_pages_in_order_and_deep_pages_by_match(e
     """The queue picks the in-order scan only for the first tenth of a large result."""
     from django.http import QueryDict
 
-    from claims import selectors
+    from claims.selectors import queue as selectors
 
     from .factories import ClaimFactory
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, Q
 
-from claims.audit import AuditAction
+from claims.audit.actions import AuditAction
 from claims.models import (
     Appearance,
     Assignment,

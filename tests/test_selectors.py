@@ -7,7 +7,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from claims.models import AssignmentStatus, Claim
-from claims.selectors import claim_queue
+from claims.selectors.queue import claim_queue
 
 from .factories import AssignmentFactory, ClaimFactory, ReviewerFactory
 

@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from claims import services
-from claims.audit import AuditAction, describe, verify_chain
+from claims.audit.actions import AuditAction
+from claims.audit.chain import verify_chain
+from claims.audit.sentences import describe
 from claims.models import (
     Appearance,
     Assignment,

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Count
 
-from claims import selectors, services
+from claims import services
 from claims.models import Claim, ReviewState, Stance, StateTally
+from claims.selectors import queue as selectors
 
 from .conftest import add_evidence, postgres_only, restore_roles
 from .factories import ClaimFactory

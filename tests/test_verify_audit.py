@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from claims import services
-from claims.audit import build_event, event_hash
-from claims.management.commands import verify_audit
+from claims.audit import chain as audit_chain
+from claims.audit.chain import build_event, event_hash
 from claims.models import AuditEvent, Claim, Stance
 
 from .conftest import add_evidence
@@ -239,7 +239,7 @@ def test_tampered_history_of_a_deleted_claim_is_reported(chain, bystander):
 def test_writes_during_the_run_are_not_reported_as_tampering(monkeypatch, chain, editor):
     """Heads are read before events; a chain that grows, or a claim created, in between is
     checked again under its lock instead of being reported."""
-    original = verify_audit.iter_chains
+    original = audit_chain.iter_chains
 
     def iter_chains_after_writes(events):
         add_evidence(chain, editor, Stance.CONTRADICTS, url="https://late.example/")
@@ -251,7 +251,7 @@ def test_writes_during_the_run_are_not_reported_as_tampering(monkeypatch, chain,
         )
         return original(events)  # the events query runs only now, after the writes
 
-    monkeypatch.setattr(verify_audit, "iter_chains", iter_chains_after_writes)
+    monkeypatch.setattr(audit_chain, "iter_chains", iter_chains_after_writes)
     assert verify() == "Audit trail intact: 8 events in 3 claims.\n"
 
 

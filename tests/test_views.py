@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
-from claims.audit import AuditAction
+from claims.audit.actions import AuditAction
 from claims.models import Assignment, AuditEvent, Claim, Evidence, ReviewState, Stance
 
 from .conftest import add_evidence

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 from tqdm import tqdm
 
-from claims.exports import FORMATS, export
-from claims.filters import SORTS, UNASSIGNED
+from claims.interchange.exports import FORMATS, export
+from claims.selectors.filters import SORTS, UNASSIGNED
 
 # Command option -> the queue's GET parameter.
 FILTER_OPTIONS = {

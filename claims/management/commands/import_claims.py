@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from claims import services
-from claims.exports.selector import small_page_cache
-from claims.imports import ImportFileError, valid_claims, validate_file
+from claims.interchange.exports.reader import small_page_cache
+from claims.interchange.imports import ImportFileError, valid_claims, validate_file
 
 
 class Command(BaseCommand):

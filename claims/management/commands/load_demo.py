@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from claims import clock, demo_data, services
+from claims import clock, services
+from claims.demo import data as demo_data
 from claims.models import AssignmentStatus, Claim, Source
 from claims.urlnorm import normalize_url
 

@@ -36,8 +36,9 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from claims import workflow
-from claims.audit import AuditAction, actor_display_name, build_event
-from claims.bulkwrite import IdBlock, table_rows, write_rows
+from claims.audit.actions import AuditAction
+from claims.audit.chain import build_event
+from claims.db.bulkwrite import IdBlock, table_rows, write_rows
 from claims.models import (
     Appearance,
     Assignment,
@@ -50,6 +51,7 @@ from claims.models import (
     Stance,
 )
 from claims.permissions import EDITORS_GROUP, REVIEWERS_GROUP
+from claims.selectors.people import display_name
 
 HISTORY_DAYS = 548  # about 18 months
 EVIDENCE_PER_CLAIM = 5
@@ -416,7 +418,7 @@ class Desk:
                 "assignment_id": assignment_id,
                 "new": {
                     "reviewer_id": reviewer.pk,
-                    "reviewer": actor_display_name(reviewer),
+                    "reviewer": display_name(reviewer),
                     "due_on": due_on.isoformat() if due_on else None,
                     "status": AssignmentStatus.OPEN,
                 },
@@ -539,7 +541,7 @@ class Desk:
         data = {
             "assignment_id": assignment.pk,
             "reviewer_id": reviewer.pk,
-            "reviewer": actor_display_name(reviewer),
+            "reviewer": display_name(reviewer),
             "old": {"status": AssignmentStatus.OPEN},
             "new": {"status": status},
         }

@@ -1,0 +1,378 @@
+"""Admin forms whose last validation step is a service call: the admin writes only via services.
+
+A refusal from a service (``ValidationError``, ``PermissionDenied``, ``EditConflict``) becomes an
+error on the form, shown with what the user typed, instead of a server error after the form was
+already accepted.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from claims import services
+from claims.models import Assignment, Claim, Evidence, ReviewState, Source
+from claims.selectors.people import display_name
+from claims.urlnorm import validate_http_url
+from claims.web.forms import DueDateField
+
+
+def https_by_default(db_field, **kwargs):
+    """Form fields for a model; a URL typed without a scheme is taken as https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class VersionField(forms.IntegerField):
+    """The claim version the user saw, carried in a hidden input; unreadable input means None."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=None, **kwargs)
+
+    def to_python(self, value):
+        # A tampered or missing value is reported once, as a form error, by ServiceForm.clean().
+        try:
+            return int(str(value).strip())
+        except (TypeError, ValueError):
+            return None
+
+
+class ServiceForm(forms.ModelForm):
+    """A ModelForm that writes through a service as its very last validation step.
+
+    The service runs at the end of ``full_clean()``, not in ``clean()``: model validation
+    (``_post_clean()``) runs after ``clean()``, so a write made in ``clean()`` could be followed by
+    an error, leaving a written row behind a form shown as invalid. Here the form is valid exactly
+    when the service wrote. The admin's ``changeform_view`` runs in ``transaction.atomic`` and each
+    service opens its own savepoint, so a refused write leaves nothing behind. ``save()`` returns
+    what the service wrote; the admin's own save steps do nothing.
+    """
+
+    actor = None  # the requesting user; the admin sets it on the form class it builds per request
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.written = None
+        if "url" in self.fields:
+            # http(s) only, refused at the field: the services refuse other schemes too, but
+            # source_create/source_update report it without naming the field.
+            self.fields["url"].validators = [validate_http_url]
+            self.fields["url"].error_messages["invalid"] = validate_http_url.message
+        if "expected_version" in self.fields and self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.seen_version()
+
+    def seen_version(self) -> int:
+        """The version of the claim this form acts on, as the page is shown."""
+        raise NotImplementedError
+
+    def write(self, data: dict):
+        """Call the service with the cleaned data and return what it wrote."""
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "expected_version" in self.fields and cleaned_data.get("expected_version") is None:
+            raise ValidationError(
+                _("The form did not say which version of the claim you saw. Reload the page.")
+            )
+        return cleaned_data
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or self._errors or self.written is not None:
+            return
+        if self.empty_permitted and not self.has_changed():
+            return
+        try:
+            self.written = self.write(self.cleaned_data)
+        except services.EditConflict as conflict:
+            self.add_error(None, str(conflict))
+            self.show_conflict(conflict)
+        except PermissionDenied as denied:
+            self.add_error(None, str(denied) or _("You do not have permission to do this."))
+        except ValidationError as error:
+            self.add_service_error(error)
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put each message at its field when the form has one, above the form otherwise."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+    def show_conflict(self, conflict: services.EditConflict) -> None:
+        """Carry the current version, so submitting again after reviewing is a deliberate choice."""
+        if "expected_version" in self.fields:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("expected_version")] = str(conflict.current.version)
+
+    def save(self, commit=True):
+        if self.written is None:
+            raise ValueError("The service did not write; check is_valid() before save().")
+        return self.written
+
+    def _save_m2m(self):
+        """The service saved any related rows already."""
+
+
+# Sources ------------------------------------------------------------------------------------------
+
+
+class SourceForm(ServiceForm):
+    expected_version = VersionField()
+
+    class Meta:
+        model = Source
+        fields = ["title", "url", "outlet", "author", "published_on", "text"]
+        formfield_callback = https_by_default
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["expected_version"]  # a new source has no version to be stale against
+
+    def seen_version(self):
+        return self.instance.version
+
+    def write(self, data):
+        values = {field: data[field] for field in self._meta.fields if field in data}
+        if self.instance.pk is None:
+            return services.source_create(actor=self.actor, **values)
+        changes = {field: values[field] for field in self.changed_data if field in values}
+        return services.source_update(
+            actor=self.actor,
+            source=self.instance,
+            expected_version=data["expected_version"],
+            **changes,
+        )
+
+
+# Claims -------------------------------------------------------------------------------------------
+
+
+class AppearanceFormSet(forms.BaseInlineFormSet):
+    """The appearance rows of the claim form; the claim form, not this formset, writes them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin builds this formset on the claim form's own instance; the form finds it here.
+        self.instance._admin_appearance_formset = self
+
+    def appearance_inputs(self) -> list[services.AppearanceInput]:
+        if not self.is_valid():
+            raise ValidationError(_("Correct the errors in the appearances below."))
+        inputs = []
+        for form in self.forms:
+            if form.instance.pk is None and not form.has_changed():
+                continue  # an empty extra row
+            if form.cleaned_data.get("DELETE"):
+                continue
+            inputs.append(
+                services.AppearanceInput(
+                    form.cleaned_data["source"], form.cleaned_data.get("quote") or ""
+                )
+            )
+        return inputs
+
+
+def _appearance_inputs(claim: Claim) -> list[services.AppearanceInput] | None:
+    """The appearances submitted with the claim form, or None when the page had no such rows."""
+    formset = getattr(claim, "_admin_appearance_formset", None)
+    return None if formset is None else formset.appearance_inputs()
+
+
+class ClaimAddForm(ServiceForm):
+    class Meta:
+        model = Claim
+        fields = ["text", "claimant", "claimed_on"]
+
+    def write(self, data):
+        return services.claim_create(
+            actor=self.actor,
+            text=data["text"],
+            claimant=data["claimant"],
+            claimed_on=data["claimed_on"],
+            appearances=_appearance_inputs(self.instance) or (),
+        )
+
+
+class ClaimChangeForm(ServiceForm):
+    expected_version = VersionField()
+
+    class Meta:
+        model = Claim
+        fields = ["text", "claimant", "claimed_on"]
+
+    def seen_version(self):
+        return self.instance.version
+
+    def write(self, data):
+        return services.claim_update(
+            actor=self.actor,
+            claim=self.instance,
+            expected_version=data["expected_version"],
+            text=data["text"],
+            claimant=data["claimant"],
+            claimed_on=data["claimed_on"],
+            appearances=_appearance_inputs(self.instance),
+        )
+
+    def show_conflict(self, conflict):
+        super().show_conflict(conflict)
+        current = conflict.claim
+        saved = {
+            "text": current.text,
+            "claimant": current.claimant,
+            "claimed_on": current.claimed_on,
+        }
+        differing = [
+            f"{self.fields[field].label}: “{value or '—'}”"
+            for field, value in saved.items()
+            if value != self.cleaned_data.get(field)
+        ]
+        if differing:
+            self.add_error(None, _("Saved now: %(values)s.") % {"values": "; ".join(differing)})
+
+
+# Evidence -----------------------------------------------------------------------------------------
+
+
+class EvidenceAddForm(ServiceForm):
+    """Adds a link at the claim's version as of submitting: the form itself shows no claim state."""
+
+    class Meta:
+        model = Evidence
+        fields = ["claim", "stance", "url", "title", "publisher", "excerpt", "note"]
+        formfield_callback = https_by_default
+
+    def write(self, data):
+        claim = data["claim"]
+        return services.evidence_add(
+            actor=self.actor,
+            claim=claim,
+            expected_version=claim.version,
+            stance=data["stance"],
+            url=data["url"],
+            title=data["title"],
+            publisher=data["publisher"],
+            excerpt=data["excerpt"],
+            note=data["note"],
+        )
+
+
+class EvidenceRetractForm(ServiceForm):
+    """Saving this form retracts the link; the claim version seen guards against stale pages."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for retracting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Saving retracts this link: it stays on record but no longer counts as evidence."
+        ),
+    )
+    expected_version = VersionField()
+
+    class Meta:
+        model = Evidence
+        fields = []
+
+    def seen_version(self):
+        return Claim.objects.values_list("version", flat=True).get(pk=self.instance.claim_id)
+
+    def write(self, data):
+        return services.evidence_retract(
+            actor=self.actor,
+            evidence=self.instance,
+            expected_version=data["expected_version"],
+            reason=data["reason"],
+        )
+
+
+# Reviewer assignments -----------------------------------------------------------------------------
+
+
+def reviewer_candidates():
+    """Active users who may review: ``permissions.is_reviewer`` as a query; the service rechecks."""
+    may_review = Permission.objects.filter(
+        content_type__app_label="claims", codename__in=["review_claims", "manage_claims"]
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=may_review)
+            | Q(user_permissions__in=may_review)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ReviewerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = display_name(obj)
+        return name if name == obj.get_username() else f"{name} ({obj.get_username()})"
+
+
+class AssignmentAddForm(ServiceForm):
+    """Assigns at the claim's version as of submitting: the form itself shows no claim state."""
+
+    class Meta:
+        model = Assignment
+        fields = ["claim", "reviewer", "due_on"]
+        field_classes = {"reviewer": ReviewerChoiceField, "due_on": DueDateField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "reviewer" in self.fields:
+            self.fields["reviewer"].queryset = reviewer_candidates()
+
+    def write(self, data):
+        claim = data["claim"]
+        return services.reviewer_assign(
+            actor=self.actor,
+            claim=claim,
+            expected_version=claim.version,
+            reviewer=data["reviewer"],
+            due_on=data["due_on"],
+        )
+
+
+# Bulk actions on claims ---------------------------------------------------------------------------
+
+
+class BulkAssignForm(forms.Form):
+    """The intermediate page of "assign a reviewer": one reviewer and due date for every claim."""
+
+    reviewer = ReviewerChoiceField(
+        label=gettext_lazy("Reviewer"), queryset=get_user_model().objects.none()
+    )
+    due_on = DueDateField(label=gettext_lazy("Due date"), help_text=gettext_lazy("Optional."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewer_candidates()
+
+
+class BulkStateChangeForm(forms.Form):
+    """The intermediate page of "change state": one target state and one rationale for all.
+
+    The rationale is required here because every move in the workflow needs one: asking for it
+    once, on the form, beats refusing every selected claim for the same reason.
+    """
+
+    state = forms.ChoiceField(label=gettext_lazy("New state"), choices=ReviewState.choices)
+    rationale = forms.CharField(
+        label=gettext_lazy("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=gettext_lazy("Recorded on each claim as its verdict rationale."),
+    )

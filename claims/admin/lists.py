@@ -1,0 +1,204 @@
+"""Changelists for tables of 100,000s of rows, and the admin classes the desk's models share.
+
+One count per page at most (and none when a tally knows it), pages chosen by id in an
+index-only subquery, facet counts never offered, a selection of rows checked before an action
+reads it, and saves that go through the services. ``claims.admin`` builds each model's admin
+on these.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.views.main import (
+    ALL_VAR,
+    ERROR_FLAG,
+    IS_FACETS_VAR,
+    IS_POPUP_VAR,
+    ORDER_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+    TO_FIELD_VAR,
+)
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from claims.admin.forms import ReviewerChoiceField, reviewer_candidates
+from claims.models import Assignment, AssignmentStatus, Claim, is_row_id
+from claims.search import reads_in_order, search_claims
+
+# Query parameters of a changelist that page, sort or frame it without narrowing its rows.
+_NOT_FILTERS = {ALL_VAR, ORDER_VAR, PAGE_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IS_FACETS_VAR, ERROR_FLAG}
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator that can be told its count, so a list the database already tallies is not
+    counted again (counting 100,000 rows is most of what a stock changelist page costs)."""
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self):
+        if self.known_count is not None:
+            return self.known_count
+        return Paginator.count.func(self)
+
+
+class DeferredJoinPaginator(KnownCountPaginator):
+    """Pages whose ids are chosen first, in a subquery that can read the ordering's index alone,
+    and only those rows read: a page deep in the list skips index entries, not whole rows."""
+
+    def __init__(self, *args, in_order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # For a searched list: a callable giving the same rows searched with
+        # ``search_claims(..., in_order=True)``, for the pages where that is cheaper.
+        self.in_order = in_order
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        source = self.object_list
+        if self.in_order is not None and reads_in_order(self.count, top):
+            source = self.in_order().order_by(*self.object_list.query.order_by)
+        ids = source.values("pk")[bottom:top]
+        # The rows by id, from the same source: the in-order one does not look every match up.
+        return self._get_page(source.filter(pk__in=ids), number, self)
+
+
+class LargeListAdmin(admin.ModelAdmin):
+    """Changelist settings for tables of 100,000s of rows: one count per page, at most.
+
+    ``show_full_result_count`` off drops the second, unfiltered count; facet counts (a count per
+    filter choice) are never offered. ``known_count`` may answer the one count left.
+    """
+
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 100
+
+    def known_count(self, request) -> int | None:
+        """The number of rows this changelist request shows, when known without counting."""
+        return None
+
+    def response_action(self, request, queryset):
+        """Refuse a selection that names no row id before the stock action code reads it: it
+        would filter by it as given and fail on ``abc`` or a number past 64 bits."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(is_row_id(value) for value in selected):
+            self.message_user(
+                request,
+                _("The selection names rows this list does not have: nothing was done."),
+                messages.ERROR,
+            )
+            return None  # the changelist shows the message on a fresh page
+        return super().response_action(request, queryset)
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return DeferredJoinPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            known_count=self.known_count(request),
+        )
+
+
+def list_narrowing(request) -> dict[str, list[str]]:
+    """The query parameters that narrow a changelist: its filters and a non-blank search."""
+    narrowing = {name: values for name, values in request.GET.lists() if name not in _NOT_FILTERS}
+    if not "".join(narrowing.get(SEARCH_VAR, [])).strip():
+        narrowing.pop(SEARCH_VAR, None)
+    return narrowing
+
+
+class ClaimTextSearchMixin:
+    """Search a claim's children by their claim's text on its full-text index, or by their
+    own ``search_fields``: ``claim__text`` as a search field would be LIKE over every claim."""
+
+    def get_search_results(self, request, queryset, search_term):
+        by_fields, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return by_fields, may_have_duplicates
+        by_claim = queryset.filter(claim_id__in=search_claims(Claim.objects.all(), search_term))
+        return by_fields | by_claim, may_have_duplicates
+
+
+class ReviewerFilter(admin.SimpleListFilter):
+    """A filter choice per user who may review: a short list, not every user on file."""
+
+    title = gettext_lazy("reviewer")
+    parameter_name = "reviewer"
+
+    def lookups(self, request, model_admin):
+        field = ReviewerChoiceField(queryset=reviewer_candidates())
+        return [(str(user.pk), field.label_from_instance(user)) for user in field.queryset]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not is_row_id(value):
+            return queryset.none()
+        return self.for_reviewer(queryset, int(value))
+
+    def for_reviewer(self, queryset, reviewer_id: int):
+        raise NotImplementedError
+
+
+class OpenReviewFilter(ReviewerFilter):
+    """Claims with an open assignment to the chosen reviewer."""
+
+    title = gettext_lazy("open review by")
+
+    def for_reviewer(self, queryset, reviewer_id):
+        open_reviews = Assignment.objects.filter(
+            reviewer_id=reviewer_id, status=AssignmentStatus.OPEN
+        )
+        return queryset.filter(pk__in=open_reviews.values("claim_id"))
+
+
+class AssignedReviewerFilter(ReviewerFilter):
+    def for_reviewer(self, queryset, reviewer_id):
+        return queryset.filter(reviewer_id=reviewer_id)
+
+
+class ServiceAdmin(LargeListAdmin):
+    """A ModelAdmin whose forms write through services and which never deletes.
+
+    ``add_form_class`` / ``change_form_class`` pick the form by page, as ``UserAdmin`` does.
+    """
+
+    add_form_class = None
+    change_form_class = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = self.add_form_class if obj is None else self.change_form_class
+        if form_class is not None:
+            kwargs.setdefault("form", form_class)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The services need the acting user; the form class is built per request anyway.
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """The form's service call saved the object while the form was validated."""
+
+    def save_related(self, request, form, formsets, change):
+        """The service saved related rows (appearances) in the same call."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Inline formsets were never saved, so they have no record of what they added.
+        return super().construct_change_message(request, form, [], add)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

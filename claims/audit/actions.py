@@ -1,0 +1,20 @@
+"""The fixed, namespaced list of audit actions: what an event may say happened."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CLAIM_CREATED = "claim.created", _("claim created")
+    CLAIM_EDITED = "claim.edited", _("claim edited")
+    CLAIM_IMPORTED = "claim.imported", _("claim imported")
+    CLAIM_STATE_CHANGED = "claim.state_changed", _("state changed")
+    EVIDENCE_ADDED = "evidence.added", _("evidence added")
+    EVIDENCE_RETRACTED = "evidence.retracted", _("evidence retracted")
+    REVIEWER_ASSIGNED = "reviewer.assigned", _("reviewer assigned")
+    REVIEWER_COMPLETED = "reviewer.completed", _("review completed")
+    REVIEWER_WITHDRAWN = "reviewer.withdrawn", _("reviewer withdrawn")
+    SOURCE_EDITED = "source.edited", _("source edited")
+
+
+ACTIONS = frozenset(AuditAction.values)  # ``.values`` builds a new list on every access

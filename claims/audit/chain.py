@@ -1,0 +1,344 @@
+"""The audit trail's hash chain: building, recording and verifying events.
+
+Each claim's events form a chain: an event's hash is the SHA-256 of its canonical content, which
+includes the previous event's hash, and the claim row records the head of its chain and its length,
+so editing, deleting (the newest event included) or reordering events shows in ``verify_chain``.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db import transaction
+
+from claims import clock
+from claims.models import AuditEvent, Claim
+from claims.selectors.people import display_name
+
+from .actions import ACTIONS
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def compute_hash(
+    *,
+    claim_id: int,
+    sequence: int,
+    action: str,
+    actor_id: int | None,
+    actor_name: str,
+    created_at: datetime,
+    data: dict,
+    previous_hash: str,
+) -> str:
+    """SHA-256 over the event's canonical JSON, its predecessor's hash included."""
+    canonical = json.dumps(
+        {
+            "claim": claim_id,
+            "sequence": sequence,
+            "action": action,
+            "actor": actor_id,
+            "actor_name": actor_name,
+            "created_at": _timestamp(created_at),
+            "data": data,
+            "previous_hash": previous_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def event_hash(event: AuditEvent) -> str:
+    return compute_hash(
+        claim_id=event.claim_id,
+        sequence=event.sequence,
+        action=event.action,
+        actor_id=event.actor_id,
+        actor_name=event.actor_name,
+        created_at=event.created_at,
+        data=event.data,
+        previous_hash=event.previous_hash,
+    )
+
+
+def build_event(
+    claim: Claim, *, actor, action: str, data: dict, at: datetime | None = None
+) -> AuditEvent:
+    """An unsaved event that extends ``claim``'s chain; advances the claim's head in memory.
+
+    The caller holds the claim row locked and saves the claim (``audit_length``, ``audit_head``)
+    in the same transaction; ``seed_bulk`` uses this to build valid chains without services.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}")
+    # A JSON round trip now, so the hash covers exactly what the database will give back.
+    data = json.loads(json.dumps(data, default=str))
+    event = AuditEvent(
+        claim_id=claim.pk,
+        sequence=claim.audit_length + 1,
+        action=action,
+        actor_id=actor.pk if actor is not None else None,
+        actor_name=display_name(actor),
+        created_at=at or clock.now(),
+        data=data,
+        previous_hash=claim.audit_head,
+    )
+    event.hash = event_hash(event)
+    claim.audit_length = event.sequence
+    claim.audit_head = event.hash
+    return event
+
+
+def record_event(claim: Claim, *, actor, action: str, data: dict) -> AuditEvent:
+    """Write one event on a locked claim. Services call this inside their transaction."""
+    event = build_event(claim, actor=actor, action=action, data=data)
+    event.save(force_insert=True)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    claim_id: int
+    event_id: int | None
+    sequence: int | None
+    message: str
+
+    def __str__(self):
+        if self.event_id:
+            where = f"event {self.event_id} (position {self.sequence})"
+        elif self.sequence:
+            where = f"position {self.sequence} (no such event)"
+        else:
+            where = "chain head"
+        return f"claim {self.claim_id}: {where}: {self.message}"
+
+
+def verify_chain(
+    claim_id: int, events: Iterable[AuditEvent], head: tuple[int, str] | None
+) -> ChainProblem | None:
+    """The first break in one claim's chain, or None when it is intact.
+
+    ``events`` come in sequence order; any objects with AuditEvent's field names will do
+    (``verify_all`` passes ``values_list(named=True)`` rows). ``head`` is (audit_length,
+    audit_head) from the claim row, or None when the claim itself is gone (history outlives
+    claims; then only links are checked).
+    """
+    walked = _walk_links(claim_id, events, head)
+    if isinstance(walked, ChainProblem):
+        return walked
+    if head is None:
+        return None
+    return _head_problem(claim_id, head, *walked)
+
+
+def _walk_links(claim_id: int, events: Iterable[AuditEvent], head: tuple[int, str] | None):
+    """The first event out of place, unlinked or edited; else the last event and the first one
+    past the length the claim records (None when there is none)."""
+    expected_previous = ""
+    expected_sequence = 1
+    last = beyond_head = None
+    for event in events:
+        if event.sequence != expected_sequence:
+            return ChainProblem(
+                claim_id,
+                event.id,
+                event.sequence,
+                f"expected position {expected_sequence}; an event is missing or out of order",
+            )
+        if event.previous_hash != expected_previous:
+            return ChainProblem(
+                claim_id,
+                event.id,
+                event.sequence,
+                "does not link to the event before it (reordered or predecessor changed)",
+            )
+        if event_hash(event) != event.hash:
+            return ChainProblem(
+                claim_id, event.id, event.sequence, "content does not match its hash (edited)"
+            )
+        if head is not None and event.sequence == head[0] + 1:
+            beyond_head = event
+        expected_previous = event.hash
+        expected_sequence += 1
+        last = event
+    return last, beyond_head
+
+
+def _head_problem(claim_id: int, head: tuple[int, str], last, beyond_head) -> ChainProblem | None:
+    """Does the chain end where the claim row says it does?"""
+    length, head_hash = head
+    count = 0 if last is None else last.sequence
+    last_hash = "" if last is None else last.hash
+    recorded = f"the claim records {length} events ending in {head_hash[:12] or '(none)'}"
+    held = f"the table holds {count} ending in {last_hash[:12] or '(none)'}"
+    if count < length:
+        return ChainProblem(
+            claim_id,
+            None,
+            count + 1,
+            f"missing; {recorded}, {held}: the newest events were deleted",
+        )
+    if count > length:
+        return ChainProblem(
+            claim_id,
+            beyond_head.id,
+            beyond_head.sequence,
+            f"not recorded on the claim; {recorded}, {held}: events were added behind its back",
+        )
+    if last_hash != head_hash:
+        return ChainProblem(
+            claim_id,
+            last.id if last else None,
+            count or None,
+            f"does not match the chain head; {recorded}, {held}: "
+            "the newest event was replaced or the claim's head was altered",
+        )
+    return None
+
+
+def iter_chains(events: Iterable[AuditEvent]) -> Iterator[tuple[int, list[AuditEvent]]]:
+    """Group events already ordered by (claim, sequence) into one list per claim."""
+    current_id, chain = None, []
+    for event in events:
+        if event.claim_id != current_id:
+            if chain:
+                yield current_id, chain
+            current_id, chain = event.claim_id, []
+        chain.append(event)
+    if chain:
+        yield current_id, chain
+
+
+# The fields event_hash reads, plus the row id to name a bad event by.
+EVENT_FIELDS = (
+    "id",
+    "claim_id",
+    "sequence",
+    "action",
+    "actor_id",
+    "actor_name",
+    "created_at",
+    "data",
+    "previous_hash",
+    "hash",
+)
+LOOKUP_BATCH = 500  # ids per ``pk__in`` query, under SQLite's parameter limit
+
+
+@dataclass
+class Tally:
+    """What one verification saw: chains and events of existing claims, and of deleted claims."""
+
+    claims: int = 0
+    events: int = 0
+    orphan_chains: int = 0
+    orphan_events: int = 0
+    problems: dict[int, ChainProblem] = field(default_factory=dict)
+    orphan_problems: dict[int, ChainProblem] = field(default_factory=dict)
+
+    @property
+    def all_problems(self) -> dict[int, ChainProblem]:
+        return {**self.problems, **self.orphan_problems}
+
+
+def _event_rows(queryset):
+    return queryset.values_list(*EVENT_FIELDS, named=True)
+
+
+def verify_all(*, chunk_size: int = 5000, on_events: Callable[[int], None] | None = None) -> Tally:
+    """Recompute every claim's chain and return what was seen, with the first break in each.
+
+    Events are streamed in (claim, sequence) order as plain rows, so a million events verify in
+    seconds without building model instances. ``on_events`` hears how many events each chain
+    had, for a progress bar. History whose claim row is gone is checked for its links only.
+    """
+    tally = Tally()
+    # Heads first, events second: a chain that grows in between is then only ever longer
+    # than its recorded head, never shorter, and is re-checked under the claim's lock.
+    heads = {
+        pk: (length, head)
+        for pk, length, head in Claim.objects.order_by()
+        .values_list("pk", "audit_length", "audit_head")
+        .iterator(chunk_size=chunk_size)
+    }
+    tally.claims = len(heads)
+    recheck, orphans = _verify_stream(tally, heads, chunk_size, on_events)
+    _note_emptied_claims(tally, heads)
+    # A "deleted" claim may have been created after the heads were read.
+    created_since = _existing(list(orphans))
+    tally.claims += len(created_since)
+    for claim_id in created_since:
+        tally.orphan_problems.pop(claim_id, None)
+        del orphans[claim_id]
+    tally.orphan_chains, tally.orphan_events = len(orphans), sum(orphans.values())
+    for claim_id in [*recheck, *created_since]:
+        tally.events += _recheck(claim_id, tally)
+    return tally
+
+
+def _verify_stream(tally: Tally, heads: dict, chunk_size: int, on_events) -> tuple[list, dict]:
+    """Check every chain as it streams by; returns the chains to check again under a lock and
+    the event counts of chains whose claim is missing. Checked heads leave ``heads``."""
+    recheck: list[int] = []
+    orphans: dict[int, int] = {}
+    events = _event_rows(AuditEvent.objects.order_by("claim_id", "sequence"))
+    for claim_id, chain in iter_chains(events.iterator(chunk_size=chunk_size)):
+        if on_events is not None:
+            on_events(len(chain))
+        head = heads.pop(claim_id, None)
+        problem = verify_chain(claim_id, chain, head)
+        if head is None:
+            orphans[claim_id] = len(chain)
+            if problem:
+                tally.orphan_problems[claim_id] = problem
+            continue
+        if problem and chain[-1].sequence > head[0]:
+            recheck.append(claim_id)  # perhaps written to since the heads were read
+            continue
+        tally.events += len(chain)
+        if problem:
+            tally.problems[claim_id] = problem
+    return recheck, orphans
+
+
+def _note_emptied_claims(tally: Tally, heads: dict) -> None:
+    """Claims that record events of which the table holds not one."""
+    for claim_id, (length, head_hash) in heads.items():
+        if length:
+            tally.problems[claim_id] = ChainProblem(
+                claim_id,
+                None,
+                1,
+                f"missing; the claim records {length} events ending in {head_hash[:12]}, "
+                "the table holds none: all its events were deleted",
+            )
+
+
+def _existing(claim_ids: list[int]) -> list[int]:
+    found = []
+    for start in range(0, len(claim_ids), LOOKUP_BATCH):
+        batch = claim_ids[start : start + LOOKUP_BATCH]
+        found.extend(Claim.objects.filter(pk__in=batch).values_list("pk", flat=True))
+    return found
+
+
+def _recheck(claim_id: int, tally: Tally) -> int:
+    """Verify one chain again with its claim row locked, as the services lock it to write."""
+    with transaction.atomic():
+        head = (
+            Claim.objects.select_for_update()
+            .filter(pk=claim_id)
+            .values_list("audit_length", "audit_head")
+            .first()
+        )
+        chain = list(_event_rows(AuditEvent.objects.filter(claim_id=claim_id)))
+    problem = verify_chain(claim_id, chain, head)
+    if problem:
+        tally.problems[claim_id] = problem
+    return len(chain)

@@ -1,0 +1,95 @@
+"""CSV: one row per claim, for spreadsheets; cells a spreadsheet would run as a formula are defused.
+
+Lists inside a cell (evidence URLs, reviewers) are one item per line: a URL or a name never holds
+a line break, so the cell splits back unambiguously (``import_claims`` reads this format).
+Times are ISO 8601 in UTC. ``verdict_date`` is when the current verdict was given (the claim's
+``state_changed_at``), ``first_verdict_date`` when the claim first got any verdict; both are empty
+while a claim is unverified.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from claims.interchange.exports.reader import ISO_TIMES, REVIEWERS, STANDING_URLS, ClaimRecord
+from claims.models import ReviewState, Stance
+
+CONTENT_TYPE = "text/csv; charset=utf-8"
+EXTENSION = "csv"
+INCLUDE = frozenset({STANDING_URLS, REVIEWERS, ISO_TIMES})
+
+COLUMNS = (
+    "id",
+    "text",
+    "claimant",
+    "claim_date",
+    "state",
+    "rationale",
+    "supporting_count",
+    "contradicting_count",
+    "supporting_urls",
+    "contradicting_urls",
+    "reviewers",
+    "verdict_date",
+    "first_verdict_date",
+    "created_at",
+    "last_change",
+)
+LIST_SEPARATOR = "\n"
+ROWS_PER_CHUNK = 500
+
+# OWASP "CSV Injection": a cell starting with one of these may be run as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: str) -> str:
+    """Prefix a would-be formula with a single quote, so a spreadsheet shows it as text."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def unneutralize(value: str) -> str:
+    """The cell as it was before ``neutralize``."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def claim_row(claim: ClaimRecord) -> tuple:
+    verdict = claim.state != ReviewState.UNVERIFIED
+    # Only the free text can start with a formula; ids, states, counts and ISO dates cannot.
+    return (
+        claim.pk,
+        neutralize(claim.text),
+        neutralize(claim.claimant),
+        claim.claimed_on or "",
+        claim.state,
+        neutralize(claim.rationale),
+        claim.supporting_count,
+        claim.contradicting_count,
+        neutralize(LIST_SEPARATOR.join(claim.standing_urls(Stance.SUPPORTS))),
+        neutralize(LIST_SEPARATOR.join(claim.standing_urls(Stance.CONTRADICTS))),
+        neutralize(LIST_SEPARATOR.join(claim.reviewer_names())),
+        (claim.state_changed_at or "") if verdict else "",
+        (claim.first_verdict_at or "") if verdict else "",
+        claim.created_at,
+        claim.updated_at,
+    )
+
+
+class _Lines(list):
+    """What ``csv.writer`` writes to: its lines, kept to be joined a chunk at a time (a
+    ``StringIO`` emptied after each chunk copies every later line through a slower buffer)."""
+
+    write = list.append
+
+
+def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
+    """The CSV text, header first, a few hundred rows per chunk."""
+    lines = _Lines()
+    writer = csv.writer(lines)
+    writer.writerow(COLUMNS)
+    for count, claim in enumerate(claims, start=1):
+        writer.writerow(claim_row(claim))
+        if count % ROWS_PER_CHUNK == 0:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)

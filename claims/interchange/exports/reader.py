@@ -1,0 +1,642 @@
+"""The one read behind every export: the claims the queue's filters select, streamed in chunks.
+
+Ids are read first in the chosen order (one query, a few bytes per claim); then each chunk of
+claims arrives with its related rows in one query per kind, so the queries grow with the number
+of chunks, never with the number of claims, and memory holds one chunk at a time.
+
+Rows are read as plain values into small records rather than model instances: an export reads
+every evidence link and audit event of a desk, and building and joining model instances for
+them costs ten times what reading them does. Users (a desk has few) are read once.
+"""
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connections
+from django.db.models import BooleanField, DateField, DateTimeField, Func, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
+from django.http import QueryDict
+from django.urls import reverse
+
+from claims.models import (
+    Appearance,
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    Claim,
+    Evidence,
+    ReviewState,
+)
+from claims.selectors.filters import SORTS, ClaimFilter
+
+CHUNK_SIZE = 1000
+
+# What a format may ask for besides the claim's own fields.
+APPEARANCES = "appearances"
+EVIDENCE = "evidence"  # every link, retracted ones included, with all their fields
+STANDING_URLS = "standing_urls"  # only the URLs of standing links: all the CSV needs
+ASSIGNMENTS = "assignments"
+REVIEWERS = "reviewers"  # only the names of those assigned and not withdrawn: all the CSV needs
+HISTORY = "history"
+EVERYTHING = frozenset({APPEARANCES, EVIDENCE, ASSIGNMENTS, HISTORY})
+# Evidence, assignments and history as the database's rows, tuples of EVIDENCE_COLUMNS,
+# ASSIGNMENT_COLUMNS and HISTORY_COLUMNS (user ids as they are, see ``user_refs``), not records:
+# the JSON export writes each of a desk's million or so such rows once, and making a record of
+# each cost as much as writing it.
+ROWS = "rows"
+# Not a kind of row: dates and times arrive as the ISO 8601 text the files write (times in UTC,
+# ``+00:00``) instead of date and datetime objects, which a file would only format back.
+ISO_TIMES = "iso_times"
+
+
+@dataclass(slots=True, frozen=True)
+class UserRef:
+    username: str
+    name: str
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    title: str
+    url: str
+    outlet: str
+    author: str
+    published_on: date | None
+    text: str
+
+
+@dataclass(slots=True)
+class AppearanceRecord:
+    quote: str
+    source: SourceRecord
+
+
+@dataclass(slots=True)
+class EvidenceRecord:
+    id: int
+    stance: str
+    url: str
+    title: str = ""
+    publisher: str = ""
+    excerpt: str = ""
+    note: str = ""
+    added_by: UserRef | None = None
+    added_at: datetime | None = None
+    retracted_at: datetime | None = None
+    retracted_by: UserRef | None = None
+    retraction_reason: str = ""
+
+    @property
+    def is_standing(self) -> bool:
+        return self.retracted_at is None
+
+
+@dataclass(slots=True)
+class AssignmentRecord:
+    reviewer: UserRef | None
+    assigned_by: UserRef | None
+    assigned_at: datetime
+    due_on: date | None
+    status: str
+    closed_at: datetime | None
+    closed_by: UserRef | None
+    close_reason: str
+
+
+@dataclass(slots=True)
+class EventRecord:
+    sequence: int
+    action: str
+    actor_name: str
+    created_at: datetime
+    data_json: str  # as stored: the JSON export copies it without decoding it
+    previous_hash: str
+    hash: str
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.data_json) if self.data_json else {}
+
+
+@dataclass(slots=True)
+class ClaimRecord:
+    """A claim as the exports see it, with the related rows its format asked for.
+
+    With ``ISO_TIMES`` every date and time here and in the related records is ISO 8601 text;
+    with ``ROWS`` evidence, assignments and history hold the database's rows, not records.
+    """
+
+    pk: int
+    text: str
+    claimant: str
+    claimed_on: date | None
+    state: str
+    rationale: str
+    created_by: UserRef | None
+    created_at: datetime
+    updated_at: datetime
+    state_changed_at: datetime | None
+    first_verdict_at: datetime | None
+    supporting_count: int
+    contradicting_count: int
+    path: str
+    appearances: list[AppearanceRecord] = field(default_factory=list)
+    evidence: list[EvidenceRecord] = field(default_factory=list)
+    assignments: list[AssignmentRecord] = field(default_factory=list)
+    history: list[EventRecord] = field(default_factory=list)
+    urls: dict[str, list[str]] = field(default_factory=dict)  # STANDING_URLS, by stance
+    reviewers: list[str] = field(default_factory=list)  # REVIEWERS
+
+    def get_absolute_url(self) -> str:
+        return self.path
+
+    def get_state_display(self) -> str:
+        return str(ReviewState(self.state).label)
+
+    def standing_urls(self, stance: str) -> list[str]:
+        if self.urls:
+            return self.urls.get(stance, [])
+        return [e.url for e in self.evidence if e.stance == stance and e.retracted_at is None]
+
+    def reviewer_names(self) -> list[str]:
+        """Everyone assigned to the claim and not withdrawn, in assignment order, once each."""
+        if self.reviewers:
+            return self.reviewers
+        names = []
+        for assignment in self.assignments:
+            if assignment.status == AssignmentStatus.WITHDRAWN or assignment.reviewer is None:
+                continue
+            if assignment.reviewer.name not in names:
+                names.append(assignment.reviewer.name)
+        return names
+
+
+@dataclass(frozen=True)
+class ExportSelection:
+    """What to export: the claims' ids in order."""
+
+    ids: list[int]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def export_filterset(params: QueryDict, *, user=None) -> ClaimFilter:
+    """The queue's own filters over all claims, from the same GET-style parameters."""
+    return ClaimFilter(params, user=user, queryset=Claim.objects.all())
+
+
+def export_selection(*, params: QueryDict, user=None, strict: bool = False) -> ExportSelection:
+    """The ids of the claims the filters select, ordered as the queue orders them.
+
+    ``strict`` refuses invalid filter values (the command); otherwise they are left out, as the
+    queue leaves them out, so a download holds exactly what the page shows. Without a ``sort``
+    parameter claims come oldest first, by id, which keeps files stable between runs.
+    """
+    filterset = export_filterset(params, user=user)
+    if strict and filterset.is_bound and not filterset.is_valid():
+        raise ValidationError(dict(filterset.form.errors.items()), code="invalid")
+    order = SORTS.get(params.get("sort"), ("id",))
+    with small_page_cache():
+        ids = list(filterset.qs.order_by(*order).values_list("id", flat=True))
+    return ExportSelection(ids)
+
+
+def _datetime_from_sqlite(value):
+    # SQLite holds aware datetimes as naive UTC (its driver may already have parsed them).
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")
+    return value.replace(tzinfo=UTC)
+
+
+def _date_from_sqlite(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _isoformat(value):
+    return value.isoformat() if value is not None else None
+
+
+class _SQLiteISOTime(Func):
+    """A stored time as ISO 8601 text in UTC, made by SQLite itself.
+
+    Django stores an aware datetime on SQLite as ``str()`` of it in naive UTC
+    (``2025-05-22 13:06:16.702047``, no fraction when it is zero), so a ``T`` for the space
+    and ``+00:00`` after it is exactly what ``isoformat()`` of the aware datetime gives.
+    NULL stays NULL.
+    """
+
+    template = "(REPLACE(%(expressions)s, ' ', 'T') || '+00:00')"
+    output_field = TextField()
+
+
+class _Statement:
+    """One query of a chunk, compiled once and run for every chunk of the same size.
+
+    ``build(ids)`` makes the queryset; it is compiled with stand-ins for the ids, which each run
+    replaces by the chunk's own, so the ORM's work (a millisecond a query) is done once per kind
+    of row rather than once per chunk. Dates and times are read without Django's converters:
+    it converts each value through several Python calls (settings lookups included), and over the
+    million or so timestamps of a desk's evidence and history that was a third of an export.
+    PostgreSQL's driver already returns dates and aware datetimes; SQLite returns text, parsed
+    here, or with ``iso_times`` turned into ISO 8601 text by SQLite so that no row passes through
+    Python at all. Every other column comes back as the driver gives it (strings, integers, None).
+    """
+
+    def __init__(self, build, count: int, fields: tuple[str, ...], *, iso_times: bool):
+        queryset = build([_ID] * count)
+        self.connection = connections[queryset.db]
+        self.converters = []
+        if self.connection.vendor == "sqlite":
+            # Read as plain text (a cast hides the column's declared type from the driver,
+            # which would otherwise parse each timestamp in Python).
+            model, columns, casts = queryset.model, [], {}
+            for index, name in enumerate(fields):
+                target = _field(model, name)
+                if isinstance(target, DateTimeField):
+                    if iso_times:
+                        expression = _SQLiteISOTime(name)
+                    else:
+                        expression = Cast(name, output_field=TextField())
+                        self.converters.append((index, _datetime_from_sqlite))
+                elif isinstance(target, DateField):
+                    expression = Cast(name, output_field=TextField())  # already ISO 8601
+                    if not iso_times:
+                        self.converters.append((index, _date_from_sqlite))
+                else:
+                    columns.append(name)
+                    continue
+                alias = f"export_text_{index}"
+                casts[alias] = expression
+                columns.append(alias)
+            queryset = queryset.annotate(**casts).values_list(*columns)
+        else:
+            if iso_times:
+                model = queryset.model
+                self.converters = [
+                    (index, _isoformat)
+                    for index, name in enumerate(fields)
+                    if isinstance(_field(model, name), DateField)  # DateTimeField is one too
+                ]
+            queryset = queryset.values_list(*fields)
+        self.sql, self.params = queryset.query.get_compiler(queryset.db).as_sql()
+
+    def rows(self, ids: list[int]) -> list:
+        chunk_ids = iter(ids)
+        params = [next(chunk_ids) if value is _ID else value for value in self.params]
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            for position, row in enumerate(rows):  # in place: a chunk's rows are held once
+                row = list(row)
+                for index, convert in self.converters:
+                    row[index] = convert(row[index])
+                rows[position] = row
+        return rows
+
+
+class _IdStandIn:
+    """Where a chunk's ids go in a compiled statement's parameters."""
+
+
+_ID = _IdStandIn()
+
+
+def _field(model, name: str):
+    """The model field a values_list name ends in (``source__published_on``); None if not one."""
+    *path, last = name.split("__")
+    for step in path:
+        model = model._meta.get_field(step).related_model
+    try:
+        return model._meta.get_field(last)
+    except FieldDoesNotExist:
+        return None
+
+
+def _of_claims(model, ids: list, column: str = "claim_id"):
+    """``model`` rows of these claims: ``column IN (ids)``, the ids passed as they are.
+
+    ``filter(claim_id__in=ids)`` would prepare each id through several Python calls.
+    """
+    quote = connections[model.objects.db].ops.quote_name
+    placeholders = ",".join(["%s"] * len(ids)) or "NULL"
+    condition = f"{quote(model._meta.db_table)}.{quote(column)} IN ({placeholders})"
+    return model.objects.filter(RawSQL(condition, ids, output_field=BooleanField()))  # noqa: S611
+
+
+def user_refs() -> dict[int, UserRef]:
+    """Every user by id, as the exports name them (a desk has few: they are read once)."""
+    return {
+        pk: UserRef(username, f"{first} {last}".strip() or username)
+        for pk, username, first, last in get_user_model().objects.values_list(
+            "id", "username", "first_name", "last_name"
+        )
+    }
+
+
+# Each kind of row: the queryset over a chunk's claim ids, and the columns read from it.
+def _claims(ids):
+    return _of_claims(Claim, ids, "id")
+
+
+_CLAIM_COLUMNS = (
+    "id",
+    "text",
+    "claimant",
+    "claimed_on",
+    "state",
+    "rationale",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+    "state_changed_at",
+    "first_verdict_at",
+    "supporting_count",
+    "contradicting_count",
+)
+
+
+def _appearances(ids):
+    return _of_claims(Appearance, ids).order_by("id")
+
+
+_APPEARANCE_COLUMNS = (
+    "claim_id",
+    "quote",
+    "source_id",
+    "source__title",
+    "source__url",
+    "source__outlet",
+    "source__author",
+    "source__published_on",
+    "source__text",
+)
+
+
+def _evidence(ids):
+    return _of_claims(Evidence, ids).order_by("added_at", "id")
+
+
+EVIDENCE_COLUMNS = (
+    "claim_id",
+    "id",
+    "stance",
+    "url",
+    "title",
+    "publisher",
+    "excerpt",
+    "note",
+    "added_by_id",
+    "added_at",
+    "retracted_at",
+    "retracted_by_id",
+    "retraction_reason",
+)
+
+
+def _standing(ids):
+    return _of_claims(Evidence, ids).filter(retracted_at__isnull=True).order_by("added_at", "id")
+
+
+_STANDING_COLUMNS = ("claim_id", "stance", "url")
+
+
+def _assignments(ids):
+    return _of_claims(Assignment, ids).order_by("assigned_at", "id")
+
+
+ASSIGNMENT_COLUMNS = (
+    "claim_id",
+    "reviewer_id",
+    "assigned_by_id",
+    "assigned_at",
+    "due_on",
+    "status",
+    "closed_at",
+    "closed_by_id",
+    "close_reason",
+)
+
+
+def _reviewers(ids):
+    return (
+        _of_claims(Assignment, ids)
+        .exclude(status=AssignmentStatus.WITHDRAWN)
+        .filter(reviewer__isnull=False)
+        .order_by("assigned_at", "id")
+    )
+
+
+_REVIEWER_COLUMNS = ("claim_id", "reviewer_id")
+
+
+def _history(ids):
+    return (
+        _of_claims(AuditEvent, ids)
+        .order_by("claim_id", "sequence")
+        .annotate(data_json=Cast("data", output_field=TextField()))
+    )
+
+
+HISTORY_COLUMNS = (
+    "claim_id",
+    "sequence",
+    "action",
+    "actor_name",
+    "created_at",
+    "data_json",
+    "previous_hash",
+    "hash",
+)
+
+
+class _Reader:
+    def __init__(self, include: Iterable[str]):
+        self.include = frozenset(include)
+        self.iso_times = ISO_TIMES in self.include
+        self.statements: dict[tuple, _Statement] = {}
+        self.users = user_refs()
+        # One reverse() for all claims: the path is the same but for the number.
+        marker = 987654321
+        self.path = reverse("claims:detail", kwargs={"pk": marker}).split(str(marker))
+
+    def user(self, pk):
+        return self.users.get(pk) if pk is not None else None
+
+    def rows(self, build, columns: tuple[str, ...], ids: list[int]) -> list:
+        key = (build, len(ids))
+        statement = self.statements.get(key)
+        if statement is None:
+            statement = _Statement(build, len(ids), columns, iso_times=self.iso_times)
+            self.statements[key] = statement
+        return statement.rows(ids)
+
+    def chunk(self, ids: list[int]) -> dict[int, ClaimRecord]:
+        user, before, after = self.user, *self.path
+        claims = {
+            row[0]: ClaimRecord(*row[:6], user(row[6]), *row[7:], path=f"{before}{row[0]}{after}")
+            for row in self.rows(_claims, _CLAIM_COLUMNS, ids)
+        }
+        include = self.include
+        if APPEARANCES in include:
+            self._appearances(claims, ids)
+        if ROWS in include:
+            for kind, build, columns in (
+                (EVIDENCE, _evidence, EVIDENCE_COLUMNS),
+                (ASSIGNMENTS, _assignments, ASSIGNMENT_COLUMNS),
+                (HISTORY, _history, HISTORY_COLUMNS),
+            ):
+                if kind in include:
+                    self._plain_rows(claims, kind, build, columns, ids)
+            include = include - {EVIDENCE, ASSIGNMENTS, HISTORY}
+        if EVIDENCE in include:
+            self._evidence(claims, ids)
+        elif STANDING_URLS in include:
+            self._standing_urls(claims, ids)
+        if ASSIGNMENTS in include:
+            self._assignments(claims, ids)
+        elif REVIEWERS in include:
+            self._reviewers(claims, ids)
+        if HISTORY in include:
+            self._history(claims, ids)
+        return claims
+
+    def _plain_rows(self, claims, kind, build, columns, ids):
+        # The kinds are named as the claim's lists.
+        lists = {pk: getattr(claim, kind) for pk, claim in claims.items()}
+        for row in self.rows(build, columns, ids):
+            rows = lists.get(row[0])
+            if rows is not None:  # history outlives claims
+                rows.append(row)
+
+    def _appearances(self, claims, ids):
+        sources: dict[int, SourceRecord] = {}
+        for claim_id, quote, source_id, *source in self.rows(
+            _appearances, _APPEARANCE_COLUMNS, ids
+        ):
+            if source_id not in sources:
+                sources[source_id] = SourceRecord(*source)
+            claims[claim_id].appearances.append(AppearanceRecord(quote, sources[source_id]))
+
+    def _evidence(self, claims, ids):
+        user = self.user
+        for claim_id, pk, stance, url, title, publisher, excerpt, note, *rest in self.rows(
+            _evidence, EVIDENCE_COLUMNS, ids
+        ):
+            added_by, added_at, retracted_at, retracted_by, reason = rest
+            claims[claim_id].evidence.append(
+                EvidenceRecord(
+                    pk,
+                    stance,
+                    url,
+                    title,
+                    publisher,
+                    excerpt,
+                    note,
+                    user(added_by),
+                    added_at,
+                    retracted_at,
+                    user(retracted_by),
+                    reason,
+                )
+            )
+
+    def _standing_urls(self, claims, ids):
+        by_claim_and_stance = defaultdict(list)
+        for claim_id, stance, url in self.rows(_standing, _STANDING_COLUMNS, ids):
+            by_claim_and_stance[claim_id, stance].append(url)
+        for (claim_id, stance), urls in by_claim_and_stance.items():
+            claims[claim_id].urls[stance] = urls
+
+    def _assignments(self, claims, ids):
+        user = self.user
+        for claim_id, reviewer, assigned_by, assigned_at, due_on, status, *rest in self.rows(
+            _assignments, ASSIGNMENT_COLUMNS, ids
+        ):
+            closed_at, closed_by, reason = rest
+            claims[claim_id].assignments.append(
+                AssignmentRecord(
+                    user(reviewer),
+                    user(assigned_by),
+                    assigned_at,
+                    due_on,
+                    status,
+                    closed_at,
+                    user(closed_by),
+                    reason,
+                )
+            )
+
+    def _reviewers(self, claims, ids):
+        users = self.users
+        for claim_id, reviewer in self.rows(_reviewers, _REVIEWER_COLUMNS, ids):
+            names, ref = claims[claim_id].reviewers, users.get(reviewer)
+            if ref is not None and ref.name not in names:
+                names.append(ref.name)
+
+    def _history(self, claims, ids):
+        by_claim = defaultdict(list)
+        for claim_id, *event in self.rows(_history, HISTORY_COLUMNS, ids):
+            by_claim[claim_id].append(EventRecord(*event))
+        for claim_id, events in by_claim.items():
+            if claim_id in claims:  # history outlives claims
+                claims[claim_id].history = events
+
+
+def iter_claims(
+    selection: ExportSelection,
+    *,
+    include: Iterable[str] = EVERYTHING,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[ClaimRecord]:
+    """Each selected claim with the related rows ``include`` names, in the selection's order.
+
+    A claim deleted since its id was read is skipped.
+    """
+    reader = _Reader(include)
+    ids = selection.ids
+    with small_page_cache():
+        for start in range(0, len(ids), chunk_size):
+            chunk = ids[start : start + chunk_size]
+            claims = reader.chunk(chunk)
+            for pk in chunk:
+                claim = claims.get(pk)
+                if claim is not None:
+                    yield claim
+
+
+# KiB, as SQLite's negative cache_size counts it.
+EXPORT_PAGE_CACHE_KIB = 8 * 1024
+
+
+@contextmanager
+def small_page_cache():
+    """A smaller SQLite page cache while an export (or import) runs, the connection's own
+    restored after.
+
+    The desk's large cache keeps the queue's indexes warm; an export reads each page about once,
+    and filling that cache with a whole table would only add its size to the export's memory.
+    """
+    connection = connections[Claim.objects.db]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{int(EXPORT_PAGE_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")

@@ -1,0 +1,33 @@
+"""Data for the fact-check desk, one module per aggregate.
+
+Models hold data, choices and the constraints the database can enforce. What may change and when
+lives in ``claims.workflow`` and ``claims.permissions``; every write goes through
+``claims.services``.
+"""
+
+from .assignments import Assignment, AssignmentStatus
+from .audit import AuditEvent, AuditEventQuerySet, AuditTrailIsAppendOnly
+from .claims import Appearance, Claim, ReviewState
+from .evidence import Evidence, EvidenceQuerySet, Stance, stance_adjective
+from .ids import LARGEST_ID, is_row_id
+from .sources import Source
+from .tally import StateTally
+
+__all__ = [
+    "LARGEST_ID",
+    "Appearance",
+    "Assignment",
+    "AssignmentStatus",
+    "AuditEvent",
+    "AuditEventQuerySet",
+    "AuditTrailIsAppendOnly",
+    "Claim",
+    "Evidence",
+    "EvidenceQuerySet",
+    "ReviewState",
+    "Source",
+    "Stance",
+    "StateTally",
+    "is_row_id",
+    "stance_adjective",
+]

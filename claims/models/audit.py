@@ -1,0 +1,95 @@
+"""Audit events: append-only, hash-chained records of every change to a claim."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Append-only: events are inserted, never updated or deleted through the ORM."""
+
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
+
+    def _update(self, values):
+        # What Model.save() calls for an instance it takes for an existing row.
+        raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:  # an "upsert" would overwrite the events it clashes with
+            raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("Audit events cannot be deleted.")
+
+    _raw_delete = delete
+
+
+class AuditTrailIsAppendOnly(Exception):
+    """Raised by any attempt to change or remove a recorded audit event."""
+
+
+class AuditEvent(models.Model):
+    """One semantic change to a claim, chained by hash to the claim's previous event.
+
+    ``claim`` and ``actor`` carry no database constraint and no cascade, so deleting a user or a
+    claim never touches history; ``actor_name`` keeps who it was.
+    """
+
+    claim = models.ForeignKey(
+        "claims.Claim",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the (claim, sequence) unique index serves lookups by claim
+        related_name="audit_events",
+        verbose_name=_("claim"),
+    )
+    sequence = models.PositiveIntegerField(_("position in chain"))
+    action = models.CharField(_("action"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_name = models.CharField(_("actor name"), max_length=300)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    data = models.JSONField(_("data"), default=dict)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["claim_id", "sequence"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="auditevent_recent_idx"),
+            models.Index(fields=["action", "-created_at"], name="auditevent_action_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "sequence"], name="auditevent_chain_position")
+        ]
+
+    def __str__(self):
+        return f"{self.action} on claim {self.claim_id} by {self.actor_name}"
+
+    def save(self, *args, **kwargs):
+        """Insert, and only insert: an event given an existing id (so not "loaded") must not
+        be written over that row, and fails as a duplicate instead."""
+        if not self._state.adding or kwargs.get("update_fields") is not None:
+            raise AuditTrailIsAppendOnly("Audit events cannot be updated.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("Audit events cannot be deleted.")

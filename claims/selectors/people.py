@@ -1,0 +1,77 @@
+"""People as the desk shows them: display names, and who may be a reviewer.
+
+"Who may review" has one definition, ``permissions.is_reviewer``; ``reviewer_candidates`` is the
+same rule as a query (a permission held through a group or granted to the user directly), so the
+claim page's assign form, the queue's reviewer filter and the admin all offer the same people.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from claims.models import Assignment
+
+# As long as AuditEvent.actor_name holds: a full name can be 301 characters (150 + space + 150).
+ACTOR_NAME_LENGTH = 300
+
+_REVIEWING_PERMISSIONS = ("review_claims", "manage_claims")
+_NAME_FIELDS = ("id", "username", "first_name", "last_name", "is_active")
+
+
+def display_name(user) -> str:
+    """A person's name as every page, export and audit event writes it: the full name, else the
+    user name; "system" for work no person did."""
+    if user is None:
+        return "system"
+    return (user.get_full_name() or user.get_username())[:ACTOR_NAME_LENGTH]
+
+
+def name_with_username(user) -> str:
+    """The name and, where it differs, the user name: for choosing among people who may share
+    a name (the admin's reviewer choices)."""
+    name = display_name(user)
+    return name if name == user.get_username() else f"{name} ({user.get_username()})"
+
+
+def _may_review() -> Q:
+    permissions = Permission.objects.filter(
+        content_type__app_label="claims", codename__in=_REVIEWING_PERMISSIONS
+    )
+    User = get_user_model()
+    through_group = User.groups.through.objects.filter(
+        user_id=OuterRef("pk"), group__permissions__in=permissions
+    )
+    granted = User.user_permissions.through.objects.filter(
+        user_id=OuterRef("pk"), permission__in=permissions
+    )
+    return Q(is_superuser=True) | Q(Exists(through_group)) | Q(Exists(granted))
+
+
+def reviewer_candidates() -> QuerySet:
+    """Active users who may review, by name: ``permissions.is_reviewer`` as one query."""
+    return (
+        get_user_model()
+        .objects.filter(_may_review(), is_active=True)
+        .order_by("first_name", "last_name", "username")
+        .only(*_NAME_FIELDS)
+    )
+
+
+def former_reviewer(user_id: int):
+    """A user who is not a candidate today but held an assignment (deactivated, or moved out
+    of a reviewing role): their work still counts, so a filter may still name them. Anyone
+    else, however the id was typed, is not named."""
+    return (
+        get_user_model()
+        .objects.filter(pk=user_id)
+        .filter(Exists(Assignment.objects.filter(reviewer_id=OuterRef("pk"))))
+        .only(*_NAME_FIELDS)
+        .first()
+    )
+
+
+def reviewer_label(user) -> str:
+    """A reviewer as a choice in a list: marked when the account is no longer active."""
+    name = display_name(user)
+    return name if user.is_active else _("%(name)s (inactive)") % {"name": name}

@@ -1,0 +1,34 @@
+"""Every write to sources, claims, evidence, assignments and review states.
+
+Each service runs in one transaction: lock the claim row, check permission, check the version the
+user saw, validate, write, and record its one audit event. Views, forms, the admin and management
+commands call these functions; nothing else saves these rows. Errors are ``ValidationError`` (keyed
+by field where a form can show it at the field), ``PermissionDenied`` and ``ClaimConflict``.
+One module per aggregate; what they share lives in ``_shared``.
+"""
+
+from .assignments import reviewer_assign, reviewer_complete, reviewer_withdraw
+from .claims import AppearanceInput, claim_change_state, claim_create, claim_update
+from .conflicts import ClaimConflict, EditConflict, SourceConflict
+from .evidence import evidence_add, evidence_retract
+from .imports import IMPORT_BATCH_SIZE, claim_import
+from .sources import source_create, source_update
+
+__all__ = [
+    "IMPORT_BATCH_SIZE",
+    "AppearanceInput",
+    "ClaimConflict",
+    "EditConflict",
+    "SourceConflict",
+    "claim_change_state",
+    "claim_create",
+    "claim_import",
+    "claim_update",
+    "evidence_add",
+    "evidence_retract",
+    "reviewer_assign",
+    "reviewer_complete",
+    "reviewer_withdraw",
+    "source_create",
+    "source_update",
+]

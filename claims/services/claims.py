@@ -1,0 +1,247 @@
+"""Writes to claims: creating, editing, and moving them through the workflow."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from claims import clock, workflow
+from claims.audit.actions import AuditAction
+from claims.audit.chain import record_event
+from claims.models import Appearance, Claim, ReviewState, Source
+from claims.permissions import Action, require
+
+from ._shared import (
+    check_source_url,
+    full_clean,
+    json_value,
+    lock_claim,
+    open_claim_for,
+    save_with_event,
+)
+
+
+@dataclass(frozen=True)
+class AppearanceInput:
+    """A source a claim appeared in, with the passage quoted from it."""
+
+    source: Source
+    quote: str = ""
+
+
+def _appearance_data(appearances: Iterable[AppearanceInput]) -> list[dict]:
+    return [
+        {"source_id": a.source.pk, "source": str(a.source), "quote": a.quote} for a in appearances
+    ]
+
+
+def _clean_appearances(appearances: Iterable[AppearanceInput]) -> list[AppearanceInput]:
+    """A claim is reviewed against where it was made: one or more sources, each with its quote."""
+    cleaned, seen = [], set()
+    for appearance in appearances:
+        if appearance.source is None:
+            raise ValidationError({"appearances": _("Choose a source for each appearance.")})
+        if appearance.source.pk is None:
+            # A source not yet on file, recorded together with the claim.
+            try:
+                check_source_url(appearance.source.url)
+                full_clean(appearance.source)
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        "appearances": [
+                            _("New source: %(error)s") % {"error": message}
+                            for message in error.messages
+                        ]
+                    }
+                ) from error
+        elif appearance.source.pk in seen:
+            raise ValidationError(
+                {"appearances": _("“%(source)s” is listed twice.") % {"source": appearance.source}}
+            )
+        quote = (appearance.quote or "").strip()
+        if not quote:
+            raise ValidationError(
+                {
+                    "appearances": _("Quote the passage where the claim appears in “%(source)s”.")
+                    % {"source": appearance.source}
+                }
+            )
+        if appearance.source.pk is not None:
+            seen.add(appearance.source.pk)
+        cleaned.append(AppearanceInput(appearance.source, quote))
+    if not cleaned:
+        raise ValidationError(
+            {"appearances": _("Add at least one source where the claim appeared, with its quote.")}
+        )
+    return cleaned
+
+
+def _save_new_sources(actor, appearances: Iterable[AppearanceInput]) -> None:
+    """Save the sources first cited by this claim; adding sources is an editor's right too."""
+    for appearance in appearances:
+        if appearance.source.pk is None:
+            require(actor, Action.MANAGE_SOURCES)
+            appearance.source.created_at = clock.now()
+            appearance.source.save()
+
+
+def _clean_claim(claim: Claim, appearances: Iterable[AppearanceInput] | None):
+    """Validate the claim's fields and its appearances together, so a form shows every error."""
+    errors = {}
+    try:
+        full_clean(claim, exclude=["created_by"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    cleaned = None
+    if appearances is not None:
+        try:
+            cleaned = _clean_appearances(appearances)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def claim_create(
+    *,
+    actor,
+    text: str,
+    claimant: str,
+    claimed_on: date | None = None,
+    appearances: Iterable[AppearanceInput] = (),
+) -> Claim:
+    """Open a new claim for review, unverified, with where it appeared."""
+    require(actor, Action.CREATE_CLAIM)
+    now = clock.now()
+    claim = Claim(
+        text=text.strip(),
+        claimant=claimant.strip(),
+        claimed_on=claimed_on,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    appearances = _clean_claim(claim, appearances)
+    with transaction.atomic():
+        _save_new_sources(actor, appearances)
+        claim.save()
+        Appearance.objects.bulk_create(
+            Appearance(claim=claim, source=a.source, quote=a.quote) for a in appearances
+        )
+        claim = lock_claim(claim.pk)
+        record_event(
+            claim,
+            actor=actor,
+            action=AuditAction.CLAIM_CREATED,
+            data={
+                "new": {
+                    "text": claim.text,
+                    "claimant": claim.claimant,
+                    "claimed_on": json_value(claim.claimed_on),
+                    "appearances": _appearance_data(appearances),
+                }
+            },
+        )
+        claim.save(update_fields=["audit_length", "audit_head"])
+    return claim
+
+
+def claim_update(
+    *,
+    actor,
+    claim: Claim,
+    expected_version: int,
+    text: str,
+    claimant: str,
+    claimed_on: date | None,
+    appearances: Iterable[AppearanceInput] | None = None,
+) -> Claim:
+    """Edit what the claim says, who said it, when and where; None leaves appearances alone.
+
+    An edit that changes nothing writes nothing and keeps the version.
+    """
+    with transaction.atomic():
+        claim = open_claim_for(actor, Action.EDIT_CLAIM, claim.pk, expected_version)
+        old = {
+            "text": claim.text,
+            "claimant": claim.claimant,
+            "claimed_on": json_value(claim.claimed_on),
+        }
+        claim.text, claim.claimant, claim.claimed_on = text.strip(), claimant.strip(), claimed_on
+        wanted = _clean_claim(claim, appearances)
+        new = {
+            "text": claim.text,
+            "claimant": claim.claimant,
+            "claimed_on": json_value(claim.claimed_on),
+        }
+        changed = [field for field in old if old[field] != new[field]]
+        old_changes = {field: old[field] for field in changed}
+        new_changes = {field: new[field] for field in changed}
+
+        if wanted is not None:
+            _save_new_sources(actor, wanted)
+            current = list(claim.appearances.select_related("source"))
+            before = _appearance_data(AppearanceInput(a.source, a.quote) for a in current)
+            after = _appearance_data(wanted)
+            if sorted(before, key=str) != sorted(after, key=str):
+                by_source = {a.source_id: a for a in current}
+                wanted_ids = {a.source.pk for a in wanted}
+                claim.appearances.exclude(source_id__in=wanted_ids).delete()
+                for item in wanted:
+                    existing = by_source.get(item.source.pk)
+                    if existing is None:
+                        Appearance.objects.create(claim=claim, source=item.source, quote=item.quote)
+                    elif existing.quote != item.quote:
+                        existing.quote = item.quote
+                        existing.save(update_fields=["quote"])
+                old_changes["appearances"], new_changes["appearances"] = before, after
+                changed.append("appearances")
+
+        if not changed:
+            return claim
+        save_with_event(
+            claim,
+            actor=actor,
+            action=AuditAction.CLAIM_EDITED,
+            data={"old": old_changes, "new": new_changes},
+            fields=[f for f in changed if f != "appearances"],
+        )
+    return claim
+
+
+def claim_change_state(
+    *, actor, claim: Claim, expected_version: int, state: str, rationale: str
+) -> Claim:
+    """Move the claim through the workflow, giving the reason; the rationale becomes its verdict."""
+    with transaction.atomic():
+        claim = open_claim_for(actor, Action.CHANGE_STATE, claim.pk, expected_version)
+        rationale = (rationale or "").strip()
+        try:
+            workflow.check_transition(claim, state, rationale)
+        except ValidationError as error:
+            field = "rationale" if error.code == "rationale_required" else "state"
+            raise ValidationError({field: error}) from error
+        old = {"state": claim.state, "rationale": claim.rationale}
+        now = clock.now()
+        claim.state, claim.rationale, claim.state_changed_at = state, rationale, now
+        fields = ["state", "rationale", "state_changed_at"]
+        if state != ReviewState.UNVERIFIED and claim.first_verdict_at is None:
+            claim.first_verdict_at = now
+            fields.append("first_verdict_at")
+        save_with_event(
+            claim,
+            actor=actor,
+            action=AuditAction.CLAIM_STATE_CHANGED,
+            data={
+                "old": old,
+                "new": {"state": claim.state, "rationale": claim.rationale},
+                "reason": rationale,
+            },
+            fields=fields,
+        )
+    return claim

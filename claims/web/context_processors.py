@@ -1,0 +1,18 @@
+"""What every page's header needs to know about the signed-in user."""
+
+from django.utils.functional import SimpleLazyObject
+
+from claims.permissions import Action, can, can_see_dashboard, role_label
+
+
+def header(request) -> dict:
+    """The role label and which links the header offers, from the same permission functions
+    the pages ask; each worked out only if a template shows it (the admin does not)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "user_role": SimpleLazyObject(lambda: role_label(user)),
+        "may_create_claims": SimpleLazyObject(lambda: can(user, Action.CREATE_CLAIM)),
+        "may_see_dashboard": SimpleLazyObject(lambda: can_see_dashboard(user)),
+    }

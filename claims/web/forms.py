@@ -1,0 +1,236 @@
+"""Forms turn a request into clean values and clear errors; the services decide and write.
+
+Every form that changes a claim carries the version the user saw, so a stale submission is
+refused by the service as a conflict instead of overwriting someone else's work.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from claims import services, workflow
+from claims.models import Claim, Source, Stance
+from claims.urlnorm import validate_http_url
+
+
+class VersionField(forms.IntegerField):
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+        self.error_messages["required"] = _(
+            "The form did not say which version of the claim you saw. Reload the page."
+        )
+        self.error_messages["invalid"] = self.error_messages["required"]
+
+
+class HttpURLField(forms.URLField):
+    """http(s) only, said plainly; a bare domain is taken as https."""
+
+    default_validators = [validate_http_url]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = validate_http_url.message
+
+
+class ClaimForm(forms.Form):
+    text = forms.CharField(
+        label=_("Claim"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The statement under review, in neutral words."),
+    )
+    claimant = forms.CharField(label=_("Claimant"), max_length=200, help_text=_("Who made it."))
+    claimed_on = forms.DateField(
+        label=_("Date made"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ClaimEditForm(ClaimForm):
+    expected_version = VersionField()
+
+
+class AppearanceForm(forms.Form):
+    """One place the claim appeared: a source on file, or a new one described here."""
+
+    source = forms.ModelChoiceField(
+        label=_("Source"),
+        queryset=Source.objects.order_by("title"),
+        empty_label=_("Choose a source on file…"),
+        required=False,
+    )
+    new_source_title = forms.CharField(
+        label=_("…or a new source: title"), max_length=500, required=False
+    )
+    new_source_url = HttpURLField(label=_("New source: address"), required=False)
+    new_source_outlet = forms.CharField(
+        label=_("New source: outlet"), max_length=200, required=False
+    )
+    new_source_published_on = forms.DateField(
+        label=_("New source: publication date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    quote = forms.CharField(
+        label=_("Quoted passage"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The words of the claim as they appear in this source."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") and data.get("new_source_title"):
+            raise forms.ValidationError(
+                _("Choose a source on file or describe a new one, not both.")
+            )
+        if not data.get("source") and not data.get("new_source_title"):
+            self.add_error("source", _("Choose a source on file or give a new source's title."))
+        return data
+
+    def appearance_input(self):
+        """The service's input; a new source is an unsaved Source the service records."""
+        data = self.cleaned_data
+        source = data.get("source") or Source(
+            title=data["new_source_title"],
+            url=data.get("new_source_url") or "",
+            outlet=data.get("new_source_outlet") or "",
+            published_on=data.get("new_source_published_on"),
+        )
+        return services.AppearanceInput(source, data["quote"])
+
+
+class BaseAppearanceFormSet(forms.BaseFormSet):
+    def _kept_forms(self):
+        return [
+            form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        kept = self._kept_forms()
+        if not kept:
+            raise forms.ValidationError(
+                _("Add at least one source where the claim appeared, with its quote.")
+            )
+        sources = [form.cleaned_data["source"].pk for form in kept if form.cleaned_data["source"]]
+        if len(sources) != len(set(sources)):
+            raise forms.ValidationError(_("Each source can be listed once."))
+
+    def appearance_inputs(self) -> list:
+        return [form.appearance_input() for form in self._kept_forms()]
+
+
+AppearanceFormSet = forms.formset_factory(
+    AppearanceForm,
+    formset=BaseAppearanceFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,
+)
+
+
+class SourceForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=500)
+    url = HttpURLField(label=_("Address"), required=False)
+    outlet = forms.CharField(label=_("Outlet"), max_length=200, required=False)
+    author = forms.CharField(label=_("Author"), max_length=200, required=False)
+    published_on = forms.DateField(
+        label=_("Publication date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class EvidenceForm(forms.Form):
+    stance = forms.ChoiceField(choices=Stance.choices, widget=forms.HiddenInput)
+    url = HttpURLField(label=_("Link"))
+    title = forms.CharField(label=_("Title"), max_length=500, required=False)
+    publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
+    excerpt = forms.CharField(
+        label=_("Quoted excerpt"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expected_version = VersionField()
+
+
+class RetractForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for retracting"), max_length=2000)
+    expected_version = VersionField()
+
+
+def reviewer_choices():
+    """Active users who may review: Reviewers, Editors and superusers."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions__codename__in=["review_claims", "manage_claims"])
+            | Q(is_superuser=True)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ReviewerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class DueDateField(forms.DateField):
+    """An optional due date that is not already past: one typed in the past would make the
+    review overdue the moment it is assigned, almost always a slip of the year or month."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(
+                _("The due date %(date)s has already passed.") % {"date": value.isoformat()},
+                code="past_due_date",
+            )
+
+
+class AssignForm(forms.Form):
+    reviewer = ReviewerChoiceField(
+        label=_("Reviewer"), queryset=reviewer_choices(), empty_label=_("Choose a reviewer…")
+    )
+    due_on = DueDateField(label=_("Due"))
+    expected_version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewer_choices()
+
+
+class CloseAssignmentForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+    expected_version = VersionField()
+
+
+class StateChangeForm(forms.Form):
+    """Offers only the moves whose preconditions hold now; the service checks again."""
+
+    state = forms.ChoiceField(label=_("New state"), widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why: this becomes the published verdict's rationale."),
+    )
+    expected_version = VersionField()
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            (t.target, t.label) for t in workflow.allowed_targets(claim)
+        ]
