@@ -1,14 +1,24 @@
-"""Shared fixtures: one user per role, and helpers to reach the states a test needs via services."""
+"""Shared fixtures: one user per role, helpers to reach the states a test needs via services,
+and what every browser test needs (Chromium, the live server, the role groups)."""
 
+import importlib
 import os
+import shutil
+from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.contrib.auth.models import Group, Permission
+from django.db import connection, connections
 
 from claims import services
 from claims.models import Stance
-
-from .factories import EditorFactory, ReviewerFactory, SourceFactory, UserFactory, ViewerFactory
+from tests.factories import (
+    EditorFactory,
+    ReviewerFactory,
+    SourceFactory,
+    UserFactory,
+    ViewerFactory,
+)
 
 # Playwright's sync API (tests/test_browser.py) leaves an asyncio loop running on the main thread,
 # and Django then refuses database work there (SynchronousOnlyOperation) in fixtures and flushes.
@@ -94,13 +104,96 @@ def change_state(claim, actor, state, rationale="Checked against the sources."):
 
 def restore_roles() -> None:
     """Create the role groups as migration 0002 does: a transactional test's flush empties them."""
-    import importlib
-
-    from django.contrib.auth.models import Group, Permission
-
     roles = importlib.import_module("claims.migrations.0002_roles").ROLES
     for name, codenames in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
             Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
         )
+
+
+# Admin ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_editor(editor):
+    editor.is_staff = True
+    editor.save(update_fields=["is_staff"])
+    return editor
+
+
+@pytest.fixture
+def editor_client(client, staff_editor):
+    client.force_login(staff_editor)
+    return client
+
+
+# Browser tests ------------------------------------------------------------------------------------
+
+
+def _find_chromium() -> str | None:
+    candidates = [
+        os.environ.get("CHROMIUM_PATH"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/lib/chromium/chromium",
+    ]
+    return next((path for path in candidates if path and os.access(path, os.X_OK)), None)
+
+
+CHROMIUM = _find_chromium()
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+PHONE, DESKTOP = 390, 1280
+
+# What a browser test module sets as its ``pytestmark``: Chromium or a skip that says how to get
+# it; committed data, since the live server answers from another thread; and the role groups
+# put back after every flush.
+BROWSER_TEST = [
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no Chromium found: install it (apt-get install chromium) "
+        "or set CHROMIUM_PATH to a Chromium or Chrome executable",
+    ),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("roles_after_flush", "roles_outlive_module"),
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Pages open by path on the live server (replaces pytest-playwright's --base-url)."""
+    return live_server.url
+
+
+@pytest.fixture
+def roles_after_flush(transactional_db):
+    restore_roles()
+
+
+@pytest.fixture(scope="module")
+def roles_outlive_module(django_db_setup, django_db_blocker):
+    """Leave the roles in place after the last flush, for the tests that run after these.
+
+    Closes its connection too: left open, it would stop the test database from being dropped.
+    """
+    yield
+    with django_db_blocker.unblock():
+        restore_roles()
+        connections.close_all()

@@ -16,11 +16,10 @@ from claims import services
 from claims.audit.actions import AuditAction
 from claims.audit.chain import verify_chain
 from claims.models import AuditEvent, Claim, Evidence, ReviewState, Source, Stance
+from tests.conftest import add_evidence
+from tests.factories import SourceFactory
 
-from .conftest import add_evidence
-from .factories import SourceFactory
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def claim_json(**overrides) -> dict:

@@ -10,9 +10,8 @@ from django.utils import timezone
 from claims import services
 from claims.audit.actions import AuditAction
 from claims.models import Assignment, AuditEvent, Claim, Evidence, ReviewState, Stance
-
-from .conftest import add_evidence
-from .factories import ClaimFactory, ReviewerFactory, SourceFactory
+from tests.conftest import add_evidence
+from tests.factories import ClaimFactory, ReviewerFactory, SourceFactory
 
 
 def login(client, user):
@@ -52,7 +51,7 @@ def test_claim_page_requires_login(client, claim):
 
 
 def test_user_without_a_role_gets_403(client, claim):
-    from .factories import UserFactory
+    from tests.factories import UserFactory
 
     login(client, UserFactory(username="no_role"))
     response = client.get("/claims/")

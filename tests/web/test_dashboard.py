@@ -17,8 +17,7 @@ from claims.selectors import dashboard as dashboard_module
 from claims.selectors.dashboard import describe_duration, desk_dashboard
 from claims.selectors.queue import claim_queue
 from claims.web.charts import bar_chart, column_chart, nice_ticks
-
-from .factories import AssignmentFactory, ClaimFactory, UserFactory, ViewerFactory
+from tests.factories import AssignmentFactory, ClaimFactory, UserFactory, ViewerFactory
 
 # A Wednesday; its week starts on Monday 16 November. The desk's time zone is UTC.
 TODAY = datetime.date(2026, 11, 18)

@@ -1,90 +1,24 @@
 """The desk dashboard in real headless Chromium on the demo desk: screenshots at desk and phone
 width for review, no sideways scrolling, and a figure that opens the queue on its claims.
 
-Needs Chromium as tests/test_browser.py does; its fixtures are copied here, not imported, so the
-two modules stay independent.
+Needs Chromium as tests/web/test_browser.py does; both take their fixtures from tests/conftest.py.
 """
 
-import importlib
 import io
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pytest_playwright", reason="pip install playwright pytest-playwright")
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from django.db import connections
 from playwright.sync_api import Page, expect
 
 from claims.demo.data import DEMO_EDITOR, DEMO_USERS
+from tests.conftest import BROWSER_TEST, DESKTOP, PHONE, SCREENSHOTS
 
-
-def _find_chromium() -> str | None:
-    candidates = [
-        os.environ.get("CHROMIUM_PATH"),
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-        "/usr/lib/chromium/chromium",
-    ]
-    return next((path for path in candidates if path and os.access(path, os.X_OK)), None)
-
-
-CHROMIUM = _find_chromium()
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
-PHONE, DESKTOP = 390, 1280
-
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="no Chromium found: install it (apt-get install chromium) "
-        "or set CHROMIUM_PATH to a Chromium or Chrome executable",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-    }
-
-
-@pytest.fixture(scope="session")
-def base_url(live_server):
-    return live_server.url
-
-
-def _ensure_roles() -> None:
-    """Create the role groups as migration 0002 does: a transactional test's flush empties them."""
-    roles = importlib.import_module("claims.migrations.0002_roles").ROLES
-    for name, codenames in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
-        )
-
-
-@pytest.fixture(autouse=True)
-def _roles(transactional_db):
-    _ensure_roles()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _roles_outlive_this_module(django_db_setup, django_db_blocker):
-    """Leave the roles in place after the last flush, for the tests that run after these."""
-    yield
-    with django_db_blocker.unblock():
-        _ensure_roles()
-        connections.close_all()
+pytestmark = BROWSER_TEST
 
 
 def _open(browser, browser_context_args, width: int) -> Page:

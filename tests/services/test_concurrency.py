@@ -8,8 +8,7 @@ from django.db import connection
 
 from claims import services, workflow
 from claims.models import AuditEvent, Claim, ReviewState, Stance
-
-from .conftest import add_evidence, postgres_only
+from tests.conftest import add_evidence, postgres_only
 
 
 def test_stale_version_raises_conflict_and_writes_nothing(claim, editor):
@@ -90,9 +89,9 @@ def test_every_claim_write_checks_the_version(assigned_claim, editor, reviewer, 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_state_changes_one_wins_one_conflicts(monkeypatch):
     from claims.models import Evidence
+    from tests.conftest import restore_roles
 
-    from .conftest import restore_roles
-    from .factories import ClaimFactory, EditorFactory
+    from tests.factories import ClaimFactory, EditorFactory
 
     restore_roles()  # an earlier transactional test's flush may have emptied the groups
     editor = EditorFactory(username="racer")

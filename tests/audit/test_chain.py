@@ -8,8 +8,7 @@ from claims.audit.actions import AuditAction
 from claims.audit.chain import event_hash, verify_chain
 from claims.audit.sentences import describe
 from claims.models import AuditEvent, AuditTrailIsAppendOnly, Claim, Stance
-
-from .conftest import add_evidence, postgres_only
+from tests.conftest import add_evidence, postgres_only
 
 
 def chain_problem(claim):

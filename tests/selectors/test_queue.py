@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from claims.models import AssignmentStatus, Claim
 from claims.selectors.queue import claim_queue
-
-from .factories import AssignmentFactory, ClaimFactory, ReviewerFactory
+from tests.factories import AssignmentFactory, ClaimFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,24 +18,10 @@ from claims import services
 from claims.admin import models_admin as claims_admin
 from claims.audit.actions import AuditAction
 from claims.models import Assignment, AuditEvent, Claim, ReviewState, Stance
-
-from .conftest import add_evidence
-from .factories import ClaimFactory, SourceFactory
+from tests.conftest import add_evidence
+from tests.factories import ClaimFactory, SourceFactory
 
 CHANGELIST = "admin:claims_claim_changelist"
-
-
-@pytest.fixture
-def staff_editor(editor):
-    editor.is_staff = True
-    editor.save(update_fields=["is_staff"])
-    return editor
-
-
-@pytest.fixture
-def editor_client(client, staff_editor):
-    client.force_login(staff_editor)
-    return client
 
 
 def new_claim(editor, text):
@@ -570,7 +556,7 @@ def test_a_broad_search_pages_the_same_claims_whichever_way_it_reads_them(
 
     from claims.models import Claim
 
-    from .factories import ClaimFactory
+    from tests.factories import ClaimFactory
 
     ClaimFactory.create_batch(60, text="Inflation rose in the spring")
     ClaimFactory.create_batch(5, text="Unrelated")

@@ -14,9 +14,8 @@ from claims import services
 from claims.audit import chain as audit_chain
 from claims.audit.chain import build_event, event_hash
 from claims.models import AuditEvent, Claim, Stance
-
-from .conftest import add_evidence
-from .factories import ClaimFactory, SourceFactory
+from tests.conftest import add_evidence
+from tests.factories import ClaimFactory, SourceFactory
 
 
 def verify() -> str:

@@ -7,8 +7,7 @@ from django.test import SimpleTestCase
 
 from claims.models import Claim
 from claims.selectors.filters import ClaimFilter, PlainSelect
-
-from .factories import SourceFactory
+from tests.factories import SourceFactory
 
 CHOICES = [("", "Any source"), ("1", "Budget <draft> & notes"), ("2", 'The "Post"')]
 

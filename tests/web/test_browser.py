@@ -7,109 +7,27 @@ one. Without it these tests are skipped with that message. Screenshots go to
 """
 
 import datetime
-import importlib
 import io
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pytest_playwright", reason="pip install playwright pytest-playwright")
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from claims import services
 from claims.demo.data import DEMO_EDITOR, DEMO_USERS
 from claims.models import Claim, Stance
+from tests.conftest import BROWSER_TEST, DESKTOP, PHONE, SCREENSHOTS, add_evidence
+from tests.factories import SourceFactory
 
-from .conftest import add_evidence
-from .factories import SourceFactory
-
-
-def _find_chromium() -> str | None:
-    candidates = [
-        os.environ.get("CHROMIUM_PATH"),
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-        "/usr/lib/chromium/chromium",
-    ]
-    return next((path for path in candidates if path and os.access(path, os.X_OK)), None)
-
-
-CHROMIUM = _find_chromium()
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
-PHONE, DESKTOP = 390, 1280
 FACTORY_PASSWORD = "pw"  # every user from tests/factories.py
 
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="no Chromium found: install it (apt-get install chromium) "
-        "or set CHROMIUM_PATH to a Chromium or Chrome executable",
-    ),
-    # The live server answers from another thread, so the data must be committed.
-    pytest.mark.django_db(transaction=True),
-]
-
-
-# Fixtures --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
-
-
-@pytest.fixture(scope="session")
-def base_url(live_server):
-    """Pages open by path on the live server (replaces pytest-playwright's --base-url)."""
-    return live_server.url
-
-
-def _ensure_roles() -> None:
-    """Create the role groups as migration 0002 does: a transactional test's flush empties them."""
-    roles = importlib.import_module("claims.migrations.0002_roles").ROLES
-    for name, codenames in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
-        )
-
-
-@pytest.fixture(autouse=True)
-def _roles(transactional_db):
-    _ensure_roles()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _roles_outlive_this_module(django_db_setup, django_db_blocker):
-    """Leave the roles in place after the last flush, for the tests that run after these.
-
-    Closes its connection too: left open, it would stop the test database from being dropped.
-    """
-    yield
-    with django_db_blocker.unblock():
-        _ensure_roles()
-        connections.close_all()
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture

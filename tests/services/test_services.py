@@ -20,9 +20,8 @@ from claims.models import (
     Source,
     Stance,
 )
-
-from .conftest import add_evidence
-from .factories import SourceFactory, UserFactory
+from tests.conftest import add_evidence
+from tests.factories import SourceFactory, UserFactory
 
 
 def events_of(claim):

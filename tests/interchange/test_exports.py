@@ -18,9 +18,8 @@ from claims.interchange import exports
 from claims.interchange.exports import csv as csv_format
 from claims.interchange.exports.reader import export_selection, iter_claims
 from claims.models import AuditEvent, Claim, Evidence, ReviewState, Stance
-
-from .conftest import add_evidence, change_state
-from .factories import SourceFactory, UserFactory
+from tests.conftest import add_evidence, change_state
+from tests.factories import SourceFactory, UserFactory
 
 ORG = {
     "FACTCHECK_ORGANIZATION_NAME": "Test Desk",

@@ -22,9 +22,8 @@ from claims.models import (
     Source,
     Stance,
 )
-
-from .conftest import add_evidence
-from .factories import SourceFactory, UserFactory
+from tests.conftest import add_evidence
+from tests.factories import SourceFactory, UserFactory
 
 MODELS = ("source", "claim", "evidence", "assignment", "auditevent")
 
@@ -67,19 +66,6 @@ def events(claim, action=None):
 
 def message_texts(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def staff_editor(editor):
-    editor.is_staff = True
-    editor.save(update_fields=["is_staff"])
-    return editor
-
-
-@pytest.fixture
-def editor_client(client, staff_editor):
-    client.force_login(staff_editor)
-    return client
 
 
 @pytest.fixture

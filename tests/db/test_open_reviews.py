@@ -8,8 +8,7 @@ from django.db.models import Count, Min, Q
 
 from claims import services
 from claims.models import Assignment, AssignmentStatus, Claim
-
-from .factories import AssignmentFactory, ClaimFactory, ReviewerFactory
+from tests.factories import AssignmentFactory, ClaimFactory, ReviewerFactory
 
 DAY = datetime.timedelta(days=1)
 

@@ -23,8 +23,7 @@ from claims.models import (
     Stance,
 )
 from claims.permissions import EDITORS_GROUP
-
-from .factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

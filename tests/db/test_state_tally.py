@@ -9,9 +9,8 @@ from django.db.models import Count
 from claims import services
 from claims.models import Claim, ReviewState, Stance, StateTally
 from claims.selectors import queue as selectors
-
-from .conftest import add_evidence, postgres_only, restore_roles
-from .factories import ClaimFactory
+from tests.conftest import add_evidence, postgres_only, restore_roles
+from tests.factories import ClaimFactory
 
 
 def counted() -> dict[str, int]:
