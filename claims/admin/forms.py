@@ -6,19 +6,22 @@ already accepted.
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims import services
 from claims.models import Assignment, Claim, Evidence, ReviewState, Source
-from claims.selectors.people import display_name
+from claims.selectors.people import reviewer_candidates
 from claims.urlnorm import validate_http_url
-from claims.web.forms import DueDateField
+from claims.web.forms import (
+    DueDateField,
+    ReviewerChoiceField,
+    VersionField,
+    keep_input_after_conflict,
+    show_service_error,
+)
 
 
 def https_by_default(db_field, **kwargs):
@@ -26,22 +29,6 @@ def https_by_default(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
-
-
-class VersionField(forms.IntegerField):
-    """The claim version the user saw, carried in a hidden input; unreadable input means None."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, min_value=None, **kwargs)
-
-    def to_python(self, value):
-        # A tampered or missing value is reported once, as a form error, by ServiceForm.clean().
-        try:
-            return int(str(value).strip())
-        except (TypeError, ValueError):
-            return None
 
 
 class ServiceForm(forms.ModelForm):
@@ -76,16 +63,12 @@ class ServiceForm(forms.ModelForm):
         """Call the service with the cleaned data and return what it wrote."""
         raise NotImplementedError
 
-    def clean(self):
-        cleaned_data = super().clean()
-        if "expected_version" in self.fields and cleaned_data.get("expected_version") is None:
-            raise ValidationError(
-                _("The form did not say which version of the claim you saw. Reload the page.")
-            )
-        return cleaned_data
-
     def full_clean(self):
         super().full_clean()
+        if self._errors and "expected_version" in self._errors:
+            # A hidden input's error belongs to the whole form: the page shows it above the form.
+            for message in self._errors.pop("expected_version"):
+                self.add_error(None, message)
         if not self.is_bound or self._errors or self.written is not None:
             return
         if self.empty_permitted and not self.has_changed():
@@ -98,21 +81,10 @@ class ServiceForm(forms.ModelForm):
         except PermissionDenied as denied:
             self.add_error(None, str(denied) or _("You do not have permission to do this."))
         except ValidationError as error:
-            self.add_service_error(error)
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put each message at its field when the form has one, above the form otherwise."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+            show_service_error(self, error)
 
     def show_conflict(self, conflict: services.EditConflict) -> None:
-        """Carry the current version, so submitting again after reviewing is a deliberate choice."""
-        if "expected_version" in self.fields:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("expected_version")] = str(conflict.current.version)
+        keep_input_after_conflict(self, conflict)
 
     def save(self, commit=True):
         if self.written is None:
@@ -299,30 +271,6 @@ class EvidenceRetractForm(ServiceForm):
 # Reviewer assignments -----------------------------------------------------------------------------
 
 
-def reviewer_candidates():
-    """Active users who may review: ``permissions.is_reviewer`` as a query; the service rechecks."""
-    may_review = Permission.objects.filter(
-        content_type__app_label="claims", codename__in=["review_claims", "manage_claims"]
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__in=may_review)
-            | Q(user_permissions__in=may_review)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-class ReviewerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        name = display_name(obj)
-        return name if name == obj.get_username() else f"{name} ({obj.get_username()})"
-
-
 class AssignmentAddForm(ServiceForm):
     """Assigns at the claim's version as of submitting: the form itself shows no claim state."""
 
@@ -335,6 +283,7 @@ class AssignmentAddForm(ServiceForm):
         super().__init__(*args, **kwargs)
         if "reviewer" in self.fields:
             self.fields["reviewer"].queryset = reviewer_candidates()
+            self.fields["reviewer"].with_username = True
 
     def write(self, data):
         claim = data["claim"]
@@ -353,14 +302,8 @@ class AssignmentAddForm(ServiceForm):
 class BulkAssignForm(forms.Form):
     """The intermediate page of "assign a reviewer": one reviewer and due date for every claim."""
 
-    reviewer = ReviewerChoiceField(
-        label=gettext_lazy("Reviewer"), queryset=get_user_model().objects.none()
-    )
+    reviewer = ReviewerChoiceField(label=gettext_lazy("Reviewer"), with_username=True)
     due_on = DueDateField(label=gettext_lazy("Due date"), help_text=gettext_lazy("Optional."))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewer_candidates()
 
 
 class BulkStateChangeForm(forms.Form):

@@ -24,9 +24,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims.admin.forms import ReviewerChoiceField, reviewer_candidates
 from claims.models import Assignment, AssignmentStatus, Claim, is_row_id
 from claims.search import reads_in_order, search_claims
+from claims.selectors.people import reviewer_candidates
+from claims.web.forms import ReviewerChoiceField
 
 # Query parameters of a changelist that page, sort or frame it without narrowing its rows.
 _NOT_FILTERS = {ALL_VAR, ORDER_VAR, PAGE_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IS_FACETS_VAR, ERROR_FLAG}
@@ -136,7 +137,7 @@ class ReviewerFilter(admin.SimpleListFilter):
     parameter_name = "reviewer"
 
     def lookups(self, request, model_admin):
-        field = ReviewerChoiceField(queryset=reviewer_candidates())
+        field = ReviewerChoiceField(queryset=reviewer_candidates(), with_username=True)
         return [(str(user.pk), field.label_from_instance(user)) for user in field.queryset]
 
     def queryset(self, request, queryset):

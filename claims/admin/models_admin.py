@@ -48,7 +48,6 @@ from claims.admin.forms import (
     EvidenceAddForm,
     EvidenceRetractForm,
     SourceForm,
-    reviewer_candidates,
 )
 from claims.admin.lists import (
     AssignedReviewerFilter,
@@ -72,7 +71,7 @@ from claims.models import (
 from claims.permissions import Action, can
 from claims.search import count_matches, search_claims
 from claims.selectors import queue as selectors
-from claims.selectors.people import display_name
+from claims.selectors.people import display_name, reviewer_candidates
 
 
 def _admin_link(viewname: str, label: str, *, query: str) -> str:

@@ -5,25 +5,65 @@ refused by the service as a conflict instead of overwriting someone else's work.
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims import services, workflow
-from claims.models import Claim, Source, Stance
+from claims.models import LARGEST_ID, Claim, Source, Stance
+from claims.selectors.people import display_name, name_with_username, reviewer_candidates
 from claims.urlnorm import validate_http_url
 
 
 class VersionField(forms.IntegerField):
+    """The version of the claim (or source) the user saw, carried in a hidden input.
+
+    Missing, tampered ("²", letters) or absurd values are one clear error, never a guess: a
+    write at a guessed version would overwrite someone else's work blind.
+    """
+
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        super().__init__(min_value=1, **kwargs)
-        self.error_messages["required"] = _(
-            "The form did not say which version of the claim you saw. Reload the page."
-        )
-        self.error_messages["invalid"] = self.error_messages["required"]
+        super().__init__(min_value=1, max_value=LARGEST_ID, **kwargs)
+        message = _("The form did not say which version of the claim you saw. Reload the page.")
+        for code in ("required", "invalid", "min_value", "max_value"):
+            self.error_messages[code] = message
+
+
+def show_service_error(form, error: ValidationError) -> None:
+    """A service's refusal on the form: each message at its field when the form has one,
+    above the form otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def keep_input_after_conflict(form, conflict: services.EditConflict) -> None:
+    """Keep what the user typed, now against the current version: submitting again after
+    reviewing the other person's change is then a deliberate choice."""
+    if "expected_version" in form.fields:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("expected_version")] = str(conflict.current.version)
+
+
+class ReviewerChoiceField(forms.ModelChoiceField):
+    """The people who may review (``selectors.people.reviewer_candidates``): the same people on
+    the claim page, in the queue's filter and in the admin; the service checks again.
+
+    ``with_username`` adds the user name where it differs from the name, for lists in which two
+    people may share a name.
+    """
+
+    def __init__(self, *, with_username: bool = False, **kwargs):
+        self.with_username = with_username
+        kwargs.setdefault("queryset", reviewer_candidates())
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        return name_with_username(obj) if self.with_username else display_name(obj)
 
 
 class HttpURLField(forms.URLField):
@@ -164,25 +204,6 @@ class RetractForm(forms.Form):
     expected_version = VersionField()
 
 
-def reviewer_choices():
-    """Active users who may review: Reviewers, Editors and superusers."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(groups__permissions__codename__in=["review_claims", "manage_claims"])
-            | Q(is_superuser=True)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-class ReviewerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
 class DueDateField(forms.DateField):
     """An optional due date that is not already past: one typed in the past would make the
     review overdue the moment it is assigned, almost always a slip of the year or month."""
@@ -202,15 +223,9 @@ class DueDateField(forms.DateField):
 
 
 class AssignForm(forms.Form):
-    reviewer = ReviewerChoiceField(
-        label=_("Reviewer"), queryset=reviewer_choices(), empty_label=_("Choose a reviewer…")
-    )
+    reviewer = ReviewerChoiceField(label=_("Reviewer"), empty_label=_("Choose a reviewer…"))
     due_on = DueDateField(label=_("Due"))
     expected_version = VersionField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewer_choices()
 
 
 class CloseAssignmentForm(forms.Form):

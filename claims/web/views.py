@@ -41,6 +41,8 @@ from claims.web.forms import (
     RetractForm,
     SourceForm,
     StateChangeForm,
+    keep_input_after_conflict,
+    show_service_error,
 )
 
 # Pages ------------------------------------------------------------------------------------------
@@ -142,33 +144,18 @@ def claim_detail(request, pk):
 # Actions on a claim -------------------------------------------------------------------------------
 
 
-def _show_service_errors(form, error: ValidationError) -> None:
-    """Each message at its field when the form has one, above the form otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _keep_input_after_conflict(form, conflict: services.ClaimConflict) -> None:
-    """Keep what the user typed, now against the current version: resubmitting is deliberate."""
-    form.data = form.data.copy()
-    form.data[form.add_prefix("expected_version")] = str(conflict.claim.version)
-
-
 def _run(request, claim: Claim, form, key: str, write, success: str, anchor: str):
     """Validate ``form``, call ``write(cleaned_data)``, then redirect, or show the page again."""
     if form.is_valid():
         try:
             write(form.cleaned_data)
         except services.ClaimConflict as conflict:
-            _keep_input_after_conflict(form, conflict)
+            keep_input_after_conflict(form, conflict)
             return _claim_page(
                 request, _claim(claim.pk), bound={key: form}, conflict=conflict, status=409
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, success)
             return redirect(f"{claim.get_absolute_url()}#{anchor}")
@@ -313,7 +300,7 @@ def claim_create(request):
                 actor=request.user, appearances=formset.appearance_inputs(), **form.cleaned_data
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Claim created. Assign a reviewer or add evidence."))
             return redirect(claim)
@@ -351,9 +338,9 @@ def claim_edit(request, pk):
             )
         except services.ClaimConflict as error:
             conflict = error
-            _keep_input_after_conflict(form, error)
+            keep_input_after_conflict(form, error)
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Claim saved."))
             return redirect(claim)
@@ -374,7 +361,7 @@ def source_create(request):
         try:
             source = services.source_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_service_errors(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("Source “%(title)s” added.") % {"title": source.title})
             next_url = request.POST.get("next") or ""

@@ -555,7 +555,6 @@ def test_a_broad_search_pages_the_same_claims_whichever_way_it_reads_them(
     from django.contrib import admin
 
     from claims.models import Claim
-
     from tests.factories import ClaimFactory
 
     ClaimFactory.create_batch(60, text="Inflation rose in the spring")

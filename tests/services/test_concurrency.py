@@ -90,7 +90,6 @@ def test_every_claim_write_checks_the_version(assigned_claim, editor, reviewer, 
 def test_simultaneous_state_changes_one_wins_one_conflicts(monkeypatch):
     from claims.models import Evidence
     from tests.conftest import restore_roles
-
     from tests.factories import ClaimFactory, EditorFactory
 
     restore_roles()  # an earlier transactional test's flush may have emptied the groups
