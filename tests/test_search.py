@@ -103,7 +103,7 @@ def test_a_broad_search_reads_its_first_pages_in_order_and_deep_pages_by_match(e
     """The queue picks the in-order scan only for the first tenth of a large result."""
     from django.http import QueryDict
 
-    from claims.selectors import queue as selectors
+    from claims.selectors import queue
 
     from .factories import ClaimFactory
 
@@ -111,18 +111,18 @@ def test_a_broad_search_reads_its_first_pages_in_order_and_deep_pages_by_match(e
     ClaimFactory.create_batch(5, text="Unrelated")
     monkeypatch.setattr("claims.search.IN_ORDER_MATCHES", 20)
     seen = []
-    real = selectors.search_claims
+    real = queue.search_claims
 
     def spy(queryset, query, *, in_order=False):
         seen.append(in_order)
         return real(queryset, query, in_order=in_order)
 
-    monkeypatch.setattr(selectors, "search_claims", spy)
-    first = selectors.claim_queue(user=editor, params=QueryDict("q=inflation&per_page=10"))
+    monkeypatch.setattr(queue, "search_claims", spy)
+    first = queue.claim_queue(user=editor, params=QueryDict("q=inflation&per_page=10"))
     assert seen == [True]
     assert first.total == 100
     assert [row.claim.text for row in first.rows] == ["Inflation rose in the spring"] * 10
-    last = selectors.claim_queue(user=editor, params=QueryDict("q=inflation&per_page=10&page=2"))
+    last = queue.claim_queue(user=editor, params=QueryDict("q=inflation&per_page=10&page=2"))
     assert seen == [True]  # page 2 ends past the first tenth: read by match, through the filter
     assert len(last.rows) == 10
     assert {row.claim.pk for row in first.rows}.isdisjoint(row.claim.pk for row in last.rows)

@@ -70,8 +70,8 @@ from claims.models import (
 )
 from claims.permissions import Action, can
 from claims.search import count_matches, search_claims
-from claims.selectors import queue as selectors
 from claims.selectors.people import display_name, reviewer_candidates
+from claims.selectors.queue import desk_state_counts
 
 
 def _admin_link(viewname: str, label: str, *, query: str) -> str:
@@ -264,7 +264,7 @@ class ClaimAdmin(ServiceAdmin):
             return count_matches(request.GET.get(SEARCH_VAR, ""))
         if narrowing and set(narrowing) != {"state__exact"}:
             return None
-        counts = selectors.desk_state_counts()
+        counts = desk_state_counts()
         # Several values of one filter parameter are ORed by the admin.
         states = set(narrowing.get("state__exact", counts))
         if not states <= set(counts):

@@ -1,4 +1,4 @@
-"""Every non-trivial read: the claim queue, a claim's page, a reviewer's queue, the timeline.
+"""The claim queue and a reviewer's queue.
 
 Each fetches in a fixed number of queries, whatever the page size or the filters: counts come
 from the counters on the claim row, a page is chosen by id on an index before its rows are read,
@@ -11,19 +11,12 @@ from datetime import date, datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 
-from claims.audit.sentences import describe
 from claims.models import (
-    Appearance,
     Assignment,
     AssignmentStatus,
-    AuditEvent,
     Claim,
-    Evidence,
     ReviewState,
     StateTally,
 )
@@ -59,91 +52,16 @@ def _soonest_due_first(assignment: Assignment) -> tuple:
     return (assignment.due_on is None, assignment.due_on or date.min, assignment.assigned_at)
 
 
-_ROW = (
-    "<tr>"
-    '<td class="claim-cell"><a class="claim-link" href="{url}">{text}</a>'
-    '<div class="claimant">{claimant}</div></td>'
-    '<td class="state-cell" data-label="State">'
-    '<span class="badge badge-{state}">{state_label}</span></td>'
-    '<td class="evidence-cell" data-label="Evidence">'
-    '<span class="count-for{supporting_zero}" title="Supporting links">✓ {supporting}'
-    '<span class="visually-hidden"> supporting</span></span> '
-    '<span class="count-against{contradicting_zero}" title="Contradicting links">✗ {contradicting}'
-    '<span class="visually-hidden"> contradicting</span></span></td>'
-    "{reviewers}{due}"
-    '<td class="date-cell" data-label="Last change"><time datetime="{iso}">{day}'
-    '<span class="time"> {time}</span></time></td>'
-    "</tr>"
-)
-_OVERDUE = (
-    '<td class="date-cell" data-label="Due"><span class="overdue" title="Overdue">{}</span>'
-    '<span class="visually-hidden"> (overdue)</span></td>'
-)
-_NO_REVIEWER = mark_safe(
-    '<td class="reviewers-cell is-empty" data-label="Reviewers">'
-    '<span class="muted">Unassigned</span></td>'
-)
-_REVIEWERS = '<td class="reviewers-cell" data-label="Reviewers">{}</td>'
-_DUE = '<td class="date-cell" data-label="Due"><span>{}</span></td>'
-_NO_DUE = mark_safe(
-    '<td class="date-cell is-empty" data-label="Due"><span class="muted">—</span></td>'
-)
-
-
-def _day(value: date) -> str:
-    """ "5 Nov 2026": the queue's date format, without a template filter per cell."""
-    return f"{value.day} {value:%b %Y}"
-
-
 @dataclass
 class QueueRow:
-    """One claim in the queue, and the ``<tr>`` that shows it.
-
-    The row is the queue's hot path. Written as a template, a 25-row page resolved about 400
-    variables and ran 75 date filters, a third of the request; here each row is one
-    ``format_html`` call (which escapes every value), with the labels, time zone and URL
-    pattern looked up once per page by ``queue_rows``.
-    """
+    """One claim in the queue: its reviewers soonest due first, the earliest due date, and when
+    it last changed in the desk's time zone. ``claims.web.presentation`` writes it as HTML."""
 
     claim: Claim
     reviewers: list = field(default_factory=list)
     due_on: date | None = None
     overdue: bool = False
-    url: str = ""
-    state_label: str = ""
     changed_at: datetime | None = None
-
-    @property
-    def reviewer_names(self) -> str:
-        return ", ".join(user.get_full_name() or user.username for user in self.reviewers)
-
-    def as_html(self) -> SafeString:
-        claim = self.claim
-        reviewers = format_html(_REVIEWERS, self.reviewer_names) if self.reviewers else _NO_REVIEWER
-        if self.overdue:
-            due = format_html(_OVERDUE, _day(self.due_on))
-        elif self.due_on:
-            due = format_html(_DUE, _day(self.due_on))
-        else:
-            due = _NO_DUE
-        text = claim.text if len(claim.text) <= 140 else claim.text[:139] + "…"
-        return format_html(
-            _ROW,
-            url=self.url,
-            text=text,
-            claimant=claim.claimant,
-            state=claim.state,
-            state_label=self.state_label,
-            supporting=claim.supporting_count,
-            supporting_zero="" if claim.supporting_count else " zero",
-            contradicting=claim.contradicting_count,
-            contradicting_zero="" if claim.contradicting_count else " zero",
-            reviewers=reviewers,
-            due=due,
-            iso=self.changed_at.isoformat(),
-            day=_day(self.changed_at),
-            time=f"{self.changed_at:%H:%M}",
-        )
 
 
 class CountedPaginator(Paginator):
@@ -205,11 +123,8 @@ def _page_size(params: QueryDict) -> int:
 
 
 def queue_rows(claims: list[Claim], today: date) -> list[QueueRow]:
-    """The page's rows: reviewers soonest due first, the earliest due date, labels and times."""
-    labels = {value: str(label) for value, label in ReviewState.choices}
+    """The page's rows: reviewers soonest due first, the earliest due date, local times."""
     zone = timezone.get_current_timezone()
-    # Claim.get_absolute_url for every row, without resolving the URL pattern 25 times.
-    url_before, url_after = reverse("claims:detail", kwargs={"pk": 1}).rsplit("1", 1)
     rows = []
     for claim in claims:
         assignments = sorted(claim.open_assignments, key=_soonest_due_first)
@@ -220,8 +135,6 @@ def queue_rows(claims: list[Claim], today: date) -> list[QueueRow]:
                 reviewers=[a.reviewer for a in assignments],
                 due_on=due,
                 overdue=bool(due and due < today),
-                url=f"{url_before}{claim.pk}{url_after}",
-                state_label=labels.get(claim.state, claim.state),
                 changed_at=claim.updated_at.astimezone(zone),
             )
         )
@@ -304,41 +217,3 @@ def reviewer_queue(user) -> QuerySet:
         .select_related("claim", "assigned_by")
         .order_by(F("due_on").asc(nulls_last=True), "assigned_at")
     )
-
-
-def claim_detail(pk: int) -> Claim:
-    """A claim with its appearances, all its evidence and assignments, in four queries."""
-    return (
-        Claim.objects.select_related("created_by")
-        .prefetch_related(
-            Prefetch(
-                "appearances",
-                queryset=Appearance.objects.select_related("source").order_by("id"),
-            ),
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("added_by", "retracted_by").order_by(
-                    "added_at", "id"
-                ),
-            ),
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("reviewer", "assigned_by").order_by(
-                    "-assigned_at"
-                ),
-            ),
-        )
-        .get(pk=pk)
-    )
-
-
-@dataclass
-class TimelineEntry:
-    event: AuditEvent
-    sentence: str
-
-
-def claim_timeline(claim: Claim) -> list[TimelineEntry]:
-    """The claim's audit events, newest first, each as a readable sentence."""
-    events = AuditEvent.objects.filter(claim_id=claim.pk).order_by("-sequence")
-    return [TimelineEntry(event, describe(event)) for event in events]

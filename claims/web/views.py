@@ -27,7 +27,7 @@ from claims.permissions import (
     is_editor,
     require,
 )
-from claims.selectors import queue as selectors
+from claims.selectors import claim_page, queue
 from claims.selectors.dashboard import desk_dashboard
 from claims.selectors.filters import PAGE_SIZES, SORTS
 from claims.web.charts import bar_chart, column_chart
@@ -44,6 +44,7 @@ from claims.web.forms import (
     keep_input_after_conflict,
     show_service_error,
 )
+from claims.web.presentation import queue_rows_html
 
 # Pages ------------------------------------------------------------------------------------------
 
@@ -61,9 +62,10 @@ def home(request):
 @require_GET
 def claim_list(request):
     _require_reader(request.user)
-    queue = selectors.claim_queue(user=request.user, params=request.GET)
+    claims = queue.claim_queue(user=request.user, params=request.GET)
     context = {
-        "queue": queue,
+        "queue": claims,
+        "queue_rows": queue_rows_html(claims.rows),
         "page_sizes": PAGE_SIZES,
         "sorts": SORTS,
         "can_create": can(request.user, Action.CREATE_CLAIM),
@@ -79,13 +81,13 @@ def my_queue(request):
     return render(
         request,
         "claims/my_queue.html",
-        {"assignments": selectors.reviewer_queue(request.user)},
+        {"assignments": queue.reviewer_queue(request.user)},
     )
 
 
 def _claim(pk: int) -> Claim:
     try:
-        return selectors.claim_detail(pk)
+        return claim_page.claim_detail(pk)
     except Claim.DoesNotExist as missing:
         raise Http404(_("No claim with this number.")) from missing
 
@@ -128,7 +130,7 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         "supporting": [e for e in evidence if e.stance == Stance.SUPPORTS],
         "contradicting": [e for e in evidence if e.stance == Stance.CONTRADICTS],
         "assignments": assignments,
-        "timeline": selectors.claim_timeline(claim),
+        "timeline": claim_page.claim_timeline(claim),
         "conflict": conflict,
         "can_edit": Action.EDIT_CLAIM in actions,
     }

@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from claims import services
 from claims.models import Claim, ReviewState, Stance, StateTally
-from claims.selectors import queue as selectors
+from claims.selectors import queue
 from tests.conftest import add_evidence, postgres_only, restore_roles
 from tests.factories import ClaimFactory
 
@@ -22,7 +22,7 @@ def counted() -> dict[str, int]:
 def test_tally_follows_inserts_state_changes_and_deletes(editor, claim):
     ClaimFactory.create_batch(3)
     ClaimFactory(state=ReviewState.DISPUTED, contradicting_count=1)
-    assert selectors.desk_state_counts() == {"unverified": 4, "corroborated": 0, "disputed": 1}
+    assert queue.desk_state_counts() == {"unverified": 4, "corroborated": 0, "disputed": 1}
 
     add_evidence(claim, editor, Stance.SUPPORTS)
     claim.refresh_from_db()
@@ -33,23 +33,23 @@ def test_tally_follows_inserts_state_changes_and_deletes(editor, claim):
         state=ReviewState.CORROBORATED,
         rationale="Two outlets agree.",
     )
-    assert selectors.desk_state_counts() == {"unverified": 3, "corroborated": 1, "disputed": 1}
-    assert selectors.desk_state_counts() == counted()
+    assert queue.desk_state_counts() == {"unverified": 3, "corroborated": 1, "disputed": 1}
+    assert queue.desk_state_counts() == counted()
 
     # A write that leaves the state alone does not move the tally.
     Claim.objects.filter(pk=claim.pk).update(claimant="Someone else")
-    assert selectors.desk_state_counts() == counted()
+    assert queue.desk_state_counts() == counted()
 
     # Claims are never deleted through the services, but the tally holds even for raw deletes.
     Claim.objects.filter(state=ReviewState.UNVERIFIED).first().appearances.all().delete()
     Claim.objects.filter(pk=Claim.objects.filter(state="unverified").first().pk).delete()
-    assert selectors.desk_state_counts() == counted()
-    assert selectors.desk_state_counts()["unverified"] == 2
+    assert queue.desk_state_counts() == counted()
+    assert queue.desk_state_counts()["unverified"] == 2
 
 
 def test_an_empty_desk_counts_zero_in_every_state(db):
     StateTally.objects.all().delete()
-    assert selectors.desk_state_counts() == {"unverified": 0, "corroborated": 0, "disputed": 0}
+    assert queue.desk_state_counts() == {"unverified": 0, "corroborated": 0, "disputed": 0}
 
 
 @postgres_only
@@ -85,5 +85,5 @@ def test_concurrent_state_changes_in_opposite_directions_do_not_deadlock():
         thread.join(timeout=20)
     assert errors == []
     assert connection.vendor == "postgresql"
-    assert selectors.desk_state_counts() == counted()
+    assert queue.desk_state_counts() == counted()
     restore_roles()  # for the transactional tests that run after this one's flush
