@@ -10,7 +10,7 @@ Nothing that answers a request replays.
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from django.utils import timezone
 
@@ -34,3 +34,17 @@ def replaying(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _replayed.reset(token)
+
+
+def day_start(day: date) -> datetime | None:
+    """Midnight at the start of ``day`` in the desk's time zone, in UTC as the database gets it.
+
+    Days are the desk's days: the queue's date filters and the dashboard's weeks count them
+    alike. None where that moment lies outside what a datetime can hold (the first day of year
+    1 east of Greenwich, the day after 31 December 9999), which bounds nothing.
+    """
+    try:
+        midnight = timezone.make_aware(datetime.combine(day, time.min))
+        return midnight.astimezone(UTC)
+    except OverflowError:
+        return None

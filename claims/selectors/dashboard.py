@@ -21,10 +21,16 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from claims import clock
 from claims.audit.sentences import describe
 from claims.models import Assignment, AssignmentStatus, AuditEvent, Claim, ReviewState
 from claims.selectors.filters import UNASSIGNED
+from claims.selectors.people import display_name
 from claims.selectors.queue import desk_state_counts
 
 WEEKS = 12
@@ -32,11 +38,11 @@ LIST_LENGTH = 10  # rows in each stalled-work list
 ACTIVITY_LENGTH = 20
 # Unverified claims by days since creation: (label, youngest, oldest or None for no limit).
 AGE_BUCKETS = (
-    ("Under 1 week", 0, 6),
-    ("1–4 weeks", 7, 27),
-    ("1–3 months", 28, 89),
-    ("3–6 months", 90, 179),
-    ("Over 6 months", 180, None),
+    (gettext_lazy("Under 1 week"), 0, 6),
+    (gettext_lazy("1–4 weeks"), 7, 27),
+    (gettext_lazy("1–3 months"), 28, 89),
+    (gettext_lazy("3–6 months"), 90, 179),
+    (gettext_lazy("Over 6 months"), 180, None),
 )
 
 
@@ -54,13 +60,9 @@ def queue_url(**params) -> str:
     return reverse("claims:list") + ("?" + urlencode(query) if query else "")
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
-    """The start of ``day`` in the desk's time zone, as the queue's date filters count days."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _short_day(day: datetime.date) -> str:
-    return f"{day.day} {day:%b}"
+    """ "5 Nov": a week's label."""
+    return date_format(day, "j M")
 
 
 @dataclass
@@ -171,7 +173,10 @@ def _on(day: datetime.date):
 def _desk_counts(today: datetime.date, week_starts: list[datetime.date], idle: int) -> dict:
     counts = _Counts()
     for index, start in enumerate(week_starts):
-        begin, end = _at(_midnight(start)), _at(_midnight(start + datetime.timedelta(days=7)))
+        begin, end = (
+            _at(clock.day_start(start)),
+            _at(clock.day_start(start + datetime.timedelta(days=7))),
+        )
         counts.add(f"created{index}", Claim, "created_at >= %s AND created_at < %s", begin, end)
         counts.add(
             f"verdicts{index}",
@@ -184,11 +189,11 @@ def _desk_counts(today: datetime.date, week_starts: list[datetime.date], idle: i
     unverified = ReviewState.UNVERIFIED.value
     for index, (_label, youngest, oldest) in enumerate(AGE_BUCKETS):
         # Younger than ``youngest`` days: created after the start of the day youngest days ago.
-        before = _at(_midnight(today - datetime.timedelta(days=youngest - 1)))
+        before = _at(clock.day_start(today - datetime.timedelta(days=youngest - 1)))
         if oldest is None:
             counts.add(f"age{index}", Claim, "state = %s AND created_at < %s", unverified, before)
         else:
-            since = _at(_midnight(today - datetime.timedelta(days=oldest)))
+            since = _at(clock.day_start(today - datetime.timedelta(days=oldest)))
             counts.add(
                 f"age{index}",
                 Claim,
@@ -202,7 +207,7 @@ def _desk_counts(today: datetime.date, week_starts: list[datetime.date], idle: i
         Claim,
         "state = %s AND updated_at < %s",
         unverified,
-        _at(_midnight(today - datetime.timedelta(days=idle - 1))),
+        _at(clock.day_start(today - datetime.timedelta(days=idle - 1))),
     )
     open_ = AssignmentStatus.OPEN.value
     counts.add("open", Assignment, "status = %s", open_)
@@ -237,17 +242,11 @@ def median_time_to_verdict(with_verdict: int) -> datetime.timedelta | None:
 
 
 def describe_duration(delay: datetime.timedelta | None) -> str:
-    """ "3 days 4 h", "5 h 20 min", "12 min": two units are as precise as a desk needs."""
+    """ "3 days, 4 hours", "5 hours, 20 minutes": two units are as precise as a desk needs."""
     if delay is None:
         return "–"
-    minutes = int(delay.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
-    if hours:
-        return f"{hours} h" + (f" {minutes} min" if minutes else "")
-    return f"{minutes} min"
+    start = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    return timesince(start, start + delay, depth=2)
 
 
 # Lists ---------------------------------------------------------------------------------------
@@ -279,18 +278,18 @@ def reviewer_workload(today: datetime.date) -> list[dict]:
             overdue_count=counted(open_work.filter(due_on__lt=today)),
         )
         .order_by("-overdue_count", "-open_count", "first_name", "last_name", "username")
-        .values("id", "username", "first_name", "last_name", "open_count", "overdue_count")
+        .only("id", "username", "first_name", "last_name")
     )
     # Those without open work are left out here: a filter in SQL would count everything again.
     return [
         {
-            "id": person["id"],
-            "name": f"{person['first_name']} {person['last_name']}".strip() or person["username"],
-            "open": person["open_count"],
-            "overdue": person["overdue_count"],
+            "id": person.pk,
+            "name": display_name(person),
+            "open": person.open_count,
+            "overdue": person.overdue_count,
         }
         for person in people
-        if person["open_count"]
+        if person.open_count
     ]
 
 
@@ -311,14 +310,16 @@ def _overdue_assignments(today: datetime.date) -> list[StalledClaim]:
     )
     rows = []
     for assignment in assignments:
-        reviewer = assignment.reviewer.get_full_name() or assignment.reviewer.username
         late = (today - assignment.due_on).days
         rows.append(
             StalledClaim(
                 claim_id=assignment.claim_id,
                 text=str(assignment.claim),
                 url=assignment.claim.get_absolute_url(),
-                detail=f"{reviewer}, {late} day{'s' if late != 1 else ''} late",
+                detail=ngettext(
+                    "%(reviewer)s, %(days)s day late", "%(reviewer)s, %(days)s days late", late
+                )
+                % {"reviewer": display_name(assignment.reviewer), "days": late},
                 since=assignment.due_on,
             )
         )
@@ -327,7 +328,7 @@ def _overdue_assignments(today: datetime.date) -> list[StalledClaim]:
 
 def _idle_claims(today: datetime.date, idle: int) -> list[StalledClaim]:
     """Unverified claims unchanged the longest, on the (state, updated_at) index."""
-    cutoff = _midnight(today - datetime.timedelta(days=idle - 1))
+    cutoff = clock.day_start(today - datetime.timedelta(days=idle - 1))
     claims = (
         Claim.objects.filter(state=ReviewState.UNVERIFIED, updated_at__lt=cutoff)
         .only("id", "text", "updated_at")
@@ -342,7 +343,8 @@ def _idle_claims(today: datetime.date, idle: int) -> list[StalledClaim]:
                 claim_id=claim.pk,
                 text=str(claim),
                 url=claim.get_absolute_url(),
-                detail=f"no change for {days} days",
+                detail=ngettext("no change for %(days)s day", "no change for %(days)s days", days)
+                % {"days": days},
                 since=changed,
             )
         )
@@ -379,8 +381,8 @@ def recent_activity(limit: int = ACTIVITY_LENGTH) -> list[Activity]:
 # The dashboard -------------------------------------------------------------------------------
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
+def _claims_count(count: int) -> str:
+    return ngettext("%(count)s claim", "%(count)s claims", count) % {"count": f"{count:,}"}
 
 
 def desk_dashboard(today: datetime.date | None = None) -> Dashboard:
@@ -393,94 +395,135 @@ def desk_dashboard(today: datetime.date | None = None) -> Dashboard:
     states = desk_state_counts()
     counts = _desk_counts(today, week_starts, idle)
     median = median_time_to_verdict(counts["with_verdict"])
-    workload = reviewer_workload(today)
-    total = sum(states.values())
-    unassigned = total - counts["assigned_claims"]
-    state_labels = dict(ReviewState.choices)
+    idle_cutoff = today - datetime.timedelta(days=idle)
+    return Dashboard(
+        today=today,
+        figures=_state_figures(states) + _work_figures(counts, states, median, this_week),
+        weekly=_weekly_chart(counts, week_starts),
+        states=_state_chart(states),
+        workload=_workload_chart(reviewer_workload(today)),
+        ages=_age_chart(counts, today),
+        overdue=_overdue_assignments(today),
+        overdue_total=counts["overdue"],
+        overdue_url=queue_url(overdue="on"),
+        idle=_idle_claims(today, idle),
+        idle_total=counts["idle"],
+        idle_days=idle,
+        idle_url=queue_url(state=ReviewState.UNVERIFIED.value, updated_to=idle_cutoff),
+        activity=recent_activity(),
+        median_delay=median,
+    )
 
-    figures = [
+
+def _state_figures(states: dict[str, int]) -> list[Figure]:
+    total = sum(states.values())
+    return [
         Figure(
             str(label),
             f"{states[state]:,}",
             queue_url(state=state),
-            f"{states[state] * 100 // total if total else 0}% of {total:,} claims",
+            _("%(share)s%% of %(claims)s")
+            % {
+                "share": states[state] * 100 // total if total else 0,
+                "claims": _claims_count(total),
+            },
             f"state-{state}",
         )
         for state, label in ReviewState.choices
     ]
-    figures += [
+
+
+def _work_figures(counts: dict, states: dict, median, this_week: datetime.date) -> list[Figure]:
+    unassigned = sum(states.values()) - counts["assigned_claims"]
+    return [
         Figure(
-            "Open assignments",
+            _("Open assignments"),
             f"{counts['open']:,}",
             queue_url(assigned="yes"),
-            "on " + _plural(counts["assigned_claims"], "claim", "claims"),
+            _("on %(claims)s") % {"claims": _claims_count(counts["assigned_claims"])},
         ),
         Figure(
-            "Overdue assignments",
+            _("Overdue assignments"),
             f"{counts['overdue']:,}",
             queue_url(overdue="on"),
-            "on " + _plural(counts["overdue_claims"], "claim", "claims"),
+            _("on %(claims)s") % {"claims": _claims_count(counts["overdue_claims"])},
             "alert" if counts["overdue"] else "",
         ),
         Figure(
-            "Claims with no reviewer",
+            _("Claims with no reviewer"),
             f"{unassigned:,}",
             queue_url(reviewer=UNASSIGNED),
-            "no open assignment",
+            _("no open assignment"),
         ),
         Figure(
-            "Median time to first verdict",
+            _("Median time to first verdict"),
             describe_duration(median),
             queue_url(verdict="yes"),
-            "over " + _plural(counts["with_verdict"], "claim", "claims") + " with a verdict",
+            _("over %(claims)s with a verdict") % {"claims": _claims_count(counts["with_verdict"])},
         ),
         Figure(
-            "Verdicts this week",
+            _("Verdicts this week"),
             f"{counts[f'verdicts{WEEKS - 1}']:,}",
             queue_url(verdict_from=this_week),
-            f"first verdicts since Monday {_short_day(this_week)}",
+            _("first verdicts since Monday %(day)s") % {"day": _short_day(this_week)},
         ),
     ]
 
-    weekly = Chart(
-        title=f"Claims created and verdicts reached, last {WEEKS} weeks",
-        description="Per week, Monday to Sunday; the last week is the current one.",
-        series=["Claims created", "First verdicts"],
+
+def _weekly_chart(counts: dict, week_starts: list[datetime.date]) -> Chart:
+    week = datetime.timedelta(days=6)
+    return Chart(
+        title=ngettext(
+            "Claims created and verdicts reached, last %(weeks)s week",
+            "Claims created and verdicts reached, last %(weeks)s weeks",
+            WEEKS,
+        )
+        % {"weeks": WEEKS},
+        description=_("Per week, Monday to Sunday; the last week is the current one."),
+        series=[_("Claims created"), _("First verdicts")],
         bars=[
             Bar(
                 label=_short_day(start),
-                long_label=f"week of {_short_day(start)} {start.year}",
+                long_label=_("week of %(day)s") % {"day": date_format(start, "j M Y")},
                 values=[counts[f"created{index}"], counts[f"verdicts{index}"]],
                 urls=[
-                    queue_url(created_from=start, created_to=start + datetime.timedelta(days=6)),
-                    queue_url(verdict_from=start, verdict_to=start + datetime.timedelta(days=6)),
+                    queue_url(created_from=start, created_to=start + week),
+                    queue_url(verdict_from=start, verdict_to=start + week),
                 ],
             )
             for index, start in enumerate(week_starts)
         ],
-        value_label="Claims",
-        category_label="Week starting",
+        value_label=_("Claims"),
+        category_label=_("Week starting"),
     )
-    state_chart = Chart(
-        title="Claims by review state",
-        description=f"All {total:,} claims on the desk.",
-        series=["Claims"],
+
+
+def _state_chart(states: dict[str, int]) -> Chart:
+    labels = dict(ReviewState.choices)
+    return Chart(
+        title=_("Claims by review state"),
+        description=_("All %(claims)s on the desk.")
+        % {"claims": _claims_count(sum(states.values()))},
+        series=[_("Claims")],
         bars=[
             Bar(
-                label=str(state_labels[state]),
+                label=str(labels[state]),
                 values=[states[state]],
                 urls=[queue_url(state=state)],
                 tone=f"state-{state}",
             )
             for state in ReviewState.values
         ],
-        value_label="Claims",
-        category_label="Review state",
+        value_label=_("Claims"),
+        category_label=_("Review state"),
     )
-    workload_chart = Chart(
-        title="Reviewer workload",
-        description="Open assignments per reviewer, and how many of them are overdue.",
-        series=["Open", "Overdue"],
+
+
+def _workload_chart(workload: list[dict]) -> Chart:
+    return Chart(
+        title=_("Reviewer workload"),
+        description=_("Open assignments per reviewer, and how many of them are overdue."),
+        series=[_("Open"), _("Overdue")],
         bars=[
             Bar(
                 label=person["name"],
@@ -492,39 +535,26 @@ def desk_dashboard(today: datetime.date | None = None) -> Dashboard:
             )
             for person in workload
         ],
-        value_label="Assignments",
-        category_label="Reviewer",
+        value_label=_("Assignments"),
+        category_label=_("Reviewer"),
     )
+
+
+def _age_chart(counts: dict, today: datetime.date) -> Chart:
     ages = []
     for index, (label, youngest, oldest) in enumerate(AGE_BUCKETS):
         params = {"state": ReviewState.UNVERIFIED.value}
         if oldest is not None:
             params["created_from"] = today - datetime.timedelta(days=oldest)
         params["created_to"] = today - datetime.timedelta(days=youngest)
-        ages.append(Bar(label=label, values=[counts[f"age{index}"]], urls=[queue_url(**params)]))
-    age_chart = Chart(
-        title="Age of unverified claims",
-        description="Unverified claims by time since they were created.",
-        series=["Unverified claims"],
+        ages.append(
+            Bar(label=str(label), values=[counts[f"age{index}"]], urls=[queue_url(**params)])
+        )
+    return Chart(
+        title=_("Age of unverified claims"),
+        description=_("Unverified claims by time since they were created."),
+        series=[_("Unverified claims")],
         bars=ages,
-        value_label="Claims",
-        category_label="Age",
-    )
-    idle_cutoff = today - datetime.timedelta(days=idle)
-    return Dashboard(
-        today=today,
-        figures=figures,
-        weekly=weekly,
-        states=state_chart,
-        workload=workload_chart,
-        ages=age_chart,
-        overdue=_overdue_assignments(today),
-        overdue_total=counts["overdue"],
-        overdue_url=queue_url(overdue="on"),
-        idle=_idle_claims(today, idle),
-        idle_total=counts["idle"],
-        idle_days=idle,
-        idle_url=queue_url(state=ReviewState.UNVERIFIED.value, updated_to=idle_cutoff),
-        activity=recent_activity(),
-        median_delay=median,
+        value_label=_("Claims"),
+        category_label=_("Age"),
     )

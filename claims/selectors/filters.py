@@ -5,14 +5,14 @@ import html
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from claims import clock
 from claims.models import (
     Appearance,
     Assignment,
@@ -23,6 +23,12 @@ from claims.models import (
     is_row_id,
 )
 from claims.search import search_claims
+from claims.selectors.people import (
+    display_name,
+    former_reviewer,
+    reviewer_candidates,
+    reviewer_label,
+)
 
 ME = "me"
 UNASSIGNED = "unassigned"
@@ -112,31 +118,17 @@ def _date_input() -> PlainInput:
     return PlainInput("date")
 
 
-def _day_start(day: datetime.date) -> datetime.datetime | None:
-    """Midnight in the desk's time zone, so a date filter can use the datetime index.
-
-    In UTC, as the database gets it; None where that lies outside what a datetime can hold
-    (the first day of year 1 east of Greenwich), which bounds nothing.
-    """
-    try:
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)).astimezone(
-            datetime.UTC
-        )
-    except OverflowError:
-        return None
-
-
 def _on_or_after(queryset, field: str, day: datetime.date):
     """``field`` on ``day`` or later, in the desk's time zone."""
-    start = _day_start(day)
+    start = clock.day_start(day)
     return queryset if start is None else queryset.filter(**{f"{field}__gte": start})
 
 
 def _on_or_before(queryset, field: str, day: datetime.date):
     """``field`` on ``day`` or earlier; 31 December 9999, the last day there is, bounds nothing."""
     try:
-        end = _day_start(day + datetime.timedelta(days=1))
-    except OverflowError:
+        end = clock.day_start(day + datetime.timedelta(days=1))
+    except OverflowError:  # there is no day after 31 December 9999
         end = None
     return queryset if end is None else queryset.filter(**{f"{field}__lt": end})
 
@@ -203,17 +195,7 @@ class ClaimFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user=None, **kwargs):
         self.user = user
         super().__init__(data, *args, **kwargs)
-        reviewers = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(
-                Q(groups__permissions__codename__in=["review_claims", "manage_claims"])
-                | Q(is_superuser=True)
-            )
-            .distinct()
-            .order_by("first_name", "last_name", "username")
-            .only("id", "username", "first_name", "last_name")
-        )
+        reviewers = reviewer_candidates()
         # Choices are read once, for the select and for validation alike: one query each.
         # Plain values, not hundreds of Source instances; labelled as Source.__str__ does.
         sources = [
@@ -225,7 +207,7 @@ class ClaimFilter(django_filters.FilterSet):
         people = [
             (ME, _("Me")),
             (UNASSIGNED, _("Unassigned")),
-            *((str(user.pk), user.get_full_name() or user.username) for user in reviewers),
+            *((str(user.pk), display_name(user)) for user in reviewers),
         ]
         people.extend(self._former_reviewer(people))
         # Handed over as callables: the form copies its fields deeply, and a list of choices
@@ -238,17 +220,14 @@ class ClaimFilter(django_filters.FilterSet):
 
     def _former_reviewer(self, people):
         """The chosen reviewer when not among today's reviewers (deactivated, or no longer in a
-        reviewing group): their open work still counts on the dashboard, which links here."""
+        reviewing role) but with assignments on record: their open work still counts on the
+        dashboard, which links here. Any other account is not named, so an id typed into the
+        URL cannot look up who someone is."""
         chosen = (self.data or {}).get("reviewer", "")
-        if not is_row_id(chosen):
+        if not is_row_id(chosen) or any(key == chosen for key, _label in people):
             return []
-        if any(key == chosen for key, _label in people):
-            return []
-        user = get_user_model().objects.filter(pk=int(chosen)).first()
-        if user is None:
-            return []
-        name = user.get_full_name() or user.username
-        return [(chosen, name if user.is_active else _("%(name)s (inactive)") % {"name": name})]
+        user = former_reviewer(int(chosen))
+        return [] if user is None else [(chosen, reviewer_label(user))]
 
     def _reviewer_id(self) -> int | None:
         """The one reviewer the reviewer filter names (``me`` or an id), if it names one."""
