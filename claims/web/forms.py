@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims import services, workflow
-from claims.models import LARGEST_ID, Claim, Source, Stance
+from claims.models import LARGEST_ID, Claim, ReviewState, Source, Stance
 from claims.selectors.people import display_name, name_with_username, reviewer_candidates
 from claims.urlnorm import validate_http_url
 
@@ -185,6 +185,25 @@ class SourceForm(forms.Form):
     )
 
 
+class SourceEditForm(SourceForm):
+    """Corrects a source on file; every claim citing it records the change in its history."""
+
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The source's text or transcript, if the desk keeps it."),
+    )
+    expected_version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The version is that of the source here, not of a claim.
+        message = _("The form did not say which version of the source you saw. Reload the page.")
+        for code in ("required", "invalid", "min_value", "max_value"):
+            self.fields["expected_version"].error_messages[code] = message
+
+
 class EvidenceForm(forms.Form):
     stance = forms.ChoiceField(choices=Stance.choices, widget=forms.HiddenInput)
     url = HttpURLField(label=_("Link"))
@@ -234,9 +253,16 @@ class CloseAssignmentForm(forms.Form):
 
 
 class StateChangeForm(forms.Form):
-    """Offers only the moves whose preconditions hold now; the service checks again."""
+    """Offers only the moves whose preconditions hold now; the service checks again.
 
-    state = forms.ChoiceField(label=_("New state"), widget=forms.RadioSelect)
+    Any review state is accepted as input: a move offered when the page loaded may no longer be
+    allowed once someone else has moved the claim, and the service then answers with a
+    conflict that keeps the rationale, where the form would only say "Select a valid choice".
+    """
+
+    state = forms.ChoiceField(
+        label=_("New state"), choices=ReviewState.choices, widget=forms.RadioSelect
+    )
     rationale = forms.CharField(
         label=_("Rationale"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -246,6 +272,12 @@ class StateChangeForm(forms.Form):
 
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [
+        self.fields["state"].widget.choices = [
             (t.target, t.label) for t in workflow.allowed_targets(claim)
         ]
+
+    @property
+    def offers_moves(self) -> bool:
+        """Is there a move to offer, or a refused one whose rationale must be shown again?
+        Otherwise the page explains what is missing instead of showing an empty form."""
+        return bool(self.fields["state"].widget.choices) or self.is_bound

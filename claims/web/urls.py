@@ -34,4 +34,5 @@ urlpatterns = [
     ),
     path("claims/<int:pk>/state/", views.state_change, name="state_change"),
     path("sources/new/", views.source_create, name="source_create"),
+    path("sources/<int:pk>/edit/", views.source_edit, name="source_edit"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims import services
 from claims.interchange import exports
-from claims.models import Assignment, Claim, Evidence, Stance
+from claims.models import Assignment, Claim, Evidence, Source, Stance
 from claims.permissions import (
     Action,
     available_actions,
@@ -39,6 +39,7 @@ from claims.web.forms import (
     CloseAssignmentForm,
     EvidenceForm,
     RetractForm,
+    SourceEditForm,
     SourceForm,
     StateChangeForm,
     keep_input_after_conflict,
@@ -133,6 +134,7 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         "timeline": claim_page.claim_timeline(claim),
         "conflict": conflict,
         "can_edit": Action.EDIT_CLAIM in actions,
+        "can_edit_sources": Action.MANAGE_SOURCES in actions,
     }
     return render(request, "claims/claim_detail.html", context, status=status)
 
@@ -375,6 +377,53 @@ def source_create(request):
         request,
         "claims/source_form.html",
         {"form": form, "next": request.GET.get("next") or request.POST.get("next", "")},
+        status=status,
+    )
+
+
+SOURCE_FIELDS = ("title", "url", "outlet", "author", "published_on", "text")
+
+
+@require_http_methods(["GET", "POST"])
+def source_edit(request, pk):
+    """Correct a source on file: a stale edit is shown beside the current source, not lost."""
+    require(request.user, Action.MANAGE_SOURCES)
+    source = get_object_or_404(Source, pk=pk)
+    initial = {field: getattr(source, field) for field in SOURCE_FIELDS}
+    form = SourceEditForm(
+        request.POST or None, initial={**initial, "expected_version": source.version}
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.source_update(
+                actor=request.user,
+                source=source,
+                expected_version=data["expected_version"],
+                **{field: data[field] for field in SOURCE_FIELDS},
+            )
+        except services.SourceConflict as error:
+            conflict = error
+            keep_input_after_conflict(form, error)
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Source “%(title)s” saved.") % {"title": data["title"]})
+            next_url = request.POST.get("next") or ""
+            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                return redirect(next_url)
+            return redirect("claims:list")
+    status = 200 if request.method == "GET" else (409 if conflict else 422)
+    return render(
+        request,
+        "claims/source_form.html",
+        {
+            "form": form,
+            "source": conflict.current if conflict else source,
+            "conflict": conflict,
+            "next": request.GET.get("next") or request.POST.get("next", ""),
+        },
         status=status,
     )
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from claims import services
 from claims.audit.actions import AuditAction
 from claims.models import Assignment, AuditEvent, Claim, Evidence, ReviewState, Stance
-from tests.conftest import add_evidence
+from tests.conftest import add_evidence, change_state
 from tests.factories import ClaimFactory, ReviewerFactory, SourceFactory
 
 
@@ -482,10 +482,10 @@ def test_assigned_reviewer_sees_review_forms_but_not_editor_ones(client, reviewe
 def test_state_form_offers_only_the_moves_allowed_now(client, editor, claim):
     login(client, editor)
     form = client.get(detail_url(claim)).context["forms"]["state"]
-    assert form.fields["state"].choices == []
+    assert form.fields["state"].widget.choices == []
     add_evidence(claim, editor, Stance.CONTRADICTS)
     form = client.get(detail_url(claim)).context["forms"]["state"]
-    assert [value for value, _ in form.fields["state"].choices] == [ReviewState.DISPUTED]
+    assert [value for value, _ in form.fields["state"].widget.choices] == [ReviewState.DISPUTED]
 
 
 def test_user_input_is_escaped_everywhere(client, editor):
@@ -701,6 +701,46 @@ def test_stale_state_change_shows_the_current_state_and_keeps_the_rationale(clie
     assert "My own careful rationale." in content
     claim.refresh_from_db()
     assert claim.state == ReviewState.DISPUTED
+
+
+def test_stale_move_to_a_state_no_longer_offered_is_a_conflict_not_a_bad_choice(
+    client, editor, claim
+):
+    """Someone else reached the verdict this user was about to give: the move the page offered
+    (unverified to corroborated) is gone from the form's choices, yet the user must see the
+    conflict with their rationale kept, not "Select a valid choice"."""
+    add_evidence(claim, editor, Stance.SUPPORTS)
+    seen = Claim.objects.get(pk=claim.pk).version
+    change_state(Claim.objects.get(pk=claim.pk), editor, ReviewState.CORROBORATED)
+    response = login(client, editor).post(
+        reverse("claims:state_change", args=[claim.pk]),
+        {
+            "state-state": "corroborated",
+            "state-rationale": "Typed while the other editor moved it.",
+            "state-expected_version": seen,
+        },
+    )
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "Someone else changed this claim" in content
+    assert "Typed while the other editor moved it." in content
+    assert "Select a valid choice" not in content
+
+
+def test_a_move_the_workflow_forbids_is_refused_at_the_field(client, editor, claim):
+    response = login(client, editor).post(
+        reverse("claims:state_change", args=[claim.pk]),
+        {
+            "state-state": "corroborated",  # no supporting link yet
+            "state-rationale": "Too early.",
+            "state-expected_version": claim.version,
+        },
+    )
+    assert response.status_code == 422
+    assert response.context["forms"]["state"].errors["state"] == [
+        "Corroborated needs at least one standing supporting evidence link."
+    ]
+    assert "Too early." in response.content.decode()
 
 
 def test_retract_needs_a_reason_and_last_link_refusal_is_shown(client, editor, claim):
