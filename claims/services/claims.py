@@ -184,22 +184,9 @@ def claim_update(
         new_changes = {field: new[field] for field in changed}
 
         if wanted is not None:
-            _save_new_sources(actor, wanted)
-            current = list(claim.appearances.select_related("source"))
-            before = _appearance_data(AppearanceInput(a.source, a.quote) for a in current)
-            after = _appearance_data(wanted)
-            if sorted(before, key=str) != sorted(after, key=str):
-                by_source = {a.source_id: a for a in current}
-                wanted_ids = {a.source.pk for a in wanted}
-                claim.appearances.exclude(source_id__in=wanted_ids).delete()
-                for item in wanted:
-                    existing = by_source.get(item.source.pk)
-                    if existing is None:
-                        Appearance.objects.create(claim=claim, source=item.source, quote=item.quote)
-                    elif existing.quote != item.quote:
-                        existing.quote = item.quote
-                        existing.save(update_fields=["quote"])
-                old_changes["appearances"], new_changes["appearances"] = before, after
+            replaced = _replace_appearances(claim, actor, wanted)
+            if replaced is not None:
+                old_changes["appearances"], new_changes["appearances"] = replaced
                 changed.append("appearances")
 
         if not changed:
@@ -212,6 +199,27 @@ def claim_update(
             fields=[f for f in changed if f != "appearances"],
         )
     return claim
+
+
+def _replace_appearances(claim: Claim, actor, wanted: list[AppearanceInput]):
+    """Make the claim's appearances ``wanted``; (before, after) as event data, or None when
+    they were already so."""
+    _save_new_sources(actor, wanted)
+    current = list(claim.appearances.select_related("source"))
+    before = _appearance_data(AppearanceInput(a.source, a.quote) for a in current)
+    after = _appearance_data(wanted)
+    if sorted(before, key=str) == sorted(after, key=str):
+        return None
+    by_source = {a.source_id: a for a in current}
+    claim.appearances.exclude(source_id__in={a.source.pk for a in wanted}).delete()
+    for item in wanted:
+        existing = by_source.get(item.source.pk)
+        if existing is None:
+            Appearance.objects.create(claim=claim, source=item.source, quote=item.quote)
+        elif existing.quote != item.quote:
+            existing.quote = item.quote
+            existing.save(update_fields=["quote"])
+    return before, after
 
 
 def claim_change_state(

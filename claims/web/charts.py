@@ -8,8 +8,10 @@ as a table.
 
 import math
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from claims.selectors.dashboard import Chart
 
@@ -31,7 +33,15 @@ def nice_ticks(largest: int, count: int = 5) -> list[int]:
 
 
 def _number(value: int) -> str:
-    return f"{value:,}"
+    return intcomma(value)
+
+
+def _tip(series: str, category: str, value: int) -> str:
+    return _("%(series)s, %(category)s: %(value)s") % {
+        "series": series,
+        "category": category,
+        "value": _number(value),
+    }
 
 
 def _patterns(chart_id: str) -> str:
@@ -98,6 +108,23 @@ def column_chart(chart: Chart, chart_id: str, *, width: int = 640, height: int =
             f'<text x="{left - 6}" y="{y + 4:.1f}" class="tick" text-anchor="end">'
             f"{_number(tick)}</text>"
         )
+    parts += _columns(
+        chart, chart_id, left=left, top=top, plot_w=plot_w, plot_h=plot_h, scale=scale
+    )
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
+        'class="axis"/>'
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 8}" class="axis-label" '
+        f'text-anchor="middle">{escape(chart.category_label)}</text>'
+        f'<text transform="translate(14 {top + plot_h / 2:.1f}) rotate(-90)" '
+        f'class="axis-label" text-anchor="middle">{escape(chart.value_label)}</text>'
+    )
+    return _svg(chart, chart_id, width, height, "".join(parts))
+
+
+def _columns(chart: Chart, chart_id: str, *, left, top, plot_w, plot_h, scale) -> list[str]:
+    """Each category's bars side by side, with values where they fit and the category labels."""
+    parts = []
     slot = plot_w / max(len(chart.bars), 1)
     series = len(chart.series)
     bar_w = min(slot * 0.8 / series, 48)
@@ -108,7 +135,7 @@ def column_chart(chart: Chart, chart_id: str, *, width: int = 640, height: int =
         for s, value in enumerate(bar.values):
             h = value * scale
             x, y = x0 + s * bar_w, top + plot_h - h
-            tip = f"{chart.series[s]}, {bar.long_label or bar.label}: {_number(value)}"
+            tip = _tip(chart.series[s], bar.long_label or bar.label, value)
             parts.append(
                 _bar(
                     x,
@@ -133,15 +160,7 @@ def column_chart(chart: Chart, chart_id: str, *, width: int = 640, height: int =
                 f'<text x="{left + index * slot + slot / 2:.1f}" y="{top + plot_h + 16:.1f}" '
                 f'class="tick" text-anchor="middle">{escape(bar.label)}</text>'
             )
-    parts.append(
-        f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
-        'class="axis"/>'
-        f'<text x="{left + plot_w / 2:.1f}" y="{height - 8}" class="axis-label" '
-        f'text-anchor="middle">{escape(chart.category_label)}</text>'
-        f'<text transform="translate(14 {top + plot_h / 2:.1f}) rotate(-90)" '
-        f'class="axis-label" text-anchor="middle">{escape(chart.value_label)}</text>'
-    )
-    return _svg(chart, chart_id, width, height, "".join(parts))
+    return parts
 
 
 def bar_chart(chart: Chart, chart_id: str, *, width: int = 480, label_width: int = 130) -> str:
@@ -168,36 +187,12 @@ def bar_chart(chart: Chart, chart_id: str, *, width: int = 480, label_width: int
             f"{_number(tick)}</text>"
         )
     if not chart.bars:
-        parts.append(f'<text x="{label_width}" y="{top + 20}" class="tick">Nothing to show.</text>')
+        nothing = escape(_("Nothing to show."))
+        parts.append(f'<text x="{label_width}" y="{top + 20}" class="tick">{nothing}</text>')
     for index, bar in enumerate(chart.bars):
-        y0 = top + index * row_h + 6
-        icon = STATE_ICONS.get(bar.tone, "")
-        label = f"{icon} {bar.label}" if icon else bar.label
-        if len(label) > 20:
-            label = label[:19] + "…"
         parts.append(
-            f'<text x="{label_width - 8}" y="{y0 + bar_h * series / 2 + 4:.1f}" '
-            f'class="category" text-anchor="end">{escape(label)}</text>'
+            _bar_row(chart, chart_id, bar, top + index * row_h + 6, bar_h, label_width, scale)
         )
-        for s, value in enumerate(bar.values):
-            y = y0 + s * bar_h
-            w = value * scale
-            tip = f"{bar.label}, {chart.series[s].lower()}: {_number(value)}"
-            parts.append(
-                _bar(
-                    label_width,
-                    y,
-                    w,
-                    bar_h - 1,
-                    series=s,
-                    chart_id=chart_id,
-                    tone=bar.tone,
-                    url=bar.urls[s],
-                    tip=tip,
-                )
-                + f'<text x="{label_width + w + 5:.1f}" y="{y + bar_h / 2 + 4:.1f}" '
-                f'class="value">{_number(value)}</text>'
-            )
     parts.append(
         f'<line x1="{label_width}" x2="{label_width}" y1="{top}" y2="{plot_bottom}" '
         'class="axis"/>'
@@ -206,3 +201,35 @@ def bar_chart(chart: Chart, chart_id: str, *, width: int = 480, label_width: int
         f'<text x="4" y="{height - 8}" class="axis-label">{escape(chart.category_label)}</text>'
     )
     return _svg(chart, chart_id, width, height, "".join(parts))
+
+
+def _bar_row(chart: Chart, chart_id: str, bar, y0: float, bar_h: int, label_width: int, scale):
+    """One category: its label (with a state's icon), then one bar and value per series."""
+    series = len(chart.series)
+    icon = STATE_ICONS.get(bar.tone, "")
+    label = f"{icon} {bar.label}" if icon else bar.label
+    if len(label) > 20:
+        label = label[:19] + "…"
+    parts = [
+        f'<text x="{label_width - 8}" y="{y0 + bar_h * series / 2 + 4:.1f}" '
+        f'class="category" text-anchor="end">{escape(label)}</text>'
+    ]
+    for s, value in enumerate(bar.values):
+        y = y0 + s * bar_h
+        w = value * scale
+        parts.append(
+            _bar(
+                label_width,
+                y,
+                w,
+                bar_h - 1,
+                series=s,
+                chart_id=chart_id,
+                tone=bar.tone,
+                url=bar.urls[s],
+                tip=_tip(bar.label, chart.series[s].lower(), value),
+            )
+            + f'<text x="{label_width + w + 5:.1f}" y="{y + bar_h / 2 + 4:.1f}" '
+            f'class="value">{_number(value)}</text>'
+        )
+    return "".join(parts)
