@@ -1,4 +1,10 @@
-"""Evidence URLs: only http(s), and one normal form so one page is not added twice."""
+"""Evidence URLs: only http(s), and one normal form so one page is not added twice.
+
+Written here because no well-kept library normalizes for this job: url-normalize and w3lib
+rewrite what a desk must keep (query order and escapes that servers read, IPv6 brackets) or do
+not refuse what would open one site while showing another (backslashes, user info, invisible
+characters); this builds on the standard library's parser and Django's URLValidator.
+"""
 
 import re
 import string

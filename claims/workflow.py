@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .models import Claim, ReviewState, Stance, stance_adjective
 
@@ -17,18 +18,24 @@ from .models import Claim, ReviewState, Stance, stance_adjective
 class Transition:
     source: str
     target: str
-    label: str
+    label: str  # lazily translated: the table is built once, shown in many languages
     requires_stance: str | None = None
 
 
 # Every allowed move. A verdict needs standing evidence of its stance; reopening needs a reason.
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(ReviewState.UNVERIFIED, ReviewState.CORROBORATED, "Corroborate", Stance.SUPPORTS),
-    Transition(ReviewState.UNVERIFIED, ReviewState.DISPUTED, "Dispute", Stance.CONTRADICTS),
-    Transition(ReviewState.DISPUTED, ReviewState.CORROBORATED, "Corroborate", Stance.SUPPORTS),
-    Transition(ReviewState.CORROBORATED, ReviewState.DISPUTED, "Dispute", Stance.CONTRADICTS),
-    Transition(ReviewState.CORROBORATED, ReviewState.UNVERIFIED, "Reopen as unverified"),
-    Transition(ReviewState.DISPUTED, ReviewState.UNVERIFIED, "Reopen as unverified"),
+    Transition(
+        ReviewState.UNVERIFIED, ReviewState.CORROBORATED, _lazy("Corroborate"), Stance.SUPPORTS
+    ),
+    Transition(ReviewState.UNVERIFIED, ReviewState.DISPUTED, _lazy("Dispute"), Stance.CONTRADICTS),
+    Transition(
+        ReviewState.DISPUTED, ReviewState.CORROBORATED, _lazy("Corroborate"), Stance.SUPPORTS
+    ),
+    Transition(
+        ReviewState.CORROBORATED, ReviewState.DISPUTED, _lazy("Dispute"), Stance.CONTRADICTS
+    ),
+    Transition(ReviewState.CORROBORATED, ReviewState.UNVERIFIED, _lazy("Reopen as unverified")),
+    Transition(ReviewState.DISPUTED, ReviewState.UNVERIFIED, _lazy("Reopen as unverified")),
 )
 
 _BY_MOVE = {(t.source, t.target): t for t in TRANSITIONS}
