@@ -1,6 +1,7 @@
 """Shared fixtures: one user per role, helpers to reach the states a test needs via services,
 and what every browser test needs (Chromium, the live server, the role groups)."""
 
+import datetime
 import importlib
 import os
 import shutil
@@ -9,9 +10,11 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, connections
+from django.urls import reverse
+from django.utils import timezone
 
 from claims import services
-from claims.models import Stance
+from claims.models import Claim, ReviewState, Stance
 from tests.factories import (
     EditorFactory,
     ReviewerFactory,
@@ -100,6 +103,68 @@ def change_state(claim, actor, state, rationale="Checked against the sources."):
     )
     claim.refresh_from_db()
     return claim
+
+
+# The web UI ------------------------------------------------------------------------------------
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def detail_url(claim):
+    return reverse("claims:detail", args=[claim.pk])
+
+
+def make_claim(editor, text="A claim", claimant="Someone", source=None):
+    return services.claim_create(
+        actor=editor,
+        text=text,
+        claimant=claimant,
+        appearances=[services.AppearanceInput(source or SourceFactory(), "quoted words")],
+    )
+
+
+@pytest.fixture
+def queue_desk(editor, reviewer, other_reviewer):
+    """Five claims in known states, with reviewers, due dates and evidence."""
+    axios = SourceFactory(title="Axios report")
+    post = SourceFactory(title="Evening Post report")
+    today = timezone.localdate()
+    claims = {
+        "open": make_claim(editor, "Israel withdrew the night before", "Donald Trump", post),
+        "corroborated": make_claim(editor, "The strike was on 3 January 2020", "Axios", axios),
+        "disputed": make_claim(editor, "Israel proposed a larger role", "Israeli official", axios),
+        "overdue": make_claim(editor, "Drones fired Hellfire missiles", "Evening Post", post),
+        "unassigned": make_claim(editor, "Pence praised Israel's part", "Former official", axios),
+    }
+    add_evidence(claims["corroborated"], editor, Stance.SUPPORTS)
+    services.claim_change_state(
+        actor=editor,
+        claim=claims["corroborated"],
+        expected_version=claims["corroborated"].version,
+        state=ReviewState.CORROBORATED,
+        rationale="Both reports agree on the date.",
+    )
+    add_evidence(claims["disputed"], editor, Stance.CONTRADICTS)
+    services.claim_change_state(
+        actor=editor,
+        claim=claims["disputed"],
+        expected_version=claims["disputed"].version,
+        state=ReviewState.DISPUTED,
+        rationale="The other report says the opposite.",
+    )
+    for key, who, due in (
+        ("open", reviewer, today + datetime.timedelta(days=3)),
+        ("overdue", reviewer, today - datetime.timedelta(days=2)),
+        ("disputed", other_reviewer, None),
+    ):
+        claim = Claim.objects.get(pk=claims[key].pk)
+        services.reviewer_assign(
+            actor=editor, claim=claim, expected_version=claim.version, reviewer=who, due_on=due
+        )
+    return {key: Claim.objects.get(pk=c.pk) for key, c in claims.items()}, axios
 
 
 def restore_roles() -> None:
