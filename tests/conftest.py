@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
-from claims.models import Claim, ReviewState, Stance
+from claims.models import AuditEvent, Claim, ReviewState, Stance
 from tests.factories import (
     EditorFactory,
     ReviewerFactory,
@@ -82,6 +82,17 @@ def assigned_claim(claim, editor, reviewer):
     )
     claim.refresh_from_db()
     return claim
+
+
+def events_of(claim):
+    return list(AuditEvent.objects.filter(claim_id=claim.pk).order_by("sequence"))
+
+
+def only_new_event(claim, before: int):
+    """The single event written since the claim had ``before`` events."""
+    events = events_of(claim)
+    assert len(events) == before + 1, [e.action for e in events]
+    return events[-1]
 
 
 def add_evidence(claim, actor, stance=Stance.SUPPORTS, url=None, **fields):
