@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-handler403 = "claims.web.views.permission_denied"
+handler403 = "claims.web.views.errors.permission_denied"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,0 +1,230 @@
+"""A claim's page and the actions on it. Thin: a form cleans the input, a service decides and
+writes, and the page is shown again with the user's input and the error where one was refused.
+
+Each action is a plain POST that redirects back to the claim page, so everything works without
+JavaScript; htmx posts the same forms and swaps the claim's workspace in place.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from claims import services
+from claims.models import Assignment, Claim, Evidence, Stance
+from claims.permissions import (
+    Action,
+    available_actions,
+    can,
+    require,
+)
+from claims.selectors import claim_page
+from claims.web.forms import (
+    AssignForm,
+    CloseAssignmentForm,
+    EvidenceForm,
+    RetractForm,
+    StateChangeForm,
+    keep_input_after_conflict,
+    show_service_error,
+)
+from claims.web.views.access import claim_or_404, require_reader
+
+
+def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=None, status=200):
+    """The claim page, with fresh forms except the ``bound`` ones being shown again."""
+    user = request.user
+    actions = available_actions(user, claim)
+    version = {"expected_version": claim.version}
+    forms = {
+        "support": EvidenceForm(prefix="supports", initial={**version, "stance": Stance.SUPPORTS}),
+        "contradict": EvidenceForm(
+            prefix="contradicts", initial={**version, "stance": Stance.CONTRADICTS}
+        ),
+        "assign": AssignForm(prefix="assign", initial=version),
+        "state": StateChangeForm(prefix="state", claim=claim, initial=version),
+        **(bound or {}),
+    }
+    evidence = list(claim.evidence.all())
+    for link in evidence:
+        link.can_retract = can(user, Action.RETRACT_EVIDENCE, claim, target=link, actions=actions)
+        link.retract_form = forms.get(f"retract-{link.pk}") or RetractForm(
+            prefix=f"retract-{link.pk}", initial=version
+        )
+    assignments = list(claim.assignments.all())
+    for assignment in assignments:
+        assignment.can_complete = can(
+            user, Action.COMPLETE_ASSIGNMENT, claim, target=assignment, actions=actions
+        )
+        assignment.can_withdraw = can(
+            user, Action.WITHDRAW_ASSIGNMENT, claim, target=assignment, actions=actions
+        )
+        assignment.close_form = forms.get(f"close-{assignment.pk}") or CloseAssignmentForm(
+            prefix=f"close-{assignment.pk}", initial=version
+        )
+    context = {
+        "claim": claim,
+        "actions": actions,
+        "forms": forms,
+        "supporting": [e for e in evidence if e.stance == Stance.SUPPORTS],
+        "contradicting": [e for e in evidence if e.stance == Stance.CONTRADICTS],
+        "assignments": assignments,
+        "timeline": claim_page.claim_timeline(claim),
+        "conflict": conflict,
+        "can_edit": Action.EDIT_CLAIM in actions,
+        "can_edit_sources": Action.MANAGE_SOURCES in actions,
+    }
+    return render(request, "claims/claim_detail.html", context, status=status)
+
+
+@require_GET
+def claim_detail(request, pk):
+    require_reader(request.user)
+    return _claim_page(request, claim_or_404(pk))
+
+
+# Actions on a claim -------------------------------------------------------------------------------
+
+
+def _run(request, claim: Claim, form, key: str, write, success: str, anchor: str):
+    """Validate ``form``, call ``write(cleaned_data)``, then redirect, or show the page again."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except services.ClaimConflict as conflict:
+            keep_input_after_conflict(form, conflict)
+            return _claim_page(
+                request, claim_or_404(claim.pk), bound={key: form}, conflict=conflict, status=409
+            )
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(f"{claim.get_absolute_url()}#{anchor}")
+    return _claim_page(request, claim_or_404(claim.pk), bound={key: form}, status=422)
+
+
+@require_POST
+def evidence_add(request, pk, stance):
+    if stance not in Stance.values:
+        raise Http404
+    claim = get_object_or_404(Claim, pk=pk)
+    require(request.user, Action.ADD_EVIDENCE, claim)
+    form = EvidenceForm(request.POST, prefix=stance, initial={"stance": stance})
+    key = "support" if stance == Stance.SUPPORTS else "contradict"
+
+    def write(data):
+        services.evidence_add(
+            actor=request.user,
+            claim=claim,
+            expected_version=data["expected_version"],
+            stance=stance,
+            url=data["url"],
+            title=data["title"],
+            publisher=data["publisher"],
+            excerpt=data["excerpt"],
+            note=data["note"],
+        )
+
+    return _run(request, claim, form, key, write, _("Evidence added."), f"evidence-{stance}")
+
+
+@require_POST
+def evidence_retract(request, pk, evidence_id):
+    claim = get_object_or_404(Claim, pk=pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, claim=claim)
+    require(request.user, Action.RETRACT_EVIDENCE, claim, target=evidence)
+    key = f"retract-{evidence.pk}"
+    form = RetractForm(request.POST, prefix=key)
+
+    def write(data):
+        services.evidence_retract(
+            actor=request.user,
+            evidence=evidence,
+            expected_version=data["expected_version"],
+            reason=data["reason"],
+        )
+
+    return _run(
+        request, claim, form, key, write, _("Evidence retracted."), f"evidence-{evidence.stance}"
+    )
+
+
+@require_POST
+def reviewer_assign(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    require(request.user, Action.ASSIGN_REVIEWER, claim)
+    form = AssignForm(request.POST, prefix="assign")
+
+    def write(data):
+        services.reviewer_assign(
+            actor=request.user,
+            claim=claim,
+            expected_version=data["expected_version"],
+            reviewer=data["reviewer"],
+            due_on=data["due_on"],
+        )
+
+    return _run(request, claim, form, "assign", write, _("Reviewer assigned."), "assignments")
+
+
+def _close_assignment(request, pk, assignment_id, action, close, success):
+    """Mark done or withdraw: ``close(assignment, cleaned_data)`` calls the service."""
+    claim = get_object_or_404(Claim, pk=pk)
+    assignment = get_object_or_404(Assignment, pk=assignment_id, claim=claim)
+    require(request.user, action, claim, target=assignment)
+    key = f"close-{assignment.pk}"
+    form = CloseAssignmentForm(request.POST, prefix=key)
+    return _run(
+        request, claim, form, key, lambda data: close(assignment, data), success, "assignments"
+    )
+
+
+@require_POST
+def assignment_complete(request, pk, assignment_id):
+    def close(assignment, data):
+        services.reviewer_complete(
+            actor=request.user,
+            assignment=assignment,
+            expected_version=data["expected_version"],
+            note=data["note"],
+        )
+
+    return _close_assignment(
+        request, pk, assignment_id, Action.COMPLETE_ASSIGNMENT, close, _("Review marked done.")
+    )
+
+
+@require_POST
+def assignment_withdraw(request, pk, assignment_id):
+    def close(assignment, data):
+        services.reviewer_withdraw(
+            actor=request.user,
+            assignment=assignment,
+            expected_version=data["expected_version"],
+            reason=data["note"],
+        )
+
+    return _close_assignment(
+        request, pk, assignment_id, Action.WITHDRAW_ASSIGNMENT, close, _("Reviewer withdrawn.")
+    )
+
+
+@require_POST
+def state_change(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    require(request.user, Action.CHANGE_STATE, claim)
+    form = StateChangeForm(request.POST, prefix="state", claim=claim)
+
+    def write(data):
+        services.claim_change_state(
+            actor=request.user,
+            claim=claim,
+            expected_version=data["expected_version"],
+            state=data["state"],
+            rationale=data["rationale"],
+        )
+
+    return _run(request, claim, form, "state", write, _("State changed."), "state")

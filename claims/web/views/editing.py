@@ -1,0 +1,163 @@
+"""Creating and editing claims and sources: forms whose input is kept through every refusal."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from claims import services
+from claims.models import Source
+from claims.permissions import (
+    Action,
+    require,
+)
+from claims.web.forms import (
+    AppearanceFormSet,
+    ClaimEditForm,
+    ClaimForm,
+    SourceEditForm,
+    SourceForm,
+    keep_input_after_conflict,
+    show_service_error,
+)
+from claims.web.views.access import claim_or_404
+
+
+@require_http_methods(["GET", "POST"])
+def claim_create(request):
+    require(request.user, Action.CREATE_CLAIM)
+    form = ClaimForm(request.POST or None)
+    formset = AppearanceFormSet(request.POST or None, prefix="appearances")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            claim = services.claim_create(
+                actor=request.user, appearances=formset.appearance_inputs(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Claim created. Assign a reviewer or add evidence."))
+            return redirect(claim)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "claims/claim_form.html", {"form": form, "formset": formset}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def claim_edit(request, pk):
+    claim = claim_or_404(pk)
+    require(request.user, Action.EDIT_CLAIM, claim)
+    initial = {
+        "text": claim.text,
+        "claimant": claim.claimant,
+        "claimed_on": claim.claimed_on,
+        "expected_version": claim.version,
+    }
+    appearances = [{"source": a.source, "quote": a.quote} for a in claim.appearances.all()]
+    form = ClaimEditForm(request.POST or None, initial=initial)
+    formset = AppearanceFormSet(request.POST or None, prefix="appearances", initial=appearances)
+    conflict = None
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            services.claim_update(
+                actor=request.user,
+                claim=claim,
+                expected_version=data["expected_version"],
+                text=data["text"],
+                claimant=data["claimant"],
+                claimed_on=data["claimed_on"],
+                appearances=formset.appearance_inputs(),
+            )
+        except services.ClaimConflict as error:
+            conflict = error
+            keep_input_after_conflict(form, error)
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Claim saved."))
+            return redirect(claim)
+    status = 200 if request.method == "GET" else (409 if conflict else 422)
+    return render(
+        request,
+        "claims/claim_form.html",
+        {"form": form, "formset": formset, "claim": claim, "conflict": conflict},
+        status=status,
+    )
+
+
+def _back_to_next(request, fallback: str):
+    """Back to the page the form was opened from (``next``), if it is on this site."""
+    next_url = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect(fallback)
+
+
+@require_http_methods(["GET", "POST"])
+def source_create(request):
+    require(request.user, Action.MANAGE_SOURCES)
+    form = SourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = services.source_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Source “%(title)s” added.") % {"title": source.title})
+            return _back_to_next(request, reverse("claims:create"))
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "claims/source_form.html",
+        {"form": form, "next": request.GET.get("next") or request.POST.get("next", "")},
+        status=status,
+    )
+
+
+SOURCE_FIELDS = ("title", "url", "outlet", "author", "published_on", "text")
+
+
+@require_http_methods(["GET", "POST"])
+def source_edit(request, pk):
+    """Correct a source on file: a stale edit is shown beside the current source, not lost."""
+    require(request.user, Action.MANAGE_SOURCES)
+    source = get_object_or_404(Source, pk=pk)
+    initial = {field: getattr(source, field) for field in SOURCE_FIELDS}
+    form = SourceEditForm(
+        request.POST or None, initial={**initial, "expected_version": source.version}
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.source_update(
+                actor=request.user,
+                source=source,
+                expected_version=data["expected_version"],
+                **{field: data[field] for field in SOURCE_FIELDS},
+            )
+        except services.SourceConflict as error:
+            conflict = error
+            keep_input_after_conflict(form, error)
+        except ValidationError as error:
+            show_service_error(form, error)
+        else:
+            messages.success(request, _("Source “%(title)s” saved.") % {"title": data["title"]})
+            return _back_to_next(request, reverse("claims:list"))
+    status = 200 if request.method == "GET" else (409 if conflict else 422)
+    return render(
+        request,
+        "claims/source_form.html",
+        {
+            "form": form,
+            "source": conflict.current if conflict else source,
+            "conflict": conflict,
+            "next": request.GET.get("next") or request.POST.get("next", ""),
+        },
+        status=status,
+    )

@@ -1,0 +1,65 @@
+"""The claim queue, a reviewer's own queue, and the queue's view downloaded as an export."""
+
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from claims.interchange import exports
+from claims.permissions import (
+    Action,
+    can,
+)
+from claims.selectors import queue
+from claims.selectors.filters import PAGE_SIZES, SORTS
+from claims.web.presentation import queue_rows_html
+from claims.web.views.access import require_reader
+
+
+@require_GET
+def home(request):
+    return redirect("claims:list")
+
+
+@require_GET
+def claim_list(request):
+    require_reader(request.user)
+    claims = queue.claim_queue(user=request.user, params=request.GET)
+    context = {
+        "queue": claims,
+        "queue_rows": queue_rows_html(claims.rows),
+        "page_sizes": PAGE_SIZES,
+        "sorts": SORTS,
+        "can_create": can(request.user, Action.CREATE_CLAIM),
+    }
+    if request.htmx and request.htmx.target == "queue-results":
+        return render(request, "claims/includes/queue_results.html", context)
+    return render(request, "claims/claim_list.html", context)
+
+
+@require_GET
+def my_queue(request):
+    require_reader(request.user)
+    return render(
+        request,
+        "claims/my_queue.html",
+        {"assignments": queue.reviewer_queue(request.user)},
+    )
+
+
+@require_GET
+def claim_export(request, export_format):
+    """The claims the queue's current filters show, streamed in one of the export formats."""
+    require_reader(request.user)
+    if export_format not in exports.FORMATS:
+        raise Http404(_("No such export format."))
+    module = exports.FORMATS[export_format]
+    _total, chunks = exports.export(export_format, request.GET, user=request.user)
+    response = StreamingHttpResponse(chunks, content_type=module.CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=export_format != "html", filename=f"verdicts-{stamp}.{module.EXTENSION}"
+    )
+    return response
