@@ -1,8 +1,13 @@
 """Full-text search over claim text and claimant, on a real index in either database.
 
-SQLite: an FTS5 table kept in step with claims by triggers (migration 0005).
-PostgreSQL: a GIN index on a stored tsvector column (migrations 0005 and 0008).
-Both use prefix matching on every word, so "netan" finds "Netanyahu" and all words must match.
+SQLite reads the FTS5 table ``claims_claim_fts``, PostgreSQL the GIN index on the stored tsvector
+column ``search_document``; the database keeps both in step with the claims, with the SQL in
+``claims.db.triggers``. Both use prefix matching on every word, so "netan" finds "Netanyahu" and
+all words must match.
+
+The queries stay here rather than beside that SQL in ``claims.db``: each database's half is a
+line or two of a function that is otherwise the same, and the queue, its filters and the admin
+come here for search whatever the database.
 """
 
 import re
@@ -18,8 +23,8 @@ class _DocumentMatches(Func):
     """``search_document @@ to_tsquery(...)`` on PostgreSQL, naming the claim table by whatever
     alias the query gives it (``U0`` inside a subquery).
 
-    ``search_document`` is a stored generated column (migration 0008) that the model does not
-    declare: Django never writes it, and SQLite has no such column.
+    ``search_document`` is a stored generated column (``claims.db.triggers``) that the model
+    does not declare: Django never writes it, and SQLite has no such column.
     """
 
     output_field = BooleanField()
@@ -58,9 +63,8 @@ def search_claims(queryset: QuerySet, query: str, *, in_order: bool = False) -> 
 
     ``in_order`` is for reading the first pages of a search that matches many claims, on
     SQLite: rather than fetching every match and sorting them all to keep 25, walk the claims
-    in the page's order on its index and keep those among the matches. With 8% of 100,000
-    claims matching, the first page takes 2 ms instead of 11. PostgreSQL's planner makes that
-    choice itself from its statistics, so there the flag changes nothing.
+    in the page's order on its index and keep those among the matches. PostgreSQL's planner
+    makes that choice itself from its statistics, so there the flag changes nothing.
     """
     terms = search_terms(query)
     if not terms:
@@ -83,8 +87,8 @@ def search_claims(queryset: QuerySet, query: str, *, in_order: bool = False) -> 
 def count_matches(query: str) -> int:
     """How many claims ``search_claims`` finds for ``query``, counted on the index alone.
 
-    On SQLite the FTS5 table answers without looking up a single claim row (2 ms instead of
-    6 for 8,000 matches among 100,000 claims); PostgreSQL counts through its GIN index.
+    On SQLite the FTS5 table answers without looking up a single claim row; PostgreSQL counts
+    through its GIN index.
     """
     from .models import Claim
 

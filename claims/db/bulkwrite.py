@@ -1,8 +1,9 @@
 """Bulk writing for seed_bulk and claim imports: ids reserved first, one INSERT or COPY per table.
 
-Both write hundreds of thousands of rows, where ``bulk_create`` compiling SQL for every value costs
-three times what the database spends inserting. Callers build unsaved model instances as usual;
-these helpers only change how they travel to the database.
+No library serves: the COPY loaders (django-postgres-copy, django-bulk-load) speak only PostgreSQL.
+Both callers write hundreds of thousands of rows, where ``bulk_create`` spends longer compiling SQL
+for every value than the database spends inserting. Callers build unsaved model instances as
+usual; these helpers only change how they travel to the database.
 """
 
 from functools import partial
@@ -67,9 +68,9 @@ def _adapter(field):
 def table_rows(model, objs: list) -> tuple[str, list[str], list[list]]:
     """Unsaved instances as (table, columns, values), values adapted as the backend adapts them.
 
-    ``bulk_create`` compiles SQL for every row and value, which costs three times what SQLite
-    spends inserting; the writer instead sends one prepared statement (or a COPY) per table.
-    Rows without a primary key get theirs from the database.
+    Unlike ``bulk_create``, which compiles SQL for every row and value, the writer sends one
+    prepared statement (or a COPY) per table. Rows without a primary key get theirs from the
+    database.
     """
     if not objs:
         return model._meta.db_table, [], []

@@ -1,0 +1,2 @@
+"""The demo desk (``desk``, from ``data``) and synthetic claims at benchmark scale (``bulk``,
+built by ``stories`` from ``vocabulary``)."""

@@ -2,7 +2,8 @@
 
 The two reports describe the same strike and disagree on Israel's part in it, which gives the demo
 claims that are corroborated, disputed and still open. Only their metadata and short quoted passages
-live here, never their full text. ``load_demo`` plays each claim's steps through the services.
+live here, never their full text. ``claims.demo.desk`` plays each claim's steps through the
+services.
 """
 
 from dataclasses import dataclass

@@ -6,33 +6,17 @@ refusal (AuditEventQuerySet) is the guard.
 
 from django.db import migrations
 
-CREATE = """
-CREATE OR REPLACE FUNCTION claims_auditevent_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'claims_auditevent is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER claims_auditevent_append_only
-    BEFORE UPDATE OR DELETE ON claims_auditevent
-    FOR EACH ROW EXECUTE FUNCTION claims_auditevent_append_only();
-"""
-
-DROP = """
-DROP TRIGGER IF EXISTS claims_auditevent_append_only ON claims_auditevent;
-DROP FUNCTION IF EXISTS claims_auditevent_append_only();
-"""
+from claims.db.triggers import AUDIT_APPEND_ONLY_PG, AUDIT_APPEND_ONLY_PG_DROP
 
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
+        schema_editor.execute(AUDIT_APPEND_ONLY_PG, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+        schema_editor.execute(AUDIT_APPEND_ONLY_PG_DROP, params=None)
 
 
 class Migration(migrations.Migration):

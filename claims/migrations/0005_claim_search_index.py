@@ -2,33 +2,14 @@
 
 from django.db import migrations
 
+from claims.db.triggers import CLAIM_FTS_SQLITE, CLAIM_FTS_SQLITE_DROP
+
+# The FTS5 table and its triggers, then the table filled from the claims already there.
 SQLITE_CREATE = [
-    """CREATE VIRTUAL TABLE claims_claim_fts USING fts5(
-        text, claimant, content='claims_claim', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2'
-    )""",
-    """CREATE TRIGGER claims_claim_fts_insert AFTER INSERT ON claims_claim BEGIN
-        INSERT INTO claims_claim_fts(rowid, text, claimant)
-        VALUES (new.id, new.text, new.claimant);
-    END""",
-    """CREATE TRIGGER claims_claim_fts_delete AFTER DELETE ON claims_claim BEGIN
-        INSERT INTO claims_claim_fts(claims_claim_fts, rowid, text, claimant)
-        VALUES ('delete', old.id, old.text, old.claimant);
-    END""",
-    """CREATE TRIGGER claims_claim_fts_update AFTER UPDATE OF text, claimant ON claims_claim BEGIN
-        INSERT INTO claims_claim_fts(claims_claim_fts, rowid, text, claimant)
-        VALUES ('delete', old.id, old.text, old.claimant);
-        INSERT INTO claims_claim_fts(rowid, text, claimant)
-        VALUES (new.id, new.text, new.claimant);
-    END""",
+    *CLAIM_FTS_SQLITE,
     "INSERT INTO claims_claim_fts(claims_claim_fts) VALUES ('rebuild')",
 ]
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS claims_claim_fts_insert",
-    "DROP TRIGGER IF EXISTS claims_claim_fts_delete",
-    "DROP TRIGGER IF EXISTS claims_claim_fts_update",
-    "DROP TABLE IF EXISTS claims_claim_fts",
-]
+# Replaced by migration 0008's stored search document.
 PG_CREATE = [
     "CREATE INDEX claims_claim_search_idx ON claims_claim USING GIN ("
     "to_tsvector('simple'::regconfig, coalesce(text, '') || ' ' || coalesce(claimant, '')))"
@@ -44,7 +25,7 @@ def forwards(apps, schema_editor):
 
 def backwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": SQLITE_DROP, "postgresql": PG_DROP}.get(vendor, []):
+    for statement in {"sqlite": CLAIM_FTS_SQLITE_DROP, "postgresql": PG_DROP}.get(vendor, []):
         schema_editor.execute(statement, params=None)
 
 

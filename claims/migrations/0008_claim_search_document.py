@@ -8,18 +8,14 @@ rechecked by reading it. SQLite keeps its FTS5 table (migration 0005); there thi
 
 from django.db import migrations
 
-PG_CREATE = [
-    "ALTER TABLE claims_claim ADD COLUMN search_document tsvector GENERATED ALWAYS AS ("
-    "to_tsvector('simple'::regconfig, coalesce(text, '') || ' ' || coalesce(claimant, ''))"
-    ") STORED",
-    "CREATE INDEX claims_claim_document_idx ON claims_claim USING GIN (search_document)",
-    "DROP INDEX IF EXISTS claims_claim_search_idx",
-]
+from claims.db.triggers import SEARCH_DOCUMENT_PG, SEARCH_DOCUMENT_PG_DROP
+
+PG_CREATE = [*SEARCH_DOCUMENT_PG, "DROP INDEX IF EXISTS claims_claim_search_idx"]
+# Migration 0005's expression index back, then the column gone.
 PG_DROP = [
     "CREATE INDEX IF NOT EXISTS claims_claim_search_idx ON claims_claim USING GIN ("
     "to_tsvector('simple'::regconfig, coalesce(text, '') || ' ' || coalesce(claimant, '')))",
-    "DROP INDEX IF EXISTS claims_claim_document_idx",
-    "ALTER TABLE claims_claim DROP COLUMN IF EXISTS search_document",
+    *SEARCH_DOCUMENT_PG_DROP,
 ]
 
 

@@ -9,67 +9,16 @@ due_on) index: a few index entries, whatever the size of the desk.
 
 from django.db import migrations, models
 
-# The claim columns, recomputed from the assignment rows of the claims WHERE names.
-REFRESH = """UPDATE claims_claim SET
-    open_reviews = (
-        SELECT COUNT(*) FROM claims_assignment AS a
-        WHERE a.claim_id = claims_claim.id AND a.status = 'open'
-    ),
-    next_due_on = (
-        SELECT MIN(a.due_on) FROM claims_assignment AS a
-        WHERE a.claim_id = claims_claim.id AND a.status = 'open'
-    )
-WHERE {where}"""
+from claims.db.triggers import (
+    OPEN_REVIEWS_PG,
+    OPEN_REVIEWS_PG_DROP,
+    OPEN_REVIEWS_REFRESH,
+    OPEN_REVIEWS_SQLITE,
+    OPEN_REVIEWS_SQLITE_DROP,
+)
 
-SQLITE_CREATE = [
-    f"""CREATE TRIGGER claims_open_reviews_insert AFTER INSERT ON claims_assignment BEGIN
-        {REFRESH.format(where="id = new.claim_id")};
-    END""",
-    f"""CREATE TRIGGER claims_open_reviews_update
-    AFTER UPDATE OF status, due_on, claim_id ON claims_assignment BEGIN
-        {REFRESH.format(where="id IN (old.claim_id, new.claim_id)")};
-    END""",
-    f"""CREATE TRIGGER claims_open_reviews_delete AFTER DELETE ON claims_assignment BEGIN
-        {REFRESH.format(where="id = old.claim_id")};
-    END""",
-]
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS claims_open_reviews_insert",
-    "DROP TRIGGER IF EXISTS claims_open_reviews_update",
-    "DROP TRIGGER IF EXISTS claims_open_reviews_delete",
-]
-PG_CREATE = [
-    f"""CREATE FUNCTION claims_open_reviews_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-        claim_ids bigint[];
-    BEGIN
-        IF TG_OP = 'INSERT' THEN
-            claim_ids := ARRAY[NEW.claim_id];
-        ELSIF TG_OP = 'DELETE' THEN
-            claim_ids := ARRAY[OLD.claim_id];
-        ELSE
-            claim_ids := ARRAY[OLD.claim_id, NEW.claim_id];
-        END IF;
-        {REFRESH.format(where="id = ANY(claim_ids)")};
-        RETURN NULL;
-    END $$""",
-    """CREATE TRIGGER claims_open_reviews_insert_delete
-    AFTER INSERT OR DELETE ON claims_assignment
-    FOR EACH ROW EXECUTE FUNCTION claims_open_reviews_refresh()""",
-    """CREATE TRIGGER claims_open_reviews_update
-    AFTER UPDATE OF status, due_on, claim_id ON claims_assignment
-    FOR EACH ROW WHEN (
-        OLD.status IS DISTINCT FROM NEW.status
-        OR OLD.due_on IS DISTINCT FROM NEW.due_on
-        OR OLD.claim_id IS DISTINCT FROM NEW.claim_id
-    )
-    EXECUTE FUNCTION claims_open_reviews_refresh()""",
-]
-PG_DROP = [
-    "DROP TRIGGER IF EXISTS claims_open_reviews_insert_delete ON claims_assignment",
-    "DROP TRIGGER IF EXISTS claims_open_reviews_update ON claims_assignment",
-    "DROP FUNCTION IF EXISTS claims_open_reviews_refresh()",
-]
+CREATE = {"sqlite": OPEN_REVIEWS_SQLITE, "postgresql": OPEN_REVIEWS_PG}
+DROP = {"sqlite": OPEN_REVIEWS_SQLITE_DROP, "postgresql": OPEN_REVIEWS_PG_DROP}
 
 
 # Added by hand: for a NOT NULL column Django rebuilds a SQLite table, and the rebuilt table would
@@ -98,15 +47,15 @@ def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     schema_editor.execute(DROP_OPEN_CLAIMS_INDEX, params=None)
     has_open_work = "id IN (SELECT claim_id FROM claims_assignment WHERE status = 'open')"
-    schema_editor.execute(REFRESH.format(where=has_open_work), params=None)
-    for statement in {"sqlite": SQLITE_CREATE, "postgresql": PG_CREATE}.get(vendor, []):
+    schema_editor.execute(OPEN_REVIEWS_REFRESH.format(where=has_open_work), params=None)
+    for statement in CREATE.get(vendor, []):
         schema_editor.execute(statement, params=None)
 
 
 def backwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     schema_editor.execute(CREATE_OPEN_CLAIMS_INDEX, params=None)
-    for statement in {"sqlite": SQLITE_DROP, "postgresql": PG_DROP}.get(vendor, []):
+    for statement in DROP.get(vendor, []):
         schema_editor.execute(statement, params=None)
 
 

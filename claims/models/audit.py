@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEventQuerySet(models.QuerySet):
-    """Append-only: events are inserted, never updated or deleted through the ORM."""
+    """Append-only: events are inserted, never updated or deleted through the ORM.
+
+    On PostgreSQL a trigger refuses it in the database too (``claims.db.triggers``).
+    """
 
     def update(self, **kwargs):
         raise AuditTrailIsAppendOnly("Audit events cannot be updated.")

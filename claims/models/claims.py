@@ -23,9 +23,9 @@ class Claim(models.Model):
     ``supporting_count`` and ``contradicting_count`` count standing (unretracted) evidence; the
     services keep them, so lists never join over all evidence to count it. ``open_reviews`` and
     ``next_due_on`` sum up the open assignments, kept by triggers on the assignment table
-    (migration 0010), so "unassigned" and "overdue" are read from the claim row rather than by
-    looking for assignments of every claim. ``version`` goes up with every write to the claim or
-    its children and is what stale-edit detection compares.
+    (``claims.db.triggers``), so "unassigned" and "overdue" are read from the claim row rather
+    than by looking for assignments of every claim. ``version`` goes up with every write to the
+    claim or its children and is what stale-edit detection compares.
     """
 
     text = models.TextField(_("claim"))

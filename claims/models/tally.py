@@ -9,10 +9,11 @@ from .claims import ReviewState
 class StateTally(models.Model):
     """How many claims are in each review state, kept by the database itself.
 
-    Triggers on the claim table (migration 0007) add and subtract as claims are inserted,
-    change state or go, whatever wrote the row: services, ``seed_bulk`` or a test factory. The
-    queue's tabs and the dashboard read three rows here instead of counting 100,000 index entries.
-    A state with no row has no claims. Read it through ``selectors``; nothing in Python writes it.
+    Triggers on the claim table (``claims.db.triggers``) add and subtract as claims are
+    inserted, change state or go, whatever wrote the row: services, ``seed_bulk`` or a test
+    factory. The queue's tabs and the dashboard read three rows here instead of counting every
+    claim. A state with no row has no claims. Read it through ``selectors``; nothing in Python
+    writes it.
     """
 
     state = models.CharField(

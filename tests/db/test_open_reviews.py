@@ -1,4 +1,4 @@
-"""Each claim's open reviews and next due date, kept by triggers (migration 0010), against the
+"""Each claim's open reviews and next due date, kept by triggers (claims.db.triggers), against the
 assignment rows they sum up."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The per-state tally the database keeps (migration 0007) against a count of the claims."""
+"""The per-state tally the database keeps (claims.db.triggers) against a count of the claims."""
 
 import threading
 

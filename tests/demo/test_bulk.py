@@ -1,15 +1,17 @@
-"""seed_bulk: realistic synthetic claims whose rows keep the services' invariants and whose audit
-chains verify."""
+"""Bulk seeding (claims.demo.bulk and stories, seed_bulk): realistic synthetic claims whose rows
+keep the services' invariants and whose audit chains verify."""
 
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
 from claims.audit.actions import AuditAction
+from claims.demo.bulk import seed_bulk
 from claims.models import (
     Appearance,
     Assignment,
@@ -18,6 +20,7 @@ from claims.models import (
     Claim,
     Evidence,
     ReviewState,
+    Source,
     Stance,
 )
 from claims.permissions import EDITORS_GROUP, REVIEWERS_GROUP
@@ -180,3 +183,32 @@ def test_never_reuses_the_id_of_a_deleted_claim(seeded, claim):
     seed(claims=1)
     assert not Claim.objects.filter(pk=claim.pk).exists()
     assert "Also 1 event of 1 deleted claim" in verify()
+
+
+def test_seed_bulk_returns_the_rows_it_wrote_over_several_batches():
+    seeded = seed_bulk(claims=12, seed=3, batch_size=5, workers=0)
+
+    assert Claim.objects.count() == 12
+    assert seeded.rows == {
+        "claims": 12,
+        "appearances": Appearance.objects.count(),
+        "evidence": Evidence.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "events": AuditEvent.objects.count(),
+    }
+    assert seeded.sources == Source.objects.count() == 10
+    assert "intact" in verify()
+
+
+def test_refuses_before_the_role_groups_exist():
+    Group.objects.filter(name=REVIEWERS_GROUP).delete()
+
+    with pytest.raises(CommandError, match="run migrate first"):
+        seed()
+
+    assert not Claim.objects.exists()
+
+
+def test_refuses_a_negative_number_of_claims():
+    with pytest.raises(CommandError, match="0 or more"):
+        seed(claims=-1)

@@ -1,4 +1,4 @@
-"""The load_demo command: a demo desk with real, verifiable history that is safe to load twice."""
+"""The demo desk (claims.demo.desk, load_demo): real, verifiable history, safe to load twice."""
 
 import datetime
 from io import StringIO
@@ -13,6 +13,7 @@ from claims import services
 from claims.audit.actions import AuditAction
 from claims.audit.chain import verify_chain
 from claims.demo import data as demo_data
+from claims.demo.desk import load_demo_desk
 from claims.models import (
     AssignmentStatus,
     AuditEvent,
@@ -167,6 +168,33 @@ def test_load_demo_twice_changes_nothing():
     assert row_counts() == counts
     assert audit_trail() == trail
     assert "already loaded" in output
+
+
+def test_load_demo_desk_counts_what_it_created_then_what_was_there():
+    first = load_demo_desk()
+    again = load_demo_desk()
+
+    assert [(tally.what, tally.created, tally.present) for tally in first.tallies] == [
+        ("users", len(demo_data.DEMO_USERS), 0),
+        ("sources", len(demo_data.SOURCES), 0),
+        ("claims", len(demo_data.CLAIMS), 0),
+    ]
+    assert first.changed
+    assert not again.changed
+    assert all(tally.present == tally.total for tally in again.tallies)
+
+
+def test_load_demo_does_not_print_a_password_that_was_changed():
+    load_demo()
+    editor = get_user_model().objects.get(username=demo_data.DEMO_EDITOR)
+    editor.set_password("no longer the demo's")
+    editor.save()
+
+    output = load_demo()
+
+    editor_login = next(line for line in output.splitlines() if line.startswith("  editor / "))
+    assert "(not the demo password" in editor_login
+    assert "reviewer / demo-reviewer / " in output
 
 
 def test_load_demo_leaves_other_data_alone(claim):

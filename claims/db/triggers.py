@@ -1,0 +1,200 @@
+"""The SQL with which the database itself guards the audit trail and keeps derived data in step.
+
+No library serves: django-pgtrigger and its kin speak only PostgreSQL, and the tally, open
+reviews and search triggers must hold on SQLite too, so both dialects are written by hand here.
+
+Triggers rather than service code because claims and assignments are also written in bulk
+(``seed_bulk``, imports) and by test factories: the database is the one place every write passes.
+The migrations named beside each text run it, and nothing else does. A text here is what an
+applied migration ran: changing it would change history, not the databases already migrated. A
+different trigger is a new migration with a new constant; the old constant stays for its old one.
+
+What stays in the migrations themselves: one-off fills of existing rows, column additions and
+indexes. They run once and have no behaviour to look up, as any ``AddIndex`` migration does.
+"""
+
+# The audit trail (migration 0003) -----------------------------------------------------------
+# PostgreSQL only: SQLite has no equivalent that would still let the test runner flush tables,
+# so there the ORM's refusal (``AuditEventQuerySet``) is the guard.
+
+AUDIT_APPEND_ONLY_PG = """
+CREATE OR REPLACE FUNCTION claims_auditevent_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'claims_auditevent is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER claims_auditevent_append_only
+    BEFORE UPDATE OR DELETE ON claims_auditevent
+    FOR EACH ROW EXECUTE FUNCTION claims_auditevent_append_only();
+"""
+
+AUDIT_APPEND_ONLY_PG_DROP = """
+DROP TRIGGER IF EXISTS claims_auditevent_append_only ON claims_auditevent;
+DROP FUNCTION IF EXISTS claims_auditevent_append_only();
+"""
+
+
+# Claim search (migrations 0005 and 0008) ----------------------------------------------------
+# ``claims.search`` queries what these keep: the FTS5 table ``claims_claim_fts`` on SQLite, the
+# stored ``search_document`` column on PostgreSQL. Both read text and claimant with the same
+# word rules (unicode61 without diacritics; the 'simple' configuration).
+
+CLAIM_FTS_SQLITE = [
+    """CREATE VIRTUAL TABLE claims_claim_fts USING fts5(
+        text, claimant, content='claims_claim', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER claims_claim_fts_insert AFTER INSERT ON claims_claim BEGIN
+        INSERT INTO claims_claim_fts(rowid, text, claimant)
+        VALUES (new.id, new.text, new.claimant);
+    END""",
+    """CREATE TRIGGER claims_claim_fts_delete AFTER DELETE ON claims_claim BEGIN
+        INSERT INTO claims_claim_fts(claims_claim_fts, rowid, text, claimant)
+        VALUES ('delete', old.id, old.text, old.claimant);
+    END""",
+    """CREATE TRIGGER claims_claim_fts_update AFTER UPDATE OF text, claimant ON claims_claim BEGIN
+        INSERT INTO claims_claim_fts(claims_claim_fts, rowid, text, claimant)
+        VALUES ('delete', old.id, old.text, old.claimant);
+        INSERT INTO claims_claim_fts(rowid, text, claimant)
+        VALUES (new.id, new.text, new.claimant);
+    END""",
+]
+CLAIM_FTS_SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS claims_claim_fts_insert",
+    "DROP TRIGGER IF EXISTS claims_claim_fts_delete",
+    "DROP TRIGGER IF EXISTS claims_claim_fts_update",
+    "DROP TABLE IF EXISTS claims_claim_fts",
+]
+
+# Not a trigger but PostgreSQL's way to the same end: a generated column is computed on every
+# write, whoever writes. The model does not declare it, so Django never writes or reads it.
+SEARCH_DOCUMENT_PG = [
+    "ALTER TABLE claims_claim ADD COLUMN search_document tsvector GENERATED ALWAYS AS ("
+    "to_tsvector('simple'::regconfig, coalesce(text, '') || ' ' || coalesce(claimant, ''))"
+    ") STORED",
+    "CREATE INDEX claims_claim_document_idx ON claims_claim USING GIN (search_document)",
+]
+SEARCH_DOCUMENT_PG_DROP = [
+    "DROP INDEX IF EXISTS claims_claim_document_idx",
+    "ALTER TABLE claims_claim DROP COLUMN IF EXISTS search_document",
+]
+
+
+# The per-state tally (migration 0007) -------------------------------------------------------
+# On PostgreSQL each change first locks every tally row in state order, so two transactions
+# moving claims between the same states queue up instead of deadlocking on each other's rows.
+
+STATE_TALLY_SQLITE = [
+    """CREATE TRIGGER claims_statetally_insert AFTER INSERT ON claims_claim BEGIN
+        INSERT INTO claims_statetally(state, claims) VALUES (new.state, 1)
+        ON CONFLICT(state) DO UPDATE SET claims = claims + 1;
+    END""",
+    """CREATE TRIGGER claims_statetally_delete AFTER DELETE ON claims_claim BEGIN
+        UPDATE claims_statetally SET claims = claims - 1 WHERE state = old.state;
+    END""",
+    """CREATE TRIGGER claims_statetally_update AFTER UPDATE OF state ON claims_claim
+    WHEN old.state IS NOT new.state BEGIN
+        UPDATE claims_statetally SET claims = claims - 1 WHERE state = old.state;
+        INSERT INTO claims_statetally(state, claims) VALUES (new.state, 1)
+        ON CONFLICT(state) DO UPDATE SET claims = claims + 1;
+    END""",
+]
+STATE_TALLY_SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS claims_statetally_insert",
+    "DROP TRIGGER IF EXISTS claims_statetally_delete",
+    "DROP TRIGGER IF EXISTS claims_statetally_update",
+]
+STATE_TALLY_PG = [
+    """CREATE FUNCTION claims_statetally_count() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM 1 FROM claims_statetally ORDER BY state FOR UPDATE;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            UPDATE claims_statetally SET claims = claims - 1 WHERE state = OLD.state;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            INSERT INTO claims_statetally(state, claims) VALUES (NEW.state, 1)
+            ON CONFLICT (state) DO UPDATE SET claims = claims_statetally.claims + 1;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER claims_statetally_insert_delete AFTER INSERT OR DELETE ON claims_claim
+    FOR EACH ROW EXECUTE FUNCTION claims_statetally_count()""",
+    """CREATE TRIGGER claims_statetally_update AFTER UPDATE OF state ON claims_claim
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state)
+    EXECUTE FUNCTION claims_statetally_count()""",
+]
+STATE_TALLY_PG_DROP = [
+    "DROP TRIGGER IF EXISTS claims_statetally_insert_delete ON claims_claim",
+    "DROP TRIGGER IF EXISTS claims_statetally_update ON claims_claim",
+    "DROP FUNCTION IF EXISTS claims_statetally_count()",
+]
+
+
+# Each claim's open reviews and next due date (migration 0010) -------------------------------
+# Each change recounts the affected claims' open assignments from the (claim, status, due_on)
+# index: a few index entries, whatever the size of the desk.
+
+# The claim columns, recomputed from the assignment rows of the claims WHERE names. Migration
+# 0010 also runs it once over the claims that already had open work.
+OPEN_REVIEWS_REFRESH = """UPDATE claims_claim SET
+    open_reviews = (
+        SELECT COUNT(*) FROM claims_assignment AS a
+        WHERE a.claim_id = claims_claim.id AND a.status = 'open'
+    ),
+    next_due_on = (
+        SELECT MIN(a.due_on) FROM claims_assignment AS a
+        WHERE a.claim_id = claims_claim.id AND a.status = 'open'
+    )
+WHERE {where}"""
+
+OPEN_REVIEWS_SQLITE = [
+    f"""CREATE TRIGGER claims_open_reviews_insert AFTER INSERT ON claims_assignment BEGIN
+        {OPEN_REVIEWS_REFRESH.format(where="id = new.claim_id")};
+    END""",
+    f"""CREATE TRIGGER claims_open_reviews_update
+    AFTER UPDATE OF status, due_on, claim_id ON claims_assignment BEGIN
+        {OPEN_REVIEWS_REFRESH.format(where="id IN (old.claim_id, new.claim_id)")};
+    END""",
+    f"""CREATE TRIGGER claims_open_reviews_delete AFTER DELETE ON claims_assignment BEGIN
+        {OPEN_REVIEWS_REFRESH.format(where="id = old.claim_id")};
+    END""",
+]
+OPEN_REVIEWS_SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS claims_open_reviews_insert",
+    "DROP TRIGGER IF EXISTS claims_open_reviews_update",
+    "DROP TRIGGER IF EXISTS claims_open_reviews_delete",
+]
+OPEN_REVIEWS_PG = [
+    f"""CREATE FUNCTION claims_open_reviews_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        claim_ids bigint[];
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            claim_ids := ARRAY[NEW.claim_id];
+        ELSIF TG_OP = 'DELETE' THEN
+            claim_ids := ARRAY[OLD.claim_id];
+        ELSE
+            claim_ids := ARRAY[OLD.claim_id, NEW.claim_id];
+        END IF;
+        {OPEN_REVIEWS_REFRESH.format(where="id = ANY(claim_ids)")};
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER claims_open_reviews_insert_delete
+    AFTER INSERT OR DELETE ON claims_assignment
+    FOR EACH ROW EXECUTE FUNCTION claims_open_reviews_refresh()""",
+    """CREATE TRIGGER claims_open_reviews_update
+    AFTER UPDATE OF status, due_on, claim_id ON claims_assignment
+    FOR EACH ROW WHEN (
+        OLD.status IS DISTINCT FROM NEW.status
+        OR OLD.due_on IS DISTINCT FROM NEW.due_on
+        OR OLD.claim_id IS DISTINCT FROM NEW.claim_id
+    )
+    EXECUTE FUNCTION claims_open_reviews_refresh()""",
+]
+OPEN_REVIEWS_PG_DROP = [
+    "DROP TRIGGER IF EXISTS claims_open_reviews_insert_delete ON claims_assignment",
+    "DROP TRIGGER IF EXISTS claims_open_reviews_update ON claims_assignment",
+    "DROP FUNCTION IF EXISTS claims_open_reviews_refresh()",
+]
