@@ -4,7 +4,9 @@
     python3 dev.py serve   # install everything, migrate, load demo data, serve on 127.0.0.1:8000
     python3 dev.py test    # install everything and run the whole test suite
 
-The virtual environment lives in .venv and is reinstalled when pyproject.toml changes.
+The virtual environment lives in .venv and is reinstalled when pyproject.toml changes; the test
+tools from npm (the Nu HTML Checker) live in node_modules, reinstalled when package-lock.json
+changes. As root, the system packages the tests use (Chromium, gettext) come from apt.
 DATABASE_URL picks the database (a SQLite file under var/ when unset).
 """
 
@@ -20,6 +22,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".factcheck-installed"
+NODE_STAMP = ROOT / "node_modules" / ".factcheck-installed"
 
 
 def say(message: str) -> None:
@@ -69,25 +72,64 @@ def serve(args: list[str]) -> None:
     os.execve(str(PYTHON), [*manage, "runserver", address], env)
 
 
-def ensure_chromium() -> None:
-    """Browser tests drive Debian's Chromium; install it when we may (as root, with apt)."""
-    if shutil.which("chromium") or os.environ.get("CHROMIUM_PATH"):
-        return
+def apt_install(package: str, needed_by: str, otherwise: str) -> None:
+    """Install a Debian package when we may (as root, with apt), or say what ``otherwise``."""
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        say("Installing Chromium for the browser tests (apt-get install chromium)")
+        say(f"Installing {package} for {needed_by} (apt-get install {package})")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         run("apt-get", "update", "-qq", env=env)
-        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+        run("apt-get", "install", "-y", "-qq", package, env=env)
     else:
+        say(otherwise)
+
+
+def ensure_chromium() -> None:
+    """Browser tests drive Debian's Chromium."""
+    if shutil.which("chromium") or os.environ.get("CHROMIUM_PATH"):
+        return
+    apt_install(
+        "chromium",
+        "the browser tests",
+        "Chromium not found: browser tests will be skipped. Install Debian's 'chromium' "
+        "package or set CHROMIUM_PATH to run them.",
+    )
+
+
+def ensure_gettext() -> None:
+    """The translation tests run makemessages, which needs GNU gettext's xgettext."""
+    if shutil.which("xgettext"):
+        return
+    apt_install(
+        "gettext",
+        "the translation tests",
+        "xgettext not found: the makemessages test will be skipped. Install GNU gettext "
+        "(Debian's 'gettext' package) to run it.",
+    )
+
+
+def ensure_node_tools() -> None:
+    """The HTML validity test runs the Nu HTML Checker, which npm installs (package-lock.json)
+    into node_modules; reinstalled when the lock file changes."""
+    wanted = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    if NODE_STAMP.exists() and NODE_STAMP.read_text().strip() == wanted:
+        return
+    if not shutil.which("npm"):
         say(
-            "Chromium not found: browser tests will be skipped. Install Debian's 'chromium' "
-            "package or set CHROMIUM_PATH to run them."
+            "npm not found: the HTML validity test will fail until the Nu HTML Checker is "
+            "installed. Install Node.js with npm, then run python3 dev.py test again."
         )
+        return
+    say("Installing the Nu HTML Checker for the HTML validity test (npm ci)")
+    # vnu-jar's install script would download a Java runtime; the tests run the machine's java.
+    run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
+    NODE_STAMP.write_text(wanted)
 
 
 def test(args: list[str]) -> None:
     ensure_environment()
     ensure_chromium()
+    ensure_gettext()
+    ensure_node_tools()
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest's own settings (tests/settings.py) apply
     result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)

@@ -1,0 +1,294 @@
+"""The desk's main pages, each rendered as the role that sees it, over a desk with something in
+every panel: for the tests that read whole pages (translation, HTML validity).
+
+``build_desk`` writes the rows through the services; ``render_pages`` fetches every page with
+Django's test client and returns its HTML by name.
+"""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, TextField
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import services
+from claims.models import (
+    Appearance,
+    Assignment,
+    AuditEvent,
+    Claim,
+    Evidence,
+    ReviewState,
+    Source,
+    Stance,
+)
+from tests.conftest import add_evidence, change_state
+from tests.factories import (
+    EditorFactory,
+    ReviewerFactory,
+    SourceFactory,
+    UserFactory,
+    ViewerFactory,
+)
+
+
+@dataclass
+class Desk:
+    editor: object
+    reviewer: object
+    other_reviewer: object
+    viewer: object
+    admin: object
+    claim: Claim  # corroborated, with evidence both ways, a retraction and three reviewers
+    disputed: Claim
+    idle: Claim  # unverified and unchanged for a month
+    assignments: dict = field(default_factory=dict)
+
+
+def _assign(claim, actor, reviewer, due_on=None) -> Assignment:
+    claim.refresh_from_db()
+    services.reviewer_assign(
+        actor=actor, claim=claim, expected_version=claim.version, reviewer=reviewer, due_on=due_on
+    )
+    claim.refresh_from_db()
+    return claim.assignments.get(reviewer=reviewer, status="open")
+
+
+def build_desk() -> Desk:
+    """Claims in every state, evidence for and against (one retracted), open, done and withdrawn
+    reviews (one overdue), an idle claim and enough claims for the queue's second page."""
+    editor = EditorFactory(username="edna", first_name="Edna", last_name="Editor")
+    reviewer = ReviewerFactory(username="rita", first_name="Rita", last_name="Reviewer")
+    other = ReviewerFactory(username="omar", first_name="Omar", last_name="Other")
+    viewer = ViewerFactory(username="vic", first_name="Vic", last_name="Viewer")
+    admin = UserFactory(
+        username="root", first_name="Ada", last_name="Admin", is_staff=True, is_superuser=True
+    )
+    axios = SourceFactory(
+        title="Axios scoop",
+        url="https://www.axios.com/scoop",
+        outlet="Axios",
+        author="Barak Ravid",
+        published_on=datetime.date(2020, 1, 4),
+    )
+    post = SourceFactory(
+        title="Evening Post piece",
+        url="",
+        outlet="Evening Post",
+        author="Jo Writer",
+        published_on=None,
+    )
+    claim = services.claim_create(
+        actor=editor,
+        text="Israel withdrew the night before",
+        claimant="Donald Trump",
+        claimed_on=datetime.date(2020, 1, 5),
+        appearances=[
+            services.AppearanceInput(axios, "Israel will not be participating"),
+            services.AppearanceInput(post, "They backed out late"),
+        ],
+    )
+    add_evidence(
+        claim,
+        editor,
+        Stance.SUPPORTS,
+        url="https://www.defense.gov/statement",
+        title="Pentagon statement",
+        publisher="US DoD",
+        excerpt="The operation went ahead without partners",
+        note="Official record",
+    )
+    gone = add_evidence(claim, editor, Stance.SUPPORTS, url="https://blog.example/post")
+    claim.refresh_from_db()
+    services.evidence_retract(
+        actor=editor, evidence=gone, expected_version=claim.version, reason="Page taken down"
+    )
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    overdue = _assign(claim, editor, reviewer, due_on=timezone.localdate() + datetime.timedelta(1))
+    Assignment.objects.filter(pk=overdue.pk).update(due_on=past)
+    add_evidence(
+        claim,
+        reviewer,
+        Stance.CONTRADICTS,
+        url="https://www.knesset.gov.il/record",
+        title="Knesset record",
+        publisher="Knesset",
+    )
+    done = _assign(claim, editor, other)
+    claim.refresh_from_db()
+    services.reviewer_complete(
+        actor=other, assignment=done, expected_version=claim.version, note="Checked both"
+    )
+    substitute = ReviewerFactory(username="wes", first_name="Wes", last_name="Substitute")
+    withdrawn = _assign(claim, editor, substitute)
+    claim.refresh_from_db()
+    services.reviewer_withdraw(
+        actor=editor, assignment=withdrawn, expected_version=claim.version, reason="On leave"
+    )
+    claim = change_state(claim, editor, ReviewState.CORROBORATED, "Two reports agree")
+
+    disputed = services.claim_create(
+        actor=editor,
+        text="Drones fired Hellfire missiles",
+        claimant="Evening Post",
+        appearances=[services.AppearanceInput(post, "Hellfire missiles were fired")],
+    )
+    add_evidence(disputed, editor, Stance.CONTRADICTS, url="https://www.reuters.com/x")
+    add_evidence(disputed, editor, Stance.SUPPORTS, url="https://apnews.com/x")
+    disputed = change_state(disputed, editor, ReviewState.DISPUTED, "Reuters says otherwise")
+    _assign(disputed, editor, other, due_on=timezone.localdate() + datetime.timedelta(days=9))
+
+    idle = services.claim_create(
+        actor=editor,
+        text="Pence praised the part Israel played",
+        claimant="Former official",
+        appearances=[services.AppearanceInput(axios, "praised the part")],
+    )
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    Claim.objects.filter(pk=idle.pk).update(updated_at=month_ago, created_at=month_ago)
+    for number in range(1, 11):
+        services.claim_create(
+            actor=editor,
+            text=f"Filler claim {number}",
+            claimant="A minister",
+            appearances=[services.AppearanceInput(post, "as quoted")],
+        )
+    return Desk(
+        editor=editor,
+        reviewer=reviewer,
+        other_reviewer=other,
+        viewer=viewer,
+        admin=admin,
+        claim=Claim.objects.get(pk=claim.pk),
+        disputed=disputed,
+        idle=Claim.objects.get(pk=idle.pk),
+        assignments={"overdue": overdue, "done": done, "withdrawn": withdrawn},
+    )
+
+
+@dataclass
+class Page:
+    name: str
+    user: str | None  # a Desk attribute, or None for nobody signed in
+    path: str
+    data: dict | None = None  # POSTed when given
+    status: int = 200
+    htmx_target: str = ""
+
+
+def main_pages(desk: Desk) -> list[Page]:
+    """Every page of the desk worth reading, as the role that sees it, with its expected status."""
+    claim, pk = desk.claim, desk.claim.pk
+    detail = reverse("claims:detail", args=[pk])
+    stale = claim.version - 1
+    return [
+        Page("login", None, reverse("login")),
+        Page("login refused", None, reverse("login"), {"username": "edna", "password": "no"}),
+        Page("queue", "editor", reverse("claims:list")),
+        Page("queue, second page", "editor", reverse("claims:list") + "?per_page=10&page=2"),
+        Page("queue, nothing found", "viewer", reverse("claims:list") + "?q=zzzqqq"),
+        Page(
+            "queue results (htmx)",
+            "editor",
+            reverse("claims:list") + "?state=corroborated",
+            htmx_target="queue-results",
+        ),
+        Page("claim page, editor", "editor", detail),
+        Page("claim page, reviewer", "reviewer", detail),
+        Page("claim page, viewer", "viewer", detail),
+        Page("claim page, unverified", "editor", reverse("claims:detail", args=[desk.idle.pk])),
+        Page("claim page, disputed", "editor", reverse("claims:detail", args=[desk.disputed.pk])),
+        Page(
+            "claim page, conflict",
+            "editor",
+            reverse("claims:evidence_add", args=[pk, Stance.SUPPORTS]),
+            {
+                "supports-stance": Stance.SUPPORTS,
+                "supports-url": "https://example.org/late",
+                "supports-expected_version": stale,
+            },
+            status=409,
+        ),
+        Page(
+            "claim page, invalid input",
+            "editor",
+            reverse("claims:state_change", args=[pk]),
+            {"state-expected_version": claim.version},
+            status=422,
+        ),
+        Page("new claim", "editor", reverse("claims:create")),
+        Page("new claim, invalid input", "editor", reverse("claims:create"), {}, status=422),
+        Page("edit claim", "editor", reverse("claims:edit", args=[pk])),
+        Page(
+            "edit claim, conflict",
+            "editor",
+            reverse("claims:edit", args=[pk]),
+            {
+                "text": "Israel withdrew early",
+                "claimant": "Donald Trump",
+                "expected_version": stale,
+                "appearances-TOTAL_FORMS": 1,
+                "appearances-INITIAL_FORMS": 1,
+                "appearances-0-source": claim.appearances.first().source_id,
+                "appearances-0-quote": "Israel will not be participating",
+            },
+            status=409,
+        ),
+        Page("new source", "editor", reverse("claims:source_create")),
+        Page("dashboard", "editor", reverse("claims:dashboard")),
+        Page("my queue", "reviewer", reverse("claims:my_queue")),
+        Page("my queue, empty", "viewer", reverse("claims:my_queue")),
+        Page("not allowed", "viewer", reverse("claims:create"), status=403),
+        Page("not found", "editor", "/claims/999999999/", status=404),
+        Page("report", "editor", reverse("claims:export", args=["html"])),
+        Page(
+            "admin bulk action",
+            "admin",
+            reverse("admin:claims_claim_changelist"),
+            {"action": "change_state", "_selected_action": [pk, desk.disputed.pk]},
+        ),
+    ]
+
+
+def render_pages(desk: Desk, pages: list[Page] | None = None) -> Iterator[tuple[Page, str]]:
+    """Each page's HTML, fetched by a client signed in as the page's role; checks the status."""
+    for page in pages or main_pages(desk):
+        client = Client()
+        if page.user:
+            client.force_login(getattr(desk, page.user))
+        headers = {}
+        if page.htmx_target:
+            headers = {"HX-Request": "true", "HX-Target": page.htmx_target}
+        if page.data is None:
+            response = client.get(page.path, headers=headers)
+        else:
+            response = client.post(page.path, page.data, headers=headers)
+        assert response.status_code == page.status, f"{page.name}: {response.status_code}"
+        if response.streaming:
+            html = b"".join(response.streaming_content).decode()
+        else:
+            html = response.content.decode()
+        yield page, html
+
+
+def data_texts() -> set[str]:
+    """Every text the desk's rows hold (claims, sources, evidence, people's names): what a page
+    shows as data, not as its own wording."""
+    texts = set()
+    for model in (Claim, Source, Appearance, Evidence, Assignment, AuditEvent):
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, CharField | TextField) and not f.choices
+        ]
+        for row in model.objects.values_list(*fields):
+            texts.update(value for value in row if value)
+    for user in get_user_model().objects.all():
+        texts.update(filter(None, (user.username, user.get_full_name(), user.first_name)))
+    texts.add(settings.FACTCHECK_ORGANIZATION_NAME)
+    return texts
