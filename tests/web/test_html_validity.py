@@ -33,13 +33,6 @@ NOT_THE_TEMPLATES = {
         r"A table row was 2 columns wide, which is less than the column count established by "
         r"the first row \(3\)\.",
     ),
-    # The web layer's part of issue 10: delete this entry once the rows are fixed.
-    "claims/selectors/queue.py: QueueRow writes <time datetime> with isoformat(), microseconds "
-    "and all": (
-        "queue.*",
-        r"Bad value “[^”]*\.\d{4,}[^”]*” for attribute “datetime” on element “time”: "
-        r"A fraction of a second must be one, two, or three digits\.",
-    ),
 }
 
 # A fragment that htmx swaps into a page is checked inside a minimal document.

@@ -45,74 +45,8 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 # its entries (test_python_built_exemptions_are_still_needed names those no page shows any
 # more). Each pattern matches a whole text as a page shows it.
 PYTHON_BUILT = {
-    "claims/selectors/queue.py: QueueRow.as_html, the queue's rows": [
-        "Supporting links",
-        "supporting",
-        "Contradicting links",
-        "contradicting",
-        "Unassigned",
-        "Overdue",
-        r"\(overdue\)",
-        # the data-label of each cell, shown as the cell's heading on a phone
-        "State",
-        "Evidence",
-        "Reviewers",
-        "Due",
-        "Last change",
-        # _day() formats dates with strftime, so the month stays English
-        rf"\d{{1,2}} {_MONTH} \d{{4}}",
-    ],
-    "claims/workflow.py: TRANSITIONS, the moves a state change offers": [
-        "Corroborate",
-        "Dispute",
-        "Reopen as unverified",
-    ],
     "claims/interchange/exports/html.py: render(), the report's default title": [
         r"Verdict report( · .+)?",
-    ],
-    "claims/selectors/dashboard.py: desk_dashboard(), figures and charts": [
-        r"[\d,]+% of [\d,]+ claims",
-        "Open assignments",
-        "Overdue assignments",
-        r"on [\d,]+ claims?",
-        "Claims with no reviewer",
-        "no open assignment",
-        "Median time to first verdict",
-        r"\d+ days?( \d+ h)?|\d+ h( \d+ min)?|\d+ min",  # describe_duration()
-        r"over [\d,]+ claims? with a verdict",
-        "Verdicts this week",
-        rf"first verdicts since Monday \d{{1,2}} {_MONTH}",
-        r"Claims created and verdicts reached, last \d+ weeks",
-        "Per week, Monday to Sunday; the last week is the current one.",
-        "Claims created",
-        "First verdicts",
-        "Week starting",
-        "Claims",
-        rf"week of \d{{1,2}} {_MONTH} \d{{4}}",
-        rf"\d{{1,2}} {_MONTH}",  # _short_day(), with strftime
-        "Claims by review state",
-        r"All [\d,]+ claims on the desk\.",
-        "Review state",
-        "Age of unverified claims",
-        "Unverified claims by time since they were created.",
-        "Under 1 week",
-        "1–4 weeks",
-        "1–3 months",
-        "3–6 months",
-        "Over 6 months",
-        "Age",
-        "Unverified claims",
-        "Reviewer workload",
-        "Open assignments per reviewer, and how many of them are overdue.",
-        "Open",
-        "Overdue",
-        "Assignments",
-        "Reviewer",
-        r"· .+, \d+ days? late",  # _overdue_assignments(), after the template's "·"
-        r"· no change for \d+ days",  # _idle_claims()
-    ],
-    "claims/web/charts.py: the bars' tooltips, joined with f-strings": [
-        r"[^,]+, [^:]+: [\d,]+",
     ],
 }
 _EXEMPT = {
