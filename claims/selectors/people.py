@@ -6,7 +6,6 @@ claim page's assign form, the queue's reviewer filter and the admin all offer th
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -35,17 +34,18 @@ def name_with_username(user) -> str:
 
 
 def _may_review() -> Q:
-    permissions = Permission.objects.filter(
-        content_type__app_label="claims", codename__in=_REVIEWING_PERMISSIONS
+    """Superusers, and holders of a reviewing permission through a group or directly."""
+    return (
+        Q(is_superuser=True)
+        | Q(
+            groups__permissions__codename__in=_REVIEWING_PERMISSIONS,
+            groups__permissions__content_type__app_label="claims",
+        )
+        | Q(
+            user_permissions__codename__in=_REVIEWING_PERMISSIONS,
+            user_permissions__content_type__app_label="claims",
+        )
     )
-    User = get_user_model()
-    through_group = User.groups.through.objects.filter(
-        user_id=OuterRef("pk"), group__permissions__in=permissions
-    )
-    granted = User.user_permissions.through.objects.filter(
-        user_id=OuterRef("pk"), permission__in=permissions
-    )
-    return Q(is_superuser=True) | Q(Exists(through_group)) | Q(Exists(granted))
 
 
 def reviewer_candidates() -> QuerySet:
@@ -53,6 +53,7 @@ def reviewer_candidates() -> QuerySet:
     return (
         get_user_model()
         .objects.filter(_may_review(), is_active=True)
+        .distinct()
         .order_by("first_name", "last_name", "username")
         .only(*_NAME_FIELDS)
     )

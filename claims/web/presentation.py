@@ -11,7 +11,7 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -55,6 +55,16 @@ def shorten(text: str, length: int = TEXT_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def _with_words(pattern: str, **words: str) -> str:
+    """``pattern`` with these placeholders filled by escaped text, the others left for
+    ``format_html`` (braces in a translation are doubled, so they stay text)."""
+    for name, word in words.items():
+        pattern = pattern.replace(
+            "{" + name + "}", escape(word).replace("{", "{{").replace("}", "}}")
+        )
+    return pattern
+
+
 class QueueRowWriter:
     """Writes a page's rows, with what every row shares looked up once."""
 
@@ -64,15 +74,18 @@ class QueueRowWriter:
         self.state_labels = {value: str(label) for value, label in ReviewState.choices}
         # Claim.get_absolute_url for every row, without resolving the URL pattern for each.
         self.url_before, self.url_after = reverse("claims:detail", kwargs={"pk": 1}).rsplit("1", 1)
-        self.words = {
-            "state_heading": _("State"),
-            "evidence_heading": _("Evidence"),
-            "supporting_title": _("Supporting links"),
-            "supporting_word": _("supporting"),
-            "contradicting_title": _("Contradicting links"),
-            "contradicting_word": _("contradicting"),
-            "changed_heading": _("Last change"),
-        }
+        # The words are the same in every row: escaped and written into the row's pattern once,
+        # so that format_html escapes only what each claim brings.
+        self.row_pattern = _with_words(
+            _ROW,
+            state_heading=_("State"),
+            evidence_heading=_("Evidence"),
+            supporting_title=_("Supporting links"),
+            supporting_word=_("supporting"),
+            contradicting_title=_("Contradicting links"),
+            contradicting_word=_("contradicting"),
+            changed_heading=_("Last change"),
+        )
         reviewers, due = _("Reviewers"), _("Due")
         self.no_reviewer = format_html(_NO_REVIEWER, heading=reviewers, unassigned=_("Unassigned"))
         self.no_due = format_html(_NO_DUE, heading=due)
@@ -96,7 +109,7 @@ class QueueRowWriter:
         else:
             due = self.no_due
         return format_html(
-            _ROW,
+            self.row_pattern,
             url=f"{self.url_before}{claim.pk}{self.url_after}",
             text=shorten(claim.text),
             claimant=claim.claimant,
@@ -111,7 +124,6 @@ class QueueRowWriter:
             iso=row.changed_at.isoformat(timespec="seconds"),
             day=self.day(row.changed_at),
             time=f"{row.changed_at:%H:%M}",
-            **self.words,
         )
 
 
