@@ -1,0 +1,194 @@
+"""What every model admin shares (claims.admin.lists): every model renders, nothing is deleted,
+lists count once and stay within a fixed number of queries, odd input is refused."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims import services
+from claims.models import (
+    Assignment,
+    AuditEvent,
+    Claim,
+    ReviewState,
+    Source,
+)
+from tests.admin.helpers import (
+    MODELS,
+    admin_url,
+    form_data,
+    messages_by_level,
+    new_claim,
+    page_errors,
+    state_events,
+)
+from tests.conftest import add_evidence
+from tests.factories import SourceFactory, UserFactory
+
+
+@pytest.mark.parametrize("user_fixture", ["staff_editor", "superuser"])
+def test_changelists_and_change_pages_render(client, request, user_fixture, evidence, reviewer):
+    claim = evidence.claim
+    services.reviewer_assign(
+        actor=request.getfixturevalue("editor"),
+        claim=claim,
+        expected_version=Claim.objects.get(pk=claim.pk).version,
+        reviewer=reviewer,
+    )
+    client.force_login(request.getfixturevalue(user_fixture))
+    objects = {
+        "source": Source.objects.get(),
+        "claim": claim,
+        "evidence": evidence,
+        "assignment": Assignment.objects.get(),
+        "auditevent": AuditEvent.objects.filter(claim_id=claim.pk).last(),
+    }
+    for model, obj in objects.items():
+        assert client.get(admin_url(model, "changelist")).status_code == 200, model
+        assert client.get(admin_url(model, "change", obj.pk)).status_code == 200, model
+        if model != "auditevent":
+            assert client.get(admin_url(model, "add")).status_code == 200, model
+
+
+def test_changelists_survive_odd_search_and_filter_input(editor_client, evidence):
+    for model in MODELS:
+        url = admin_url(model, "changelist")
+        for query in ("?q=%3Cscript%3E%27%22", "?q=42", "?created_at__year=abc", "?o=99"):
+            assert editor_client.get(url + query).status_code in (200, 302), (model, query)
+
+
+def test_changelist_queries_do_not_grow_with_rows(editor_client, editor, reviewer, source):
+    def counts():
+        result = {}
+        for model in MODELS:
+            with CaptureQueriesContext(connection) as queries:
+                assert editor_client.get(admin_url(model, "changelist")).status_code == 200
+            result[model] = len(queries)
+        return result
+
+    def desk_activity(number):
+        claim = services.claim_create(
+            actor=editor,
+            text=f"Claim {number}",
+            claimant="Someone",
+            appearances=[services.AppearanceInput(SourceFactory(), "quoted")],
+        )
+        add_evidence(claim, editor, url=f"https://evidence.example/{number}")
+        services.reviewer_assign(
+            actor=editor, claim=claim, expected_version=claim.version, reviewer=reviewer
+        )
+
+    desk_activity(1)
+    few = counts()
+    for number in range(2, 6):
+        desk_activity(number)
+    assert counts() == few
+
+
+@pytest.mark.parametrize("user_fixture", ["staff_editor", "superuser"])
+def test_no_delete_anywhere(client, request, user_fixture, evidence):
+    client.force_login(request.getfixturevalue(user_fixture))
+    objects = {
+        "source": Source.objects.get(),
+        "claim": evidence.claim,
+        "evidence": evidence,
+        "auditevent": AuditEvent.objects.first(),
+    }
+    for model in MODELS:
+        response = client.get(admin_url(model, "changelist"))
+        assert b"delete_selected" not in response.content, model
+    for model, obj in objects.items():
+        assert client.post(admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+        response = client.post(
+            admin_url(model, "changelist"),
+            {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+        )
+        assert response.status_code in (200, 302), model
+        assert type(obj).objects.filter(pk=obj.pk).exists(), model
+
+
+@pytest.mark.parametrize("model", ["evidence", "assignment", "auditevent"])
+def test_large_changelists_count_once(editor_client, assigned_claim, editor, model):
+    add_evidence(assigned_claim, editor)
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.get(reverse(f"admin:claims_{model}_changelist"))
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1, counts
+
+
+def test_children_are_searched_by_their_claims_text(editor_client, assigned_claim, editor):
+    add_evidence(assigned_claim, editor, title="Unrelated title")
+    for model in ("evidence", "assignment", "auditevent"):
+        url = reverse(f"admin:claims_{model}_changelist")
+        assert editor_client.get(url + "?q=strike").context["cl"].result_count > 0, model
+        assert editor_client.get(url + "?q=zzznothing").context["cl"].result_count == 0, model
+
+
+@pytest.mark.parametrize(
+    ("model", "selected"),
+    [
+        ("claim", "abc"),
+        ("claim", "99999999999999999999999"),
+        ("claim", "-1"),
+        ("claim", "²"),  # a digit to str.isdigit, not to int()
+        ("assignment", "1e3"),
+    ],
+)
+def test_a_selection_of_no_row_ids_is_refused_with_a_message(
+    editor_client, editor, model, selected
+):
+    claim = new_claim(editor, "Wages rose.")
+    action = "change_state" if model == "claim" else "withdraw_selected"
+    response = editor_client.post(
+        reverse(f"admin:claims_{model}_changelist"),
+        {
+            "action": action,
+            "_selected_action": [str(claim.pk), selected],
+            "confirm": "yes",
+            "state": ReviewState.DISPUTED,
+            "rationale": "Bulk.",
+        },
+    )
+
+    assert response.status_code == 302
+    assert messages_by_level(response) == {
+        "error": ["The selection names rows this list does not have: nothing was done."]
+    }
+    assert state_events(claim) == []
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "99999999999999999999999", "-1"])
+@pytest.mark.parametrize("model", ["claim", "assignment"])
+def test_reviewer_filters_take_odd_values_as_no_reviewer(editor_client, claim, model, value):
+    response = editor_client.get(admin_url(model, "changelist"), {"reviewer": value})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_staff_user_who_is_not_an_editor_gets_an_error_not_a_write(client, db):
+    clerk = UserFactory(username="clerk", is_staff=True)
+    clerk.user_permissions.set(
+        Permission.objects.filter(codename__in=["add_claim", "view_claim", "view_source"])
+    )
+    client.force_login(clerk)
+    data = form_data(client.get(admin_url("claim", "add"))) | {"text": "A", "claimant": "B"}
+    response = client.post(admin_url("claim", "add"), data)
+
+    assert response.status_code == 200
+    assert page_errors(response) == ["You do not have permission to create claims."]
+    assert not Claim.objects.exists()
+
+
+def test_viewer_staff_sees_claims_read_only(client, viewer, claim):
+    viewer.is_staff = True
+    viewer.save(update_fields=["is_staff"])
+    client.force_login(viewer)
+
+    response = client.get(admin_url("claim", "change", claim.pk))
+    assert response.status_code == 200
+    assert 'name="text"' not in response.content.decode()
+    assert client.post(admin_url("claim", "change", claim.pk), {}).status_code == 403
+    assert client.get(admin_url("claim", "add")).status_code == 403
