@@ -7,8 +7,14 @@ from django.utils.translation import gettext_lazy
 
 from claims import services
 from claims.admin.forms import AssignmentAddForm
-from claims.admin.lists import AssignedReviewerFilter, ClaimTextSearchMixin, ServiceAdmin
+from claims.admin.lists import (
+    AssignedReviewerFilter,
+    ClaimTextSearchMixin,
+    ServiceAdmin,
+    person,
+)
 from claims.models import Assignment, Claim
+from claims.selectors.people import display_name
 
 
 @admin.register(Assignment)
@@ -18,10 +24,10 @@ class AssignmentAdmin(ClaimTextSearchMixin, ServiceAdmin):
     add_form_class = AssignmentAddForm
     list_display = (
         "claim",
-        "reviewer",
+        "reviewer_name",
         "status",
         "due_on",
-        "assigned_by",
+        "assigned_by_name",
         "assigned_at",
         "closed_at",
     )
@@ -34,14 +40,17 @@ class AssignmentAdmin(ClaimTextSearchMixin, ServiceAdmin):
     sortable_by = ()
     autocomplete_fields = ("claim", "reviewer")
     actions = ("complete_selected", "withdraw_selected")
+    reviewer_name = person(Assignment, "reviewer")
+    assigned_by_name = person(Assignment, "assigned_by")
+    closed_by_name = person(Assignment, "closed_by")
     readonly_fields = (
         "claim",
-        "reviewer",
+        "reviewer_name",
         "status",
         "due_on",
-        "assigned_by",
+        "assigned_by_name",
         "assigned_at",
-        "closed_by",
+        "closed_by_name",
         "closed_at",
         "close_reason",
     )
@@ -90,7 +99,7 @@ class AssignmentAdmin(ClaimTextSearchMixin, ServiceAdmin):
             _("Assignment #%(id)s (%(reviewer)s on claim %(claim)s): %(text)s")
             % {
                 "id": assignment.pk,
-                "reviewer": assignment.reviewer,
+                "reviewer": display_name(assignment.reviewer),
                 "claim": assignment.claim_id,
                 "text": text,
             },

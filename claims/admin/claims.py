@@ -17,7 +17,7 @@ from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from claims.admin.actions import assign_reviewer, change_state
 from claims.admin.forms import AppearanceFormSet, ClaimAddForm, ClaimChangeForm
@@ -271,7 +271,12 @@ class ClaimAdmin(ServiceAdmin):
             ),
             _admin_link(
                 "admin:claims_auditevent_changelist",
-                _("Audit trail (%(count)s events)") % {"count": obj.audit_length},
+                ngettext(
+                    "Audit trail (%(count)d event)",
+                    "Audit trail (%(count)d events)",
+                    obj.audit_length,
+                )
+                % {"count": obj.audit_length},
                 query=by_claim,
             ),
         ]

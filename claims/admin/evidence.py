@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.admin.forms import EvidenceAddForm, EvidenceRetractForm
-from claims.admin.lists import ClaimTextSearchMixin, ServiceAdmin
+from claims.admin.lists import ClaimTextSearchMixin, ServiceAdmin, person
 from claims.models import Evidence
 
 
@@ -33,10 +33,10 @@ _EVIDENCE_RECORD = (
     "publisher",
     "excerpt",
     "note",
-    "added_by",
+    "added_by_name",
     "added_at",
 )
-_EVIDENCE_RETRACTION = ("retracted_at", "retracted_by", "retraction_reason")
+_EVIDENCE_RETRACTION = ("retracted_at", "retracted_by_name", "retraction_reason")
 
 
 @admin.register(Evidence)
@@ -51,7 +51,7 @@ class EvidenceAdmin(ClaimTextSearchMixin, ServiceAdmin):
         "stance",
         "is_standing",
         "publisher",
-        "added_by",
+        "added_by_name",
         "added_at",
     )
     list_filter = ("stance", StandingFilter, "added_at")
@@ -63,6 +63,8 @@ class EvidenceAdmin(ClaimTextSearchMixin, ServiceAdmin):
     ordering = ("-id",)
     sortable_by = ()
     autocomplete_fields = ("claim",)
+    added_by_name = person(Evidence, "added_by")
+    retracted_by_name = person(Evidence, "retracted_by")
 
     @admin.display(description=gettext_lazy("standing"), boolean=True)
     def is_standing(self, obj):

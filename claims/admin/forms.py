@@ -7,28 +7,20 @@ already accepted.
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims import services
 from claims.models import Assignment, Claim, Evidence, ReviewState, Source
 from claims.selectors.people import reviewer_candidates
-from claims.urlnorm import validate_http_url
 from claims.web.forms import (
     DueDateField,
+    HttpURLField,
     ReviewerChoiceField,
     VersionField,
     keep_input_after_conflict,
     show_service_error,
 )
-
-
-def https_by_default(db_field, **kwargs):
-    """Form fields for a model; a URL typed without a scheme is taken as https."""
-    if isinstance(db_field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return db_field.formfield(**kwargs)
 
 
 class ServiceForm(forms.ModelForm):
@@ -47,11 +39,6 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.written = None
-        if "url" in self.fields:
-            # http(s) only, refused at the field: the services refuse other schemes too, but
-            # source_create/source_update report it without naming the field.
-            self.fields["url"].validators = [validate_http_url]
-            self.fields["url"].error_messages["invalid"] = validate_http_url.message
         if "expected_version" in self.fields and self.instance.pk is not None:
             self.fields["expected_version"].initial = self.seen_version()
 
@@ -104,7 +91,9 @@ class SourceForm(ServiceForm):
     class Meta:
         model = Source
         fields = ["title", "url", "outlet", "author", "published_on", "text"]
-        formfield_callback = https_by_default
+        # http(s) only, refused at the field, https when typed without a scheme: the services
+        # refuse other schemes too, but source_create/source_update do not name the field.
+        field_classes = {"url": HttpURLField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,7 +212,7 @@ class EvidenceAddForm(ServiceForm):
     class Meta:
         model = Evidence
         fields = ["claim", "stance", "url", "title", "publisher", "excerpt", "note"]
-        formfield_callback = https_by_default
+        field_classes = {"url": HttpURLField}
 
     def write(self, data):
         claim = data["claim"]

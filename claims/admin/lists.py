@@ -18,37 +18,20 @@ from django.contrib.admin.views.main import (
     SEARCH_VAR,
     TO_FIELD_VAR,
 )
-from django.core.paginator import Paginator
-from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import Assignment, AssignmentStatus, Claim, is_row_id
 from claims.search import reads_in_order, search_claims
-from claims.selectors.people import reviewer_candidates
+from claims.selectors.paging import CountedPaginator
+from claims.selectors.people import display_name, reviewer_candidates
 from claims.web.forms import ReviewerChoiceField
 
 # Query parameters of a changelist that page, sort or frame it without narrowing its rows.
 _NOT_FILTERS = {ALL_VAR, ORDER_VAR, PAGE_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IS_FACETS_VAR, ERROR_FLAG}
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator that can be told its count, so a list the database already tallies is not
-    counted again (counting 100,000 rows is most of what a stock changelist page costs)."""
-
-    def __init__(self, *args, known_count: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.known_count = known_count
-
-    @cached_property
-    def count(self):
-        if self.known_count is not None:
-            return self.known_count
-        return Paginator.count.func(self)
-
-
-class DeferredJoinPaginator(KnownCountPaginator):
+class DeferredJoinPaginator(CountedPaginator):
     """Pages whose ids are chosen first, in a subquery that can read the ordering's index alone,
     and only those rows read: a page deep in the list skips index entries, not whole rows."""
 
@@ -106,7 +89,7 @@ class LargeListAdmin(admin.ModelAdmin):
             per_page,
             orphans,
             allow_empty_first_page,
-            known_count=self.known_count(request),
+            count=self.known_count(request),
         )
 
 
@@ -116,6 +99,19 @@ def list_narrowing(request) -> dict[str, list[str]]:
     if not "".join(narrowing.get(SEARCH_VAR, [])).strip():
         narrowing.pop(SEARCH_VAR, None)
     return narrowing
+
+
+def person(model, field_name: str):
+    """A column or read-only field for the person in ``field_name``, named as the desk names
+    people (``selectors.people.display_name``), not by user name; empty once the account is gone."""
+    field = model._meta.get_field(field_name)
+
+    @admin.display(description=field.verbose_name)
+    def show(modeladmin, obj):
+        user = getattr(obj, field_name)
+        return None if user is None else display_name(user)
+
+    return show
 
 
 class ClaimTextSearchMixin:
@@ -185,11 +181,6 @@ class ServiceAdmin(LargeListAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         # The services need the acting user; the form class is built per request anyway.
         return type(form.__name__, (form,), {"actor": request.user})
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.URLField):
-            kwargs.setdefault("assume_scheme", "https")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         """The form's service call saved the object while the form was validated."""

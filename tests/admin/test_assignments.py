@@ -98,3 +98,19 @@ def test_assignments_are_read_only_once_made(editor_client, assigned_claim):
     url = admin_url("assignment", "change", assignment.pk)
     assert editor_client.get(url).status_code == 200
     assert editor_client.post(url, {"due_on": "2031-01-01"}).status_code == 403
+
+
+def test_assignments_name_people_as_the_desk_does(editor_client, assigned_claim):
+    content = editor_client.get(admin_url("assignment", "changelist")).content.decode()
+    assert '<td class="field-reviewer_name">Rita Reviewer</td>' in content
+    assert '<td class="field-assigned_by_name">Edna Editor</td>' in content
+    assignment = Assignment.objects.get()
+    page = editor_client.get(admin_url("assignment", "change", assignment.pk)).content.decode()
+    assert "Rita Reviewer" in page
+
+    response = editor_client.post(
+        admin_url("assignment", "changelist"),
+        {"action": "complete_selected", "_selected_action": [assignment.pk]},
+    )
+    [text] = message_texts(response)
+    assert f"Assignment #{assignment.pk} (Rita Reviewer on claim {assigned_claim.pk})" in text

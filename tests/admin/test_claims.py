@@ -206,6 +206,7 @@ def test_audit_trail_of_one_claim_is_reachable_from_the_claim_page(editor_client
     response = editor_client.get(admin_url("claim", "change", claim.pk))
     trail = admin_url("auditevent", "changelist") + f"?claim__id__exact={claim.pk}"
     assert trail in response.content.decode()
+    assert "Audit trail (1 event)" in response.content.decode()
     assert editor_client.get(trail).status_code == 200
 
 

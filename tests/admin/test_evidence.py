@@ -127,3 +127,19 @@ def test_stale_retraction_is_a_conflict(editor_client, editor, evidence):
     assert response.context["adminform"].form["reason"].value() == "Broken link."
     evidence.refresh_from_db()
     assert evidence.is_standing
+
+
+def test_a_link_typed_without_a_scheme_is_taken_as_https(editor_client, claim):
+    response = editor_client.post(
+        admin_url("evidence", "add"), evidence_post(claim, url="evidence.example/page")
+    )
+
+    assert response.status_code == 302
+    assert Evidence.objects.get().url == "https://evidence.example/page"
+
+
+def test_evidence_list_names_who_added_each_link(editor_client, evidence):
+    content = editor_client.get(admin_url("evidence", "changelist")).content.decode()
+    assert '<td class="field-added_by_name">Edna Editor</td>' in content
+    page = editor_client.get(admin_url("evidence", "change", evidence.pk)).content.decode()
+    assert "Edna Editor" in page

@@ -43,3 +43,12 @@ def test_stale_source_edit_is_a_conflict_that_keeps_the_input(editor_client, edi
     assert response.context["adminform"].form["title"].value() == "My title"
     source.refresh_from_db()
     assert source.title == "Corrected title"
+
+
+def test_an_address_typed_without_a_scheme_is_taken_as_https(editor_client):
+    data = form_data(editor_client.get(admin_url("source", "add"))) | {
+        "title": "Evening bulletin",
+        "url": "news.example/bulletin",
+    }
+    assert editor_client.post(admin_url("source", "add"), data).status_code == 302
+    assert Source.objects.get().url == "https://news.example/bulletin"
