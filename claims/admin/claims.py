@@ -130,9 +130,7 @@ class ClaimAdmin(ServiceAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return ((None, {"fields": ("text", "claimant", "claimed_on")}),)
-        claim_fields = ("text", "claimant", "claimed_on")
-        if self.has_change_permission(request, obj):
-            claim_fields += ("expected_version",)
+        claim_fields = ("text", "claimant", "claimed_on", *self.version_seen(request, obj))
         return (
             (None, {"fields": claim_fields}),
             (

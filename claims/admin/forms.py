@@ -85,12 +85,16 @@ class ServiceForm(forms.ModelForm):
 # Sources ------------------------------------------------------------------------------------------
 
 
+# What a source's form edits; the version seen rides along on the change form.
+SOURCE_FIELDS = ("title", "url", "outlet", "author", "published_on", "text")
+
+
 class SourceForm(ServiceForm):
     expected_version = VersionField()
 
     class Meta:
         model = Source
-        fields = ["title", "url", "outlet", "author", "published_on", "text"]
+        fields = list(SOURCE_FIELDS)
         # http(s) only, refused at the field, https when typed without a scheme: the services
         # refuse other schemes too, but source_create/source_update do not name the field.
         field_classes = {"url": HttpURLField}
@@ -104,7 +108,8 @@ class SourceForm(ServiceForm):
         return self.instance.version
 
     def write(self, data):
-        values = {field: data[field] for field in self._meta.fields if field in data}
+        # The source's own fields only: the admin's form lists expected_version among its fields.
+        values = {field: data[field] for field in SOURCE_FIELDS if field in data}
         if self.instance.pk is None:
             return services.source_create(actor=self.actor, **values)
         changes = {field: values[field] for field in self.changed_data if field in values}

@@ -182,6 +182,14 @@ class ServiceAdmin(LargeListAdmin):
         # The services need the acting user; the form class is built per request anyway.
         return type(form.__name__, (form,), {"actor": request.user})
 
+    def version_seen(self, request, obj) -> tuple[str, ...]:
+        """The hidden input carrying the version the page showed, for a change form the user
+        may save: a field left out of the fields shown is never rendered, and the service
+        would refuse every save as not saying which version was seen."""
+        if obj is not None and self.has_change_permission(request, obj):
+            return ("expected_version",)
+        return ()
+
     def save_model(self, request, obj, form, change):
         """The form's service call saved the object while the form was validated."""
 

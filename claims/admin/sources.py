@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from claims.admin.forms import SourceForm
+from claims.admin.forms import SOURCE_FIELDS, SourceForm
 from claims.admin.lists import ServiceAdmin
 from claims.models import Source
 
@@ -15,4 +15,6 @@ class SourceAdmin(ServiceAdmin):
     search_fields = ("title", "outlet", "author", "url")
     date_hierarchy = "published_on"
     readonly_fields = ("created_at",)
-    fields = ("title", "url", "outlet", "author", "published_on", "text", "created_at")
+
+    def get_fields(self, request, obj=None):
+        return (*SOURCE_FIELDS, *self.version_seen(request, obj), "created_at")

@@ -1,11 +1,11 @@
 """The sources' admin: added and corrected through the source services."""
 
 from claims import services
-from claims.models import (
-    Source,
-)
+from claims.audit.actions import AuditAction
+from claims.models import Source
 from tests.admin.helpers import (
     admin_url,
+    events,
     form_data,
     page_errors,
 )
@@ -52,3 +52,20 @@ def test_an_address_typed_without_a_scheme_is_taken_as_https(editor_client):
     }
     assert editor_client.post(admin_url("source", "add"), data).status_code == 302
     assert Source.objects.get().url == "https://news.example/bulletin"
+
+
+def test_a_source_is_corrected_by_submitting_the_change_form_the_page_renders(
+    editor_client, staff_editor, claim, source
+):
+    page = editor_client.get(admin_url("source", "change", source.pk))
+    data = form_data(page)  # the inputs the page rendered, parsed from its HTML
+    assert data["expected_version"] == str(source.version)
+    data["title"] = "Evening bulletin, corrected"
+    response = editor_client.post(admin_url("source", "change", source.pk), data)
+
+    assert response.status_code == 302, page_errors(response)
+    source.refresh_from_db()
+    assert (source.title, source.version) == ("Evening bulletin, corrected", 2)
+    [event] = events(claim, AuditAction.SOURCE_EDITED)
+    assert event.actor == staff_editor
+    assert event.data["new"]["title"] == "Evening bulletin, corrected"
