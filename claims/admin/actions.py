@@ -22,6 +22,7 @@ from claims import services
 from claims.admin.forms import BulkAssignForm, BulkStateChangeForm
 from claims.models import Claim, ReviewState
 from claims.selectors.people import display_name
+from claims.web.forms import VersionField
 
 # How many claims one bulk action may change, and how many each message names before "and N more".
 BULK_ACTION_LIMIT = 500
@@ -152,32 +153,38 @@ def _claims_named(claims: list[Claim]) -> str:
 
 
 def _versions_seen(post, claims) -> dict[int, int]:
-    """The version of each claim its bulk action's confirmation page showed, by claim id."""
+    """The version of each claim its bulk action's confirmation page showed, by claim id, read
+    as the desk's forms read one (``VersionField``); a claim whose version is missing or
+    unreadable is left out, so it is refused rather than written at a guessed version."""
+    field = VersionField()
     seen = {}
     for claim in claims:
-        value = post.get(f"version-{claim.pk}", "")
-        if value.isdigit() and len(value) < 10:
-            seen[claim.pk] = int(value)
+        try:
+            seen[claim.pk] = field.clean(post.get(f"version-{claim.pk}"))
+        except ValidationError:
+            continue
     return seen
 
 
 def _write_each(claims, write, data, seen: dict[int, int]):
     """One service call per claim, each in the service's own transaction.
 
-    Each claim is written at the version its confirmation page showed (``seen``), so one
-    that someone changed since is refused as a conflict rather than changed blind; a claim
-    the page did not carry a version for is written at its current one. Returns the claims
-    changed and, by reason, those refused.
+    Each claim is written at the version its confirmation page showed (``seen``): one that
+    someone changed since is refused as a conflict rather than changed blind, and so is one
+    the post does not say a version for. Returns the claims changed and, by reason, those
+    refused.
     """
     changed, refused = [], defaultdict(list)
+    unsaid = str(VersionField().error_messages["required"])
     for claim in claims:
-        version = Claim.objects.filter(pk=claim.pk).values_list("version", flat=True).first()
-        if version is None:
+        if claim.pk not in seen:
+            refused[unsaid].append(claim)
+            continue
+        if not Claim.objects.filter(pk=claim.pk).exists():
             refused[_("The claim no longer exists.")].append(claim)
             continue
-        version = seen.get(claim.pk, version)
         try:
-            write(claim, version, data)
+            write(claim, seen[claim.pk], data)
         except ValidationError as error:
             reason = " ".join(error.messages)
         except services.ClaimConflict:

@@ -4,6 +4,7 @@ audit event, each refused one named with the workflow's reason and left untouche
 import datetime
 import re
 
+import pytest
 from django.urls import reverse
 
 from claims import services
@@ -20,6 +21,7 @@ from tests.admin.helpers import (
     CHANGELIST,
     messages_by_level,
     new_claim,
+    rendered_form,
     state_events,
 )
 from tests.conftest import add_evidence
@@ -27,10 +29,16 @@ from tests.factories import ClaimFactory
 
 
 def run_action(client, action, claims, **fields):
-    """Post the intermediate page's form back, as the browser would after confirming."""
+    """Post the list's action form: the action and the selected claims, with ``fields`` as given."""
     data = {"action": action, "_selected_action": [claim.pk for claim in claims]}
     data.update(fields)
     return client.post(reverse(CHANGELIST), data)
+
+
+def confirm_action(client, action, claims, **fields):
+    """Choose the action, then submit its confirmation page as rendered, with ``fields``."""
+    page = run_action(client, action, claims)
+    return client.post(reverse(CHANGELIST), rendered_form(page, holding="confirm") | fields)
 
 
 def test_bulk_state_change_asks_for_state_and_rationale_first(editor_client, editor):
@@ -69,11 +77,10 @@ def test_bulk_state_change_writes_one_event_per_claim_and_refuses_what_the_workf
         claim.pk: Claim.objects.get(pk=claim.pk).version for claim in (unsupported, already)
     }
 
-    response = run_action(
+    response = confirm_action(
         editor_client,
         "change_state",
         [*supported, unsupported, already],
-        confirm="yes",
         state=ReviewState.CORROBORATED,
         rationale="  The ministry's figures confirm it.  ",
     )
@@ -121,11 +128,10 @@ def test_bulk_dispute_needs_contradicting_evidence_per_claim(editor_client, staf
     supported_only = new_claim(staff_editor, "Supported only")
     add_evidence(supported_only, staff_editor, stance=Stance.SUPPORTS)
 
-    response = run_action(
+    response = confirm_action(
         editor_client,
         "change_state",
         [contradicted, supported_only],
-        confirm="yes",
         state=ReviewState.DISPUTED,
         rationale="The census says otherwise.",
     )
@@ -141,11 +147,10 @@ def test_bulk_state_change_without_rationale_keeps_the_input_and_writes_nothing(
 ):
     claim = new_claim(staff_editor, "Supported")
     add_evidence(claim, staff_editor)
-    response = run_action(
+    response = confirm_action(
         editor_client,
         "change_state",
         [claim],
-        confirm="yes",
         state=ReviewState.CORROBORATED,
         rationale="   ",
     )
@@ -162,8 +167,8 @@ def test_bulk_state_change_without_rationale_keeps_the_input_and_writes_nothing(
 
 def test_unknown_target_state_is_a_form_error(editor_client, staff_editor):
     claim = new_claim(staff_editor, "Any")
-    response = run_action(
-        editor_client, "change_state", [claim], confirm="yes", state="retracted", rationale="Why"
+    response = confirm_action(
+        editor_client, "change_state", [claim], state="retracted", rationale="Why"
     )
 
     assert response.status_code == 200
@@ -173,11 +178,10 @@ def test_unknown_target_state_is_a_form_error(editor_client, staff_editor):
 
 def test_many_refusals_make_one_short_warning(editor_client, staff_editor):
     claims = ClaimFactory.create_batch(30)
-    response = run_action(
+    response = confirm_action(
         editor_client,
         "change_state",
         claims,
-        confirm="yes",
         state=ReviewState.CORROBORATED,
         rationale="All confirmed.",
     )
@@ -212,11 +216,10 @@ def test_a_conflict_while_the_action_runs_is_a_refusal_not_an_error(
         raise services.ClaimConflict(Claim.objects.get(pk=kwargs["claim"].pk), 0)
 
     monkeypatch.setattr(services, "claim_change_state", someone_else_first)
-    response = run_action(
+    response = confirm_action(
         editor_client,
         "change_state",
         [claim],
-        confirm="yes",
         state=ReviewState.CORROBORATED,
         rationale="Confirmed.",
     )
@@ -270,15 +273,59 @@ def test_a_claim_changed_after_the_confirmation_page_is_refused_not_overwritten(
     assert kept.state == ReviewState.CORROBORATED
 
 
+UNSAID = "The form did not say which version of the claim you saw."
+
+
+@pytest.mark.parametrize(
+    ("version", "reason"),
+    [
+        ("²", UNSAID),  # a digit to str.isdigit, not to int()
+        (None, UNSAID),  # not posted at all
+        ("", UNSAID),
+        ("two", UNSAID),
+        ("-1", UNSAID),
+        ("0", UNSAID),
+        ("9" * 30, UNSAID),
+        # A number, past any version the claim has reached: someone else's, as far as we know.
+        ("1" * 12, "Someone else changed the claim after you chose it"),
+    ],
+)
+def test_a_claim_whose_version_the_post_does_not_say_is_refused_as_a_conflict(
+    editor_client, staff_editor, version, reason
+):
+    shown, unsaid = new_claim(staff_editor, "Shown"), new_claim(staff_editor, "Unsaid")
+    for claim in (shown, unsaid):
+        add_evidence(claim, staff_editor)
+    page = run_action(editor_client, "change_state", [shown, unsaid])
+    data = rendered_form(page, holding="confirm") | {
+        "state": ReviewState.CORROBORATED,
+        "rationale": "Bulk verdict.",
+    }
+    del data[f"version-{unsaid.pk}"]
+    if version is not None:
+        data[f"version-{unsaid.pk}"] = version
+    response = editor_client.post(reverse(CHANGELIST), data)
+
+    assert response.status_code == 302
+    found = messages_by_level(response)
+    assert found["success"][0].startswith("1 claim moved to Corroborated:")
+    [warning] = found["warning"]
+    assert warning.startswith("1 claim refused:")
+    assert reason in warning
+    assert f"#{unsaid.pk} “Unsaid”" in warning
+    assert Claim.objects.get(pk=unsaid.pk).state == ReviewState.UNVERIFIED
+    assert state_events(unsaid) == []
+    assert Claim.objects.get(pk=shown.pk).state == ReviewState.CORROBORATED
+
+
 def test_bulk_assign_writes_an_assignment_and_event_per_claim_and_refuses_duplicates(
     editor_client, staff_editor, assigned_claim, reviewer
 ):
     fresh = new_claim(staff_editor, "Needs a reviewer")
-    response = run_action(
+    response = confirm_action(
         editor_client,
         "assign_reviewer",
         [assigned_claim, fresh],
-        confirm="yes",
         reviewer=reviewer.pk,
         due_on="2030-06-30",
     )
@@ -322,11 +369,10 @@ def test_bulk_assign_offers_only_reviewers_and_keeps_input_on_error(
     assert reviewer in candidates
     assert viewer not in candidates
 
-    response = run_action(
+    response = confirm_action(
         editor_client,
         "assign_reviewer",
         [claim],
-        confirm="yes",
         reviewer=reviewer.pk,
         due_on="31/31/2030",
     )
@@ -336,16 +382,13 @@ def test_bulk_assign_offers_only_reviewers_and_keeps_input_on_error(
     assert form["reviewer"].value() == str(reviewer.pk)
     assert 'value="31/31/2030"' in response.content.decode()
 
-    response = run_action(
-        editor_client, "assign_reviewer", [claim], confirm="yes", reviewer=viewer.pk
-    )
+    response = confirm_action(editor_client, "assign_reviewer", [claim], reviewer=viewer.pk)
     assert set(response.context["form"].errors) == {"reviewer"}
 
-    response = run_action(
+    response = confirm_action(
         editor_client,
         "assign_reviewer",
         [claim],
-        confirm="yes",
         reviewer=reviewer.pk,
         due_on="2001-01-01",
     )
