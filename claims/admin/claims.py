@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_permission_codename
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from claims.admin.actions import assign_reviewer, change_state
 from claims.admin.forms import AppearanceFormSet, ClaimAddForm, ClaimChangeForm
-from claims.admin.lists import OpenReviewFilter, ServiceAdmin, list_narrowing
+from claims.admin.lists import (
+    GuardedChangeList,
+    GuardedInput,
+    OpenReviewFilter,
+    ServiceAdmin,
+    list_narrowing,
+)
 from claims.models import Appearance, Claim, ReviewState
 from claims.permissions import Action, can
 from claims.search import count_matches, search_claims
@@ -33,7 +39,7 @@ def _admin_link(viewname: str, label: str, *, query: str) -> str:
     return format_html('<a href="{}">{}</a>', url, label)
 
 
-class AppearanceInline(admin.TabularInline):
+class AppearanceInline(GuardedInput, admin.TabularInline):
     """Where the claim appeared; written by the claim form through claim_create / claim_update."""
 
     model = Appearance
@@ -69,7 +75,7 @@ class AppearanceInline(admin.TabularInline):
 _ID_PLACEHOLDER = 9_876_543_210_123
 
 
-class ClaimChangeList(ChangeList):
+class ClaimChangeList(GuardedChangeList):
     """The claim list, its rows written by ``ClaimAdmin.claim_rows`` with one format_html each.
 
     Stock rows cost some 40 µs a cell in the admin's per-cell lookups, formatting and escaping:

@@ -6,12 +6,13 @@ already accepted.
 """
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims import services
-from claims.models import Assignment, Claim, Evidence, ReviewState, Source
+from claims.models import Assignment, Claim, Evidence, ReviewState, Source, is_row_id
 from claims.selectors.people import reviewer_candidates
 from claims.web.forms import (
     DueDateField,
@@ -21,6 +22,18 @@ from claims.web.forms import (
     keep_input_after_conflict,
     show_service_error,
 )
+
+
+class RowIdAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete select, re-rendering only submitted values that can name a row.
+
+    Shown again with an error, the stock widget looks the submitted value up to label it, and
+    a value such as ``abc`` or a number past 64 bits fails there (SQLite cannot even send it)
+    though the field itself has already refused it.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if is_row_id(str(v))], attr)
 
 
 class ServiceForm(forms.ModelForm):

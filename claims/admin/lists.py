@@ -2,12 +2,14 @@
 
 One count per page at most (and none when a tally knows it), pages chosen by id in an
 index-only subquery, facet counts never offered, a selection of rows checked before an action
-reads it, and saves that go through the services. ``claims.admin`` builds each model's admin
-on these.
+reads it, input the database cannot take (a NUL, a number past 64 bits) refused on the page,
+and saves that go through the services. ``claims.admin`` builds each model's admin on these.
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import (
     ALL_VAR,
     ERROR_FLAG,
@@ -17,11 +19,16 @@ from django.contrib.admin.views.main import (
     PAGE_VAR,
     SEARCH_VAR,
     TO_FIELD_VAR,
+    ChangeList,
 )
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims.models import Assignment, AssignmentStatus, Claim, is_row_id
+from claims.admin.forms import RowIdAutocompleteSelect
+from claims.models import LARGEST_ID, Assignment, AssignmentStatus, Claim, is_row_id
 from claims.search import reads_in_order, search_claims
 from claims.selectors.paging import CountedPaginator
 from claims.selectors.people import display_name, reviewer_candidates
@@ -55,7 +62,96 @@ class DeferredJoinPaginator(CountedPaginator):
         return self._get_page(source.filter(pk__in=ids), number, self)
 
 
-class LargeListAdmin(admin.ModelAdmin):
+# PostgreSQL refuses it in text, so no value holding it can be looked up there.
+NUL = "\x00"
+
+
+def _holds_nul(params: dict[str, list[str]]) -> bool:
+    return any(
+        NUL in name or any(NUL in value for value in values) for name, values in params.items()
+    )
+
+
+def _past_64_bits(model, name: str, values: list[list[str]]) -> bool:
+    """Does this ``__in`` lookup on a whole-number column list a number past 64 bits? Django
+    finds nothing for such a number in its other lookups, but passes these on to the database,
+    and SQLite cannot even send them."""
+    path, _sep, lookup = name.rpartition(LOOKUP_SEP)
+    if lookup != "in" or not path:
+        return False
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return False  # not a column: Django refuses the lookup itself
+    if not isinstance(getattr(field, "target_field", field), models.IntegerField):
+        return False
+    for value in (value for group in values for value in group):
+        try:
+            number = int(value)  # read as the column reads it
+        except ValueError:
+            continue  # not a number: Django refuses it itself
+        if not -LARGEST_ID - 1 <= number <= LARGEST_ID:
+            return True
+    return False
+
+
+class GuardedChangeList(ChangeList):
+    """A changelist that refuses the filters the database would fail on, as Django refuses a
+    lookup it cannot make (the list unfiltered, flagged ``?e=1``), and says so on that page.
+
+    Refused: a NUL anywhere in a filter; a number past 64 bits in an ``__in`` list; a date
+    hierarchy's year, month or day too large for a date (Django catches only a day that does
+    not exist, like 31 February).
+    """
+
+    def __init__(self, request, *args, **kwargs):
+        if ERROR_FLAG in request.GET:
+            messages.warning(
+                request,
+                _("This list cannot be filtered as the address asked: here it is unfiltered."),
+            )
+        super().__init__(request, *args, **kwargs)
+
+    def get_filters(self, request):
+        if _holds_nul(self.get_filters_params()):
+            raise IncorrectLookupParameters("A filter holds a NUL character.")
+        try:
+            filters = super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+        remaining = filters[2]
+        if any(_past_64_bits(self.model, name, values) for name, values in remaining.items()):
+            raise IncorrectLookupParameters("A filter names a number past 64 bits.")
+        return filters
+
+
+class GuardedInput:
+    """What a model admin (or inline) does with input the database cannot take: refuse it on
+    the page instead of passing it on to fail there as a server error.
+
+    Its changelist refuses such filters (``GuardedChangeList``); an autocomplete's search term
+    holding a NUL finds nothing (the changelist's own search form refuses a NUL, the
+    autocomplete does not); an autocomplete field re-renders only submitted values that can
+    name a row (``RowIdAutocompleteSelect``).
+    """
+
+    def get_changelist(self, request, **kwargs):
+        return GuardedChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        if NUL in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowIdAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class LargeListAdmin(GuardedInput, admin.ModelAdmin):
     """Changelist settings for tables of 100,000s of rows: one count per page, at most.
 
     ``show_full_result_count`` off drops the second, unfiltered count; facet counts (a count per

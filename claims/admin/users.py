@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from claims.admin.lists import GuardedInput
 from claims.models import Assignment
 from claims.permissions import Action, can
 from claims.selectors.people import reviewer_candidates
@@ -11,7 +12,7 @@ from claims.selectors.people import reviewer_candidates
 User = get_user_model()
 
 
-class DeskUserAdmin(UserAdmin):
+class DeskUserAdmin(GuardedInput, UserAdmin):
     """Django's user admin, answering the assignment form's reviewer autocomplete too.
 
     The autocomplete offers only people who may review (``selectors.people.reviewer_candidates``,

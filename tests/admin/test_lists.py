@@ -18,6 +18,7 @@ from claims.models import (
 from tests.admin.helpers import (
     MODELS,
     admin_url,
+    events,
     form_data,
     messages_by_level,
     new_claim,
@@ -166,6 +167,115 @@ def test_reviewer_filters_take_odd_values_as_no_reviewer(editor_client, claim, m
     response = editor_client.get(admin_url(model, "changelist"), {"reviewer": value})
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == []
+
+
+# Input the database cannot take -----------------------------------------------------------------
+
+NINES = "9" * 30  # past 64 bits: SQLite cannot send it, PostgreSQL has no column to hold it
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"claim/?id__in=1,{NINES}",
+        f"claim/?version__in={NINES}",
+        f"evidence/?claim__id__in=2,{NINES}",
+        f"assignment/?claim__in={NINES}",
+        f"source/?published_on__year={NINES}",
+        "source/?published_on__year=9999",  # its year ends past the calendar's last
+        f"source/?published_on__year=2024&published_on__month={NINES}",
+        "auditevent/?action=%00",
+        "auditevent/?action__exact=claim.%00created",
+        "source/?outlet=%00",
+        "source/?outlet__exact=%00",
+        "evidence/?stance=%00",
+        "evidence/?stance__exact=%00",
+        "claim/?state__exact=%00",
+        "claim/?state__exact=unverified&state__exact=%00",
+        "claim/?%00=1",
+    ],
+)
+def test_filters_the_database_cannot_take_are_refused_as_invalid_lookups(
+    editor_client, evidence, query
+):
+    response = editor_client.get(f"/admin/claims/{query}")
+
+    # The admin's own answer to a lookup it cannot make: the whole list, flagged, with a word.
+    assert response.status_code == 302
+    assert response["Location"].endswith("/?e=1")
+    landing = editor_client.get(response["Location"])
+    assert landing.status_code == 200
+    assert [str(m) for m in landing.context["messages"]] == [
+        "This list cannot be filtered as the address asked: here it is unfiltered."
+    ]
+
+
+def test_a_filter_on_ids_in_range_still_lists_them(editor_client, claim):
+    response = editor_client.get(admin_url("claim", "changelist"), {"id__in": f"{claim.pk},-5"})
+    assert [c.pk for c in response.context["cl"].result_list] == [claim.pk]
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [
+        ("evidence", "claim"),
+        ("assignment", "claim"),
+        ("appearance", "source"),
+        ("assignment", "reviewer"),
+    ],
+)
+def test_autocomplete_with_a_nul_in_its_term_finds_nothing(
+    editor_client, claim, reviewer, model_name, field_name
+):
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "claims",
+            "model_name": model_name,
+            "field_name": field_name,
+            "term": "a\x00",
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("value", [NINES, "abc", "\x00", "²"])
+@pytest.mark.parametrize(
+    ("model", "field", "post"),
+    [
+        (
+            "evidence",
+            "claim",
+            lambda claim, reviewer: {"stance": "supports", "url": "https://e.example/"},
+        ),
+        ("assignment", "claim", lambda claim, reviewer: {"reviewer": reviewer.pk}),
+        ("assignment", "reviewer", lambda claim, reviewer: {"claim": claim.pk}),
+    ],
+)
+def test_an_id_no_row_can_have_is_a_field_error_on_the_add_forms(
+    editor_client, claim, reviewer, model, field, post, value
+):
+    response = editor_client.post(admin_url(model, "add"), {**post(claim, reviewer), field: value})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+    assert not Assignment.objects.exists()
+    assert len(events(claim)) == 1  # its creation
+
+
+@pytest.mark.parametrize("value", [NINES, "abc", "\x00"])
+def test_an_appearance_source_no_row_can_have_is_an_error_on_the_claim_form(
+    editor_client, claim, value
+):
+    data = form_data(editor_client.get(admin_url("claim", "change", claim.pk)))
+    data |= {"appearances-1-source": value, "appearances-1-quote": "quoted"}
+    response = editor_client.post(admin_url("claim", "change", claim.pk), data)
+
+    assert response.status_code == 200
+    assert page_errors(response) == ["Correct the errors in the appearances below."]
+    claim.refresh_from_db()
+    assert claim.version == 1
 
 
 def test_staff_user_who_is_not_an_editor_gets_an_error_not_a_write(client, db):
