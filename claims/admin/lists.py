@@ -3,7 +3,8 @@
 One count per page at most (and none when a tally knows it), pages chosen by id in an
 index-only subquery, facet counts never offered, a selection of rows checked before an action
 reads it, input the database cannot take (a NUL, a number past 64 bits) refused on the page,
-and saves that go through the services. ``claims.admin`` builds each model's admin on these.
+saves that go through the services, and pages for editors only. ``claims.admin`` builds each
+model's admin on these.
 """
 
 from django.contrib import admin, messages
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from claims.admin.forms import RowIdAutocompleteSelect
 from claims.models import LARGEST_ID, Assignment, AssignmentStatus, Claim, is_row_id
+from claims.permissions import is_editor
 from claims.search import reads_in_order, search_claims
 from claims.selectors.paging import CountedPaginator
 from claims.selectors.people import display_name, reviewer_candidates
@@ -151,7 +153,28 @@ class GuardedInput:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class LargeListAdmin(GuardedInput, admin.ModelAdmin):
+class EditorsOnly:
+    """The admin is the staff editors' tool: a staff user without the editor role (a reviewer,
+    a viewer, anyone given model permissions by hand) gets none of its pages, whatever model
+    permissions they hold; they work on the desk. Superusers are editors. For model admins."""
+
+    def has_module_permission(self, request):
+        return is_editor(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_editor(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_editor(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_editor(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_editor(request.user) and super().has_delete_permission(request, obj)
+
+
+class LargeListAdmin(EditorsOnly, GuardedInput, admin.ModelAdmin):
     """Changelist settings for tables of 100,000s of rows: one count per page, at most.
 
     ``show_full_result_count`` off drops the second, unfiltered count; facet counts (a count per

@@ -1,10 +1,12 @@
-"""Django's user admin, which also answers the assignment form's reviewer autocomplete."""
+"""Django's user and group admins, for editors only; the user admin also answers the assignment
+form's reviewer autocomplete."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
-from claims.admin.lists import GuardedInput
+from claims.admin.lists import EditorsOnly, GuardedInput
 from claims.models import Assignment
 from claims.permissions import Action, can
 from claims.selectors.people import reviewer_candidates
@@ -12,7 +14,7 @@ from claims.selectors.people import reviewer_candidates
 User = get_user_model()
 
 
-class DeskUserAdmin(GuardedInput, UserAdmin):
+class DeskUserAdmin(EditorsOnly, GuardedInput, UserAdmin):
     """Django's user admin, answering the assignment form's reviewer autocomplete too.
 
     The autocomplete offers only people who may review (``selectors.people.reviewer_candidates``,
@@ -48,5 +50,11 @@ class DeskUserAdmin(GuardedInput, UserAdmin):
         return results, may_have_duplicates
 
 
+class DeskGroupAdmin(EditorsOnly, GuardedInput, GroupAdmin):
+    """Django's group admin (the roles are groups), kept from staff who are not editors."""
+
+
 admin.site.unregister(User)
 admin.site.register(User, DeskUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, DeskGroupAdmin)

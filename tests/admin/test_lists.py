@@ -2,7 +2,8 @@
 lists count once and stay within a fixed number of queries, odd input is refused."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib import admin
+from django.contrib.auth.models import Group, Permission, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +13,7 @@ from claims.models import (
     Assignment,
     AuditEvent,
     Claim,
+    Evidence,
     ReviewState,
     Source,
 )
@@ -278,27 +280,71 @@ def test_an_appearance_source_no_row_can_have_is_an_error_on_the_claim_form(
     assert claim.version == 1
 
 
-def test_staff_user_who_is_not_an_editor_gets_an_error_not_a_write(client, db):
+# Who gets the admin ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def every_kind_of_object(evidence, assigned_claim, editor):
+    """One object of each model the admin registers, by model."""
+    return {
+        Source: Source.objects.first(),
+        Claim: assigned_claim,
+        Evidence: evidence,
+        Assignment: Assignment.objects.get(),
+        AuditEvent: AuditEvent.objects.first(),
+        User: editor,
+        Group: Group.objects.get(name="Editors"),
+    }
+
+
+def admin_pages(objects) -> list[str]:
+    """Every registered model's changelist, add, change and history page."""
+    assert set(objects) == set(admin.site._registry), "a registered model without an object here"
+    pages = []
+    for model, obj in objects.items():
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        pages += [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
+        pages += [reverse(f"{name}_{view}", args=[obj.pk]) for view in ("change", "history")]
+    return pages
+
+
+@pytest.fixture
+def staff_clerk(db):
+    """Staff, holding every permission there is but the editor role's own."""
     clerk = UserFactory(username="clerk", is_staff=True)
-    clerk.user_permissions.set(
-        Permission.objects.filter(codename__in=["add_claim", "view_claim", "view_source"])
-    )
-    client.force_login(clerk)
-    data = form_data(client.get(admin_url("claim", "add"))) | {"text": "A", "claimant": "B"}
-    response = client.post(admin_url("claim", "add"), data)
-
-    assert response.status_code == 200
-    assert page_errors(response) == ["You do not have permission to create claims."]
-    assert not Claim.objects.exists()
+    clerk.user_permissions.set(Permission.objects.exclude(codename="manage_claims"))
+    return clerk
 
 
-def test_viewer_staff_sees_claims_read_only(client, viewer, claim):
-    viewer.is_staff = True
-    viewer.save(update_fields=["is_staff"])
-    client.force_login(viewer)
+@pytest.mark.parametrize("role", ["viewer", "reviewer", "staff_clerk"])
+def test_staff_who_are_not_editors_get_no_admin_page(client, request, every_kind_of_object, role):
+    user = request.getfixturevalue(role)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    before = AuditEvent.objects.count()
 
-    response = client.get(admin_url("claim", "change", claim.pk))
-    assert response.status_code == 200
-    assert 'name="text"' not in response.content.decode()
-    assert client.post(admin_url("claim", "change", claim.pk), {}).status_code == 403
-    assert client.get(admin_url("claim", "add")).status_code == 403
+    refused = {}
+    for page in admin_pages(every_kind_of_object):
+        refused[page] = client.get(page).status_code
+        refused[f"POST {page}"] = client.post(page, {}).status_code
+    assert set(refused.values()) == {403}, refused
+    index = client.get(reverse("admin:index"))
+    assert "You don’t have permission to view or edit anything." in index.content.decode()
+    lookup = {"app_label": "claims", "model_name": "evidence", "field_name": "claim", "term": ""}
+    assert client.get(reverse("admin:autocomplete"), lookup).status_code == 403
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ["staff_editor", "superuser"])
+def test_editors_get_the_admin_pages_of_the_desk(client, request, every_kind_of_object, role):
+    client.force_login(request.getfixturevalue(role))
+    statuses = {page: client.get(page).status_code for page in admin_pages(every_kind_of_object)}
+
+    refused = {page for page, status in statuses.items() if status != 200}
+    # Nobody adds to the audit trail by hand; editors hold no user or group permission.
+    expected = {reverse("admin:claims_auditevent_add")}
+    if role == "staff_editor":
+        expected |= {page for page in statuses if page.startswith("/admin/auth/")}
+    assert refused == expected
+    assert {statuses[page] for page in refused} == {403}
