@@ -144,7 +144,8 @@ def _confirmation_page(modeladmin, request, form, claims, *, title: str, submit:
 def _claims_named(claims: list[Claim]) -> str:
     """``#12 “The bridge…”, #15 “…” and 40 more``: readable for one claim or for hundreds."""
     named = ", ".join(
-        f"#{claim.pk} “{Truncator(claim.text).chars(40)}”" for claim in claims[:CLAIMS_NAMED]
+        _("#%(id)s “%(text)s”") % {"id": claim.pk, "text": Truncator(claim.text).chars(40)}
+        for claim in claims[:CLAIMS_NAMED]
     )
     rest = len(claims) - CLAIMS_NAMED
     if rest > 0:

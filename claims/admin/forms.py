@@ -213,7 +213,7 @@ class ClaimChangeForm(ServiceForm):
             "claimed_on": current.claimed_on,
         }
         differing = [
-            f"{self.fields[field].label}: “{value or '—'}”"
+            _("%(field)s: “%(value)s”") % {"field": self.fields[field].label, "value": value or "—"}
             for field, value in saved.items()
             if value != self.cleaned_data.get(field)
         ]
