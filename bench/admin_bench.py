@@ -51,7 +51,7 @@ def pages_to_time(reviewer_id: int) -> list[tuple[str | None, str]]:
         (None, "/admin/claims/assignment/?status__exact=open"),
         (None, f"/admin/claims/assignment/?reviewer={reviewer_id}"),
         (None, "/admin/claims/auditevent/"),
-        (None, "/admin/claims/auditevent/?action=claim.state_changed"),
+        (None, "/admin/claims/auditevent/?action__exact=claim.state_changed"),
         (None, "/admin/claims/auditevent/?p=100"),
         (None, "/admin/claims/source/"),
     ]

@@ -1,4 +1,10 @@
-"""The Django admin for staff editors: one module per model admin, what their lists share
-(``lists``), forms that call the services (``forms``) and the claims' bulk actions."""
+"""The Django admin, the staff editors' tool: every model registered, every save through services.
 
-from . import models_admin  # noqa: F401  (registers the model admins)
+One module per model admin (``sources``, ``claims``, ``evidence``, ``assignments``, ``audit``,
+``users``); what their lists share (``lists``: pages chosen by id, one count at most, the base
+admin classes, the reviewer filters); forms whose last validation step is a service call
+(``forms``); and the claims' bulk actions (``actions``). Nothing can be deleted here, and audit
+events can only be read.
+"""
+
+from . import assignments, audit, claims, evidence, sources, users  # noqa: F401  (they register)

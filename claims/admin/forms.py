@@ -6,17 +6,17 @@ already accepted.
 """
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims import services
-from claims.models import Assignment, Claim, Evidence, ReviewState, Source
+from claims.models import Assignment, Claim, Evidence, ReviewState, Source, is_row_id
 from claims.selectors.people import reviewer_candidates
-from claims.urlnorm import validate_http_url
 from claims.web.forms import (
     DueDateField,
+    HttpURLField,
     ReviewerChoiceField,
     VersionField,
     keep_input_after_conflict,
@@ -24,11 +24,16 @@ from claims.web.forms import (
 )
 
 
-def https_by_default(db_field, **kwargs):
-    """Form fields for a model; a URL typed without a scheme is taken as https."""
-    if isinstance(db_field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return db_field.formfield(**kwargs)
+class RowIdAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete select, re-rendering only submitted values that can name a row.
+
+    Shown again with an error, the stock widget looks the submitted value up to label it, and
+    a value such as ``abc`` or a number past 64 bits fails there (SQLite cannot even send it)
+    though the field itself has already refused it.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if is_row_id(str(v))], attr)
 
 
 class ServiceForm(forms.ModelForm):
@@ -47,11 +52,6 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.written = None
-        if "url" in self.fields:
-            # http(s) only, refused at the field: the services refuse other schemes too, but
-            # source_create/source_update report it without naming the field.
-            self.fields["url"].validators = [validate_http_url]
-            self.fields["url"].error_messages["invalid"] = validate_http_url.message
         if "expected_version" in self.fields and self.instance.pk is not None:
             self.fields["expected_version"].initial = self.seen_version()
 
@@ -98,13 +98,19 @@ class ServiceForm(forms.ModelForm):
 # Sources ------------------------------------------------------------------------------------------
 
 
+# What a source's form edits; the version seen rides along on the change form.
+SOURCE_FIELDS = ("title", "url", "outlet", "author", "published_on", "text")
+
+
 class SourceForm(ServiceForm):
     expected_version = VersionField()
 
     class Meta:
         model = Source
-        fields = ["title", "url", "outlet", "author", "published_on", "text"]
-        formfield_callback = https_by_default
+        fields = list(SOURCE_FIELDS)
+        # http(s) only, refused at the field, https when typed without a scheme: the services
+        # refuse other schemes too, but source_create/source_update do not name the field.
+        field_classes = {"url": HttpURLField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +121,8 @@ class SourceForm(ServiceForm):
         return self.instance.version
 
     def write(self, data):
-        values = {field: data[field] for field in self._meta.fields if field in data}
+        # The source's own fields only: the admin's form lists expected_version among its fields.
+        values = {field: data[field] for field in SOURCE_FIELDS if field in data}
         if self.instance.pk is None:
             return services.source_create(actor=self.actor, **values)
         changes = {field: values[field] for field in self.changed_data if field in values}
@@ -206,7 +213,7 @@ class ClaimChangeForm(ServiceForm):
             "claimed_on": current.claimed_on,
         }
         differing = [
-            f"{self.fields[field].label}: “{value or '—'}”"
+            _("%(field)s: “%(value)s”") % {"field": self.fields[field].label, "value": value or "—"}
             for field, value in saved.items()
             if value != self.cleaned_data.get(field)
         ]
@@ -223,7 +230,7 @@ class EvidenceAddForm(ServiceForm):
     class Meta:
         model = Evidence
         fields = ["claim", "stance", "url", "title", "publisher", "excerpt", "note"]
-        formfield_callback = https_by_default
+        field_classes = {"url": HttpURLField}
 
     def write(self, data):
         claim = data["claim"]

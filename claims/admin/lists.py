@@ -2,12 +2,15 @@
 
 One count per page at most (and none when a tally knows it), pages chosen by id in an
 index-only subquery, facet counts never offered, a selection of rows checked before an action
-reads it, and saves that go through the services. ``claims.admin`` builds each model's admin
-on these.
+reads it, input the database cannot take (a NUL, a number past 64 bits) refused on the page,
+saves that go through the services, and pages for editors only. ``claims.admin`` builds each
+model's admin on these.
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import (
     ALL_VAR,
     ERROR_FLAG,
@@ -17,38 +20,27 @@ from django.contrib.admin.views.main import (
     PAGE_VAR,
     SEARCH_VAR,
     TO_FIELD_VAR,
+    ChangeList,
 )
-from django.core.paginator import Paginator
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils.functional import cached_property
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims.models import Assignment, AssignmentStatus, Claim, is_row_id
+from claims.admin.forms import RowIdAutocompleteSelect
+from claims.models import LARGEST_ID, Assignment, AssignmentStatus, Claim, is_row_id
+from claims.permissions import is_editor
 from claims.search import reads_in_order, search_claims
-from claims.selectors.people import reviewer_candidates
+from claims.selectors.paging import CountedPaginator
+from claims.selectors.people import display_name, reviewer_candidates
 from claims.web.forms import ReviewerChoiceField
 
 # Query parameters of a changelist that page, sort or frame it without narrowing its rows.
 _NOT_FILTERS = {ALL_VAR, ORDER_VAR, PAGE_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IS_FACETS_VAR, ERROR_FLAG}
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator that can be told its count, so a list the database already tallies is not
-    counted again (counting 100,000 rows is most of what a stock changelist page costs)."""
-
-    def __init__(self, *args, known_count: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.known_count = known_count
-
-    @cached_property
-    def count(self):
-        if self.known_count is not None:
-            return self.known_count
-        return Paginator.count.func(self)
-
-
-class DeferredJoinPaginator(KnownCountPaginator):
+class DeferredJoinPaginator(CountedPaginator):
     """Pages whose ids are chosen first, in a subquery that can read the ordering's index alone,
     and only those rows read: a page deep in the list skips index entries, not whole rows."""
 
@@ -72,7 +64,117 @@ class DeferredJoinPaginator(KnownCountPaginator):
         return self._get_page(source.filter(pk__in=ids), number, self)
 
 
-class LargeListAdmin(admin.ModelAdmin):
+# PostgreSQL refuses it in text, so no value holding it can be looked up there.
+NUL = "\x00"
+
+
+def _holds_nul(params: dict[str, list[str]]) -> bool:
+    return any(
+        NUL in name or any(NUL in value for value in values) for name, values in params.items()
+    )
+
+
+def _past_64_bits(model, name: str, values: list[list[str]]) -> bool:
+    """Does this ``__in`` lookup on a whole-number column list a number past 64 bits? Django
+    finds nothing for such a number in its other lookups, but passes these on to the database,
+    and SQLite cannot even send them."""
+    path, _sep, lookup = name.rpartition(LOOKUP_SEP)
+    if lookup != "in" or not path:
+        return False
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return False  # not a column: Django refuses the lookup itself
+    if not isinstance(getattr(field, "target_field", field), models.IntegerField):
+        return False
+    for value in (value for group in values for value in group):
+        try:
+            number = int(value)  # read as the column reads it
+        except ValueError:
+            continue  # not a number: Django refuses it itself
+        if not -LARGEST_ID - 1 <= number <= LARGEST_ID:
+            return True
+    return False
+
+
+class GuardedChangeList(ChangeList):
+    """A changelist that refuses the filters the database would fail on, as Django refuses a
+    lookup it cannot make (the list unfiltered, flagged ``?e=1``), and says so on that page.
+
+    Refused: a NUL anywhere in a filter; a number past 64 bits in an ``__in`` list; a date
+    hierarchy's year, month or day too large for a date (Django catches only a day that does
+    not exist, like 31 February).
+    """
+
+    def __init__(self, request, *args, **kwargs):
+        if ERROR_FLAG in request.GET:
+            messages.warning(
+                request,
+                _("This list cannot be filtered as the address asked: here it is unfiltered."),
+            )
+        super().__init__(request, *args, **kwargs)
+
+    def get_filters(self, request):
+        if _holds_nul(self.get_filters_params()):
+            raise IncorrectLookupParameters("A filter holds a NUL character.")
+        try:
+            filters = super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+        remaining = filters[2]
+        if any(_past_64_bits(self.model, name, values) for name, values in remaining.items()):
+            raise IncorrectLookupParameters("A filter names a number past 64 bits.")
+        return filters
+
+
+class GuardedInput:
+    """What a model admin (or inline) does with input the database cannot take: refuse it on
+    the page instead of passing it on to fail there as a server error.
+
+    Its changelist refuses such filters (``GuardedChangeList``); an autocomplete's search term
+    holding a NUL finds nothing (the changelist's own search form refuses a NUL, the
+    autocomplete does not); an autocomplete field re-renders only submitted values that can
+    name a row (``RowIdAutocompleteSelect``).
+    """
+
+    def get_changelist(self, request, **kwargs):
+        return GuardedChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        if NUL in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowIdAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class EditorsOnly:
+    """The admin is the staff editors' tool: a staff user without the editor role (a reviewer,
+    a viewer, anyone given model permissions by hand) gets none of its pages, whatever model
+    permissions they hold; they work on the desk. Superusers are editors. For model admins."""
+
+    def has_module_permission(self, request):
+        return is_editor(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_editor(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_editor(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_editor(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_editor(request.user) and super().has_delete_permission(request, obj)
+
+
+class LargeListAdmin(EditorsOnly, GuardedInput, admin.ModelAdmin):
     """Changelist settings for tables of 100,000s of rows: one count per page, at most.
 
     ``show_full_result_count`` off drops the second, unfiltered count; facet counts (a count per
@@ -106,7 +208,7 @@ class LargeListAdmin(admin.ModelAdmin):
             per_page,
             orphans,
             allow_empty_first_page,
-            known_count=self.known_count(request),
+            count=self.known_count(request),
         )
 
 
@@ -116,6 +218,19 @@ def list_narrowing(request) -> dict[str, list[str]]:
     if not "".join(narrowing.get(SEARCH_VAR, [])).strip():
         narrowing.pop(SEARCH_VAR, None)
     return narrowing
+
+
+def person(model, field_name: str):
+    """A column or read-only field for the person in ``field_name``, named as the desk names
+    people (``selectors.people.display_name``), not by user name; empty once the account is gone."""
+    field = model._meta.get_field(field_name)
+
+    @admin.display(description=field.verbose_name)
+    def show(modeladmin, obj):
+        user = getattr(obj, field_name)
+        return None if user is None else display_name(user)
+
+    return show
 
 
 class ClaimTextSearchMixin:
@@ -186,10 +301,13 @@ class ServiceAdmin(LargeListAdmin):
         # The services need the acting user; the form class is built per request anyway.
         return type(form.__name__, (form,), {"actor": request.user})
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.URLField):
-            kwargs.setdefault("assume_scheme", "https")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    def version_seen(self, request, obj) -> tuple[str, ...]:
+        """The hidden input carrying the version the page showed, for a change form the user
+        may save: a field left out of the fields shown is never rendered, and the service
+        would refuse every save as not saying which version was seen."""
+        if obj is not None and self.has_change_permission(request, obj):
+            return ("expected_version",)
+        return ()
 
     def save_model(self, request, obj, form, change):
         """The form's service call saved the object while the form was validated."""

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.audit.actions import AuditAction
+
 
 class AuditEventQuerySet(models.QuerySet):
     """Append-only: events are inserted, never updated or deleted through the ORM.
@@ -53,7 +55,7 @@ class AuditEvent(models.Model):
         verbose_name=_("claim"),
     )
     sequence = models.PositiveIntegerField(_("position in chain"))
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,

@@ -8,7 +8,7 @@ and related rows arrive in one prefetch per kind.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -22,6 +22,7 @@ from claims.models import (
 )
 from claims.search import reads_in_order, search_claims
 from claims.selectors.filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, ClaimFilter
+from claims.selectors.paging import CountedPaginator
 
 # The columns a queue row shows; the rest of a claim (rationale, audit head) stays in the database.
 QUEUE_COLUMNS = (
@@ -62,18 +63,6 @@ class QueueRow:
     due_on: date | None = None
     overdue: bool = False
     changed_at: datetime | None = None
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count, so the queue does not count the same rows twice."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @property
-    def count(self):
-        return self._known_count
 
 
 @dataclass
