@@ -204,6 +204,19 @@ def editor_client(client, staff_editor):
     return client
 
 
+@pytest.fixture
+def staff_reviewer(reviewer):
+    reviewer.is_staff = True
+    reviewer.save(update_fields=["is_staff"])
+    return reviewer
+
+
+@pytest.fixture
+def evidence(claim, editor):
+    """A supporting link on ``claim``."""
+    return add_evidence(claim, editor, url="https://evidence.example/report")
+
+
 # Browser tests ------------------------------------------------------------------------------------
 
 
