@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "claims.web.context_processors.header",
             ],
+            "libraries": {"desk": "claims.web.templatetags"},
         },
     },
 ]

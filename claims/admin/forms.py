@@ -103,7 +103,7 @@ SOURCE_FIELDS = ("title", "url", "outlet", "author", "published_on", "text")
 
 
 class SourceForm(ServiceForm):
-    expected_version = VersionField()
+    expected_version = VersionField(of_source=True)
 
     class Meta:
         model = Source

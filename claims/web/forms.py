@@ -24,9 +24,16 @@ class VersionField(forms.IntegerField):
 
     widget = forms.HiddenInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, of_source: bool = False, **kwargs):
         super().__init__(min_value=1, max_value=LARGEST_ID, **kwargs)
-        message = _("The form did not say which version of the claim you saw. Reload the page.")
+        if of_source:
+            message = _(
+                "The form did not say which version of the source you saw. Reload the page."
+            )
+        else:
+            message = _(
+                "The form did not say which version of the claim you saw. Reload the page."
+            )
         for code in ("required", "invalid", "min_value", "max_value"):
             self.error_messages[code] = message
 
@@ -194,14 +201,7 @@ class SourceEditForm(SourceForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The source's text or transcript, if the desk keeps it."),
     )
-    expected_version = VersionField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The version is that of the source here, not of a claim.
-        message = _("The form did not say which version of the source you saw. Reload the page.")
-        for code in ("required", "invalid", "min_value", "max_value"):
-            self.fields["expected_version"].error_messages[code] = message
+    expected_version = VersionField(of_source=True)
 
 
 class EvidenceForm(forms.Form):
