@@ -276,7 +276,7 @@ def test_malformed_json_is_refused(tmp_path, editor, content, expected):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("text,claimant\nA,B\n", "line 1: missing column(s) state"),
+        ("text,claimant\nA,B\n", "line 1: missing column state"),
         ("text,claimant,state\nA,B,maybe\n", "line 2, state: unknown state 'maybe'"),
         ("text,claimant,state\n,B,unverified\n", "line 2, text: missing"),
         (
@@ -332,7 +332,7 @@ def test_a_problem_met_while_writing_rolls_everything_back(tmp_path, editor, mon
                 raise imports.ImportFileError(["line 3, state: unknown state 'maybe'"])
             yield claim
 
-    monkeypatch.setattr("claims.management.commands.import_claims.valid_claims", changed_file)
+    monkeypatch.setattr(imports, "valid_claims", changed_file)
     monkeypatch.setattr(services, "IMPORT_BATCH_SIZE", 1)
     before = counts()
     with pytest.raises(CommandError, match="Nothing imported"):
@@ -689,9 +689,9 @@ def test_a_csv_export_with_a_long_text_imports_back(tmp_path, editor, source):
 
 
 def test_a_csv_cell_over_the_limit_names_its_line(tmp_path, editor, monkeypatch):
-    from claims.interchange import imports
+    from claims.interchange.imports import csv as csv_import
 
-    monkeypatch.setattr(imports, "CSV_FIELD_LIMIT", 1000)
+    monkeypatch.setattr(csv_import, "CSV_FIELD_LIMIT", 1000)
     path = write_csv(
         tmp_path, "text,claimant,state\nA,B,unverified\n" + "x" * 1500 + ",B,unverified\n"
     )
