@@ -15,6 +15,8 @@ from django.db import IntegrityError
 from claims import services
 from claims.audit.actions import AuditAction
 from claims.audit.chain import verify_chain
+from claims.interchange.imports import MAX_ERRORS
+from claims.interchange.imports.fields import MAX_RECORD_PROBLEMS
 from claims.models import AuditEvent, Claim, Evidence, ReviewState, Source, Stance
 from tests.conftest import add_evidence
 from tests.factories import SourceFactory
@@ -302,6 +304,30 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path, editor):
         import_file(write_json(tmp_path, items), editor)
     assert "line 2, state" in str(error.value)
     assert "line 3, claimant: missing" in str(error.value)
+
+
+def test_one_record_shows_its_first_problems_and_counts_the_rest(tmp_path, editor):
+    """A URL repeated in one cell is a duplicate link each time: the report stays short."""
+    urls = "\n".join(["https://x.test/same"] * 5_000)
+    path = write_csv(tmp_path, f'text,claimant,state,supporting_urls\nA,B,unverified,"{urls}"\n')
+
+    lines = import_refused(path, editor).splitlines()
+
+    shown = MAX_RECORD_PROBLEMS
+    assert lines[0] == f"Nothing imported: 4,999 problems in {path}:"
+    assert lines[1:-1] == ["line 2, evidence 2: duplicate supports link https://x.test/same"] + [
+        f"line 2, evidence {number}: duplicate supports link https://x.test/same"
+        for number in range(3, shown + 2)
+    ]
+    assert lines[-1] == f"line 2: {4_999 - shown:,} more problems in this record not shown"
+
+
+def test_a_file_stops_being_checked_after_enough_problems(tmp_path, editor):
+    rows = "".join(f"Claim {number},B,maybe\n" for number in range(MAX_ERRORS + 50))
+    lines = import_refused(write_csv(tmp_path, "text,claimant,state\n" + rows), editor).splitlines()
+    assert lines[0].startswith(f"Nothing imported: {MAX_ERRORS} problems in ")
+    assert len(lines) == 1 + MAX_ERRORS + 1
+    assert lines[-1] == f"... stopped after {MAX_ERRORS} problems"
 
 
 def test_a_claim_already_on_file_is_a_duplicate(tmp_path, editor, claim):

@@ -31,6 +31,8 @@ SOURCE_URL_LIMIT = Source._meta.get_field("url").max_length
 MAX_COUNT = 2**31 - 1  # PositiveIntegerField, the smallest range any backend gives it
 # Free text is kept as written; every other text field loses its surrounding blanks.
 _UNSTRIPPED = frozenset({"text", "excerpt", "note"})
+# Problems kept for one record; the rest are counted (see RecordProblems).
+MAX_RECORD_PROBLEMS = 20
 
 
 def shown(value) -> str:
@@ -68,6 +70,9 @@ class RecordFields:
         self.problems = RecordProblems(line)
 
     def fail(self, field_name: str, message: str) -> None:
+        if len(self.problems.shown) >= MAX_RECORD_PROBLEMS:
+            self.problems.hidden += 1
+            return
         self.problems.shown.append(
             _("line %(line)d, %(field)s: %(problem)s")
             % {"line": self.line, "field": field_name, "problem": message}

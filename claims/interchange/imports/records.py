@@ -3,6 +3,9 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
+
 
 @dataclass
 class ImportedSource:
@@ -63,16 +66,29 @@ class ImportedClaim:
 
 @dataclass
 class RecordProblems:
-    """Why one record cannot be imported."""
+    """Why one record cannot be imported: its first problems, and how many more it has.
+
+    A record can hold a problem per item of a list (a URL repeated in a cell a hundred thousand
+    times is as many duplicates), so only the first few are kept to be shown.
+    """
 
     line: int
     shown: list[str] = field(default_factory=list)
+    hidden: int = 0
 
     def __len__(self) -> int:
-        return len(self.shown)
+        return len(self.shown) + self.hidden
 
     def lines(self) -> list[str]:
-        return self.shown
+        """The problems to show, and a line saying how many more there were."""
+        if not self.hidden:
+            return self.shown
+        more = ngettext(
+            "line %(line)d: %(count)s more problem in this record not shown",
+            "line %(line)d: %(count)s more problems in this record not shown",
+            self.hidden,
+        ) % {"line": self.line, "count": number_format(self.hidden, force_grouping=True)}
+        return [*self.shown, more]
 
 
 class ImportFileError(Exception):
