@@ -1,5 +1,6 @@
 """Importing claims from the CSV and JSON exports: all or nothing, problems named, round trip."""
 
+import builtins
 import csv
 import io
 import json
@@ -336,6 +337,41 @@ def test_a_claim_already_on_file_is_a_duplicate(tmp_path, editor, claim):
     with pytest.raises(CommandError, match="already on file"):
         import_file(write_json(tmp_path, [item]), editor)
     assert counts() == before
+
+
+def _colliding_hash(monkeypatch):
+    """Every claim's text, claimant and date hash alike, as two of 2**64 values may."""
+    real = builtins.hash
+
+    def colliding(value):
+        if isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], str):
+            return 0
+        return real(value)
+
+    monkeypatch.setattr(builtins, "hash", colliding)
+
+
+def test_claims_that_share_a_hash_are_not_duplicates(tmp_path, editor, claim, monkeypatch):
+    _colliding_hash(monkeypatch)
+    items = [claim_json(), claim_json(id=8, text="A different claim.")]
+
+    assert "Imported 2 claims" in import_file(write_json(tmp_path, items), editor)
+
+    assert Claim.objects.count() == 3
+
+
+def test_duplicates_are_still_found_when_hashes_collide(tmp_path, editor, claim, monkeypatch):
+    _colliding_hash(monkeypatch)
+    on_file = claim_json(id=9, text=claim.text, claimant=claim.claimant, claimed_on=None)
+    items = [claim_json(), claim_json(id=8), on_file]
+
+    message = import_refused(write_json(tmp_path, items, "twice.json"), editor)
+
+    assert "line 3, text: duplicate claim (same text, claimant and date as line 2)" in message
+    assert "line 4, text: duplicate: this claim (same text, claimant and date) is already" in (
+        message
+    )
+    assert "line 2, text" not in message
 
 
 def test_only_editors_may_import(tmp_path, reviewer):

@@ -1,4 +1,8 @@
-"""What the services, the workflow and the database would refuse, said before any write."""
+"""What the services, the workflow and the database would refuse, said before any write.
+
+A claim the file repeats, or one already on file, is refused by its values compared, never by a
+hash of them alone: two different claims may share a hash, and the second would be refused.
+"""
 
 from django.utils.translation import gettext as _
 
@@ -38,7 +42,7 @@ class FileDuplicates:
 
     def __init__(self):
         self.ids: dict[int, int] = {}
-        self.claims: dict[int, int] = {}
+        self.claims: dict[bytes, int] = {}
 
     def problems(self, claim: ImportedClaim) -> list[str]:
         """What repeats an earlier record of the file; the claim is remembered either way."""
@@ -54,7 +58,7 @@ class FileDuplicates:
                     }
                 )
             self.ids[claim.original_id] = claim.line
-        first = self.claims.setdefault(hash(claim.identity), claim.line)
+        first = self.claims.setdefault(_identity_key(claim), claim.line)
         if first != claim.line:
             problems.append(
                 _(
@@ -66,12 +70,30 @@ class FileDuplicates:
         return problems
 
 
+def _identity_key(claim: ImportedClaim) -> bytes:
+    """The claim's text, claimant and date as one value, equal only for the same three values.
+
+    Each length comes before its text, so no text can run into the next. One bytes object per
+    claim of a large file, where a tuple of them would keep three more objects alive.
+    """
+    text, claimant, claimed_on = claim.identity
+    key = f"{len(text)}:{text}{len(claimant)}:{claimant}{claimed_on or ''}"
+    return key.encode("utf-8", "surrogatepass")
+
+
 class OnFile:
-    """Claims already on file, so that importing a file twice does not double them."""
+    """Claims already on file, so that importing a file twice does not double them.
+
+    The desk's claims are held as hashes (a desk may hold millions of long texts); a claim whose
+    hash is among them is looked up by its values, which the claimant's index finds quickly.
+    """
 
     def __init__(self):
         rows = Claim.objects.values_list("text", "claimant", "claimed_on").iterator(5000)
         self.hashes = {hash(row) for row in rows}
 
     def __contains__(self, claim: ImportedClaim) -> bool:
-        return hash(claim.identity) in self.hashes
+        if hash(claim.identity) not in self.hashes:
+            return False
+        text, claimant, claimed_on = claim.identity
+        return Claim.objects.filter(text=text, claimant=claimant, claimed_on=claimed_on).exists()
