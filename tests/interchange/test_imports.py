@@ -18,7 +18,8 @@ from claims.audit.actions import AuditAction
 from claims.audit.chain import verify_chain
 from claims.interchange.imports import MAX_ERRORS
 from claims.interchange.imports.fields import MAX_RECORD_PROBLEMS
-from claims.models import AuditEvent, Claim, Evidence, ReviewState, Source, Stance
+from claims.models import Appearance, AuditEvent, Claim, Evidence, ReviewState, Source, Stance
+from claims.services.claims import appearance_quote
 from tests.conftest import add_evidence
 from tests.factories import SourceFactory
 
@@ -727,6 +728,18 @@ def test_a_url_as_long_as_its_column_imports(tmp_path, editor):
 )
 def test_the_import_applies_the_rules_the_services_apply(tmp_path, editor, name, content, expected):
     assert expected in import_refused(write_file(tmp_path, name, content), editor)
+
+
+@pytest.mark.parametrize("quote", ["", " ", "\t\n", "\u00a0", "\u3000", "\u200b", " as said "])
+def test_the_import_takes_a_quote_by_the_services_rule(tmp_path, editor, quote):
+    """What the services keep of a quote, or refuse as none, the import keeps or refuses too."""
+    item = claim_json(appearances=[{**claim_json()["appearances"][0], "quote": quote}])
+    path = write_json(tmp_path, [item])
+    if appearance_quote(quote):
+        import_file(path, editor)
+        assert Appearance.objects.get().quote == appearance_quote(quote)
+    else:
+        assert "line 2, appearance 1 quote: missing" in import_refused(path, editor)
 
 
 def test_a_csv_export_with_a_long_text_imports_back(tmp_path, editor, source):

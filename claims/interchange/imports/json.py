@@ -20,6 +20,7 @@ from claims.interchange.imports.records import (
     RecordProblems,
 )
 from claims.models import Stance
+from claims.services.claims import appearance_quote
 
 READ_SIZE = 1 << 20
 
@@ -170,7 +171,9 @@ def _appearances(fields: RecordFields, items: list) -> list[tuple[ImportedSource
                 % {"title": source.title, "number": seen[source.key]},
             )
         seen.setdefault(source.key, number)
-        quote = fields.text(item, "quote", required=True, label=f"{label} quote")
+        quote = appearance_quote(fields.text(item, "quote", label=f"{label} quote"))
+        if not quote:
+            fields.fail(f"{label} quote", _("missing"))
         appearances.append((source, quote))
     return appearances
 
