@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from claims import services
 from claims.interchange import exports
 from claims.interchange.exports import csv as csv_format
+from claims.interchange.exports import reader
 from claims.interchange.exports.reader import export_selection, iter_claims
 from claims.models import AuditEvent, Claim, Evidence, ReviewState, Stance
 from tests.conftest import add_evidence, change_state
@@ -109,6 +110,30 @@ def run_export(format_name, **options) -> str:
 
 def csv_rows(text):
     return list(csv.DictReader(io.StringIO(text)))
+
+
+# The formats ------------------------------------------------------------------------------------
+
+READER_KINDS = {
+    reader.APPEARANCES,
+    reader.EVIDENCE,
+    reader.STANDING_URLS,
+    reader.ASSIGNMENTS,
+    reader.REVIEWERS,
+    reader.HISTORY,
+    reader.ROWS,
+    reader.ISO_TIMES,
+}
+
+
+@pytest.mark.parametrize("format_name", sorted(exports.FORMATS))
+def test_every_format_declares_what_the_protocol_asks(format_name):
+    export_format = exports.FORMATS[format_name]
+    assert isinstance(export_format, exports.ExportFormat)
+    assert format_name == export_format.NAME
+    assert export_format.INCLUDE <= READER_KINDS
+    assert export_format.CONTENT_TYPE.partition(";")[0].count("/") == 1
+    assert export_format.EXTENSION.isalnum()
 
 
 # CSV ----------------------------------------------------------------------------------------------

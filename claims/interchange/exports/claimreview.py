@@ -22,6 +22,7 @@ from django.conf import settings
 from claims.interchange.exports.reader import APPEARANCES, ClaimRecord
 from claims.models import ReviewState
 
+NAME = "claimreview"
 CONTENT_TYPE = "application/ld+json"
 EXTENSION = "jsonld"
 INCLUDE = frozenset({APPEARANCES})
@@ -119,7 +120,7 @@ def script_safe_json(value) -> str:
     return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_SAFE)
 
 
-def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
+def render(claims: Iterable[ClaimRecord], *, count: int) -> Iterator[str]:
     """``{"@context": "https://schema.org", "@graph": [...]}``, one ClaimReview per line."""
     author = organization()
     yield '{"@context": "https://schema.org", "@graph": ['

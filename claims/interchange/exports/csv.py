@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from claims.interchange.exports.reader import ISO_TIMES, REVIEWERS, STANDING_URLS, ClaimRecord
 from claims.models import ReviewState, Stance
 
+NAME = "csv"
 CONTENT_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
 INCLUDE = frozenset({STANDING_URLS, REVIEWERS, ISO_TIMES})
@@ -82,7 +83,7 @@ class _Lines(list):
     write = list.append
 
 
-def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
+def render(claims: Iterable[ClaimRecord], *, count: int) -> Iterator[str]:
     """The CSV text, header first, a few hundred rows per chunk."""
     lines = _Lines()
     writer = csv.writer(lines)

@@ -13,6 +13,7 @@ from json.encoder import encode_basestring as _string
 
 from claims.interchange.exports.reader import EVERYTHING, ISO_TIMES, ROWS, ClaimRecord, user_refs
 
+NAME = "json"
 CONTENT_TYPE = "application/json"
 EXTENSION = "json"
 # Dates and times come as the text written here; evidence, assignments and history as rows.
@@ -163,7 +164,7 @@ def claim_json(claim: ClaimRecord, users: _UsersJSON) -> str:
     )
 
 
-def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
+def render(claims: Iterable[ClaimRecord], *, count: int) -> Iterator[str]:
     """``[``, one compact object per line joined by commas, ``]``."""
     users = users_json()
     yield "["
