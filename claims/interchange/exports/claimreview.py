@@ -7,7 +7,7 @@ properties Google's Fact Check markup requires (``claimReviewed``, ``reviewRatin
 ``author``, ``datePublished``, ``appearance`` and ``firstAppearance``).
 
 Rating scale, 1 (false) to 5 (true), as the desk's two verdicts map onto it:
-corroborated -> 5 "Corroborated"; disputed -> 1 "Disputed".
+corroborated -> 5, disputed -> 1, each named by its state's label ("Corroborated", "Disputed").
 The claimant is written as a ``Person``: the desk does not record whether it was an organisation.
 ``datePublished`` is the claim's first verdict, ``dateModified`` its current verdict; ``url`` is
 where the desk publishes it (``FACTCHECK_VERDICT_URL``), by default the claim's page on its site.
@@ -28,10 +28,7 @@ EXTENSION = "jsonld"
 INCLUDE = frozenset({APPEARANCES})
 
 BEST_RATING, WORST_RATING = 5, 1
-RATINGS = {
-    ReviewState.CORROBORATED: (5, "Corroborated"),
-    ReviewState.DISPUTED: (1, "Disputed"),
-}
+RATINGS = {ReviewState.CORROBORATED: 5, ReviewState.DISPUTED: 1}
 
 
 def organization() -> dict:
@@ -78,10 +75,9 @@ def verdict_url(claim: ClaimRecord, author: dict) -> str:
 
 def claim_review(claim: ClaimRecord, author: dict) -> dict | None:
     """The ClaimReview of one claim, or None when it has no verdict."""
-    rating = RATINGS.get(claim.state)
-    if rating is None:
+    value = RATINGS.get(claim.state)
+    if value is None:
         return None
-    value, label = rating
     sources = [appearance.source for appearance in claim.appearances]
     item = {"@type": "Claim", "author": {"@type": "Person", "name": claim.claimant}}
     if claim.claimed_on:
@@ -101,7 +97,7 @@ def claim_review(claim: ClaimRecord, author: dict) -> dict | None:
             "ratingValue": value,
             "bestRating": BEST_RATING,
             "worstRating": WORST_RATING,
-            "alternateName": label,
+            "alternateName": str(ReviewState(claim.state).label),
         },
         "itemReviewed": item,
     }
