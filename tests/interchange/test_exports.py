@@ -215,6 +215,52 @@ def test_csv_neutralizes_cells_a_spreadsheet_would_run(desk):
     assert csv_format.unneutralize("'plain") == "'plain"
 
 
+def spreadsheet_cells(text: str, separator: str) -> list[str]:
+    """The cells a spreadsheet reads, its list separator being ``separator``: a separator or a
+    line break counts only outside double quotes, and a doubled quote inside them is one."""
+    cells, cell, quoted, position = [], [], False, 0
+    while position < len(text):
+        char = text[position]
+        if char == '"' and quoted and text[position + 1 : position + 2] == '"':
+            cell.append(char)
+            position += 1
+        elif char == '"':
+            quoted = not quoted
+        elif char in (separator, "\n") and not quoted:
+            cells.append("".join(cell).removesuffix("\r"))
+            cell = []
+        else:
+            cell.append(char)
+        position += 1
+    return [*cells, "".join(cell)]
+
+
+def test_csv_cells_cannot_become_formulas_whatever_the_list_separator(editor, source, tmp_path):
+    """Some spreadsheets split CSV at ';' (their list separator): only a quoted cell keeps a
+    ';' inside it, and a cell starting after it could run as a formula."""
+    claim = services.claim_create(
+        actor=editor,
+        text="x;=cmd|' /C calc'!A0",
+        claimant="Someone;@SUM(1+1)",
+        appearances=[services.AppearanceInput(source, "said; -2+3")],
+    )
+    add_evidence(claim, editor, Stance.CONTRADICTS, "https://facts.test/no;=1")
+    change_state(claim, editor, ReviewState.DISPUTED, "a;+1\tb;-1")
+    path = tmp_path / "out.csv"
+    call_command("export_verdicts", format="csv", output=str(path), stderr=io.StringIO())
+    text = path.read_text(encoding="utf-8")
+
+    for separator in (",", ";", "\t", "|"):
+        cells = spreadsheet_cells(text, separator)
+        assert not [cell for cell in cells if cell.startswith(csv_format.FORMULA_TRIGGERS)]
+
+    path.write_text(text.replace("x;=cmd", "y;=cmd"), encoding="utf-8")
+    call_command("import_claims", str(path), actor=editor.username, stdout=io.StringIO())
+    copy = Claim.objects.get(text="y;=cmd|' /C calc'!A0")
+    assert (copy.claimant, copy.rationale) == ("Someone;@SUM(1+1)", "a;+1\tb;-1")
+    assert list(copy.evidence.values_list("url", flat=True)) == ["https://facts.test/no;=1"]
+
+
 def test_csv_lists_several_urls_one_per_line(desk, editor):
     add_evidence(desk["corroborated"], editor, Stance.SUPPORTS, "https://second.test/source")
     row = csv_rows(run_export("csv"))[0]
