@@ -613,6 +613,12 @@ def test_download_exports_what_the_queue_filters_show(client, desk, viewer):
     graph = json.loads(b"".join(response.streaming_content))["@graph"]
     assert [r["claimReviewed"] for r in graph] == [desk["disputed"].text]
 
+    response = client.get("/claims/export/json/", {"state": "disputed"})
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].endswith('.json"')
+    body = json.loads(b"".join(response.streaming_content))
+    assert [item["id"] for item in body] == [desk["disputed"].pk]
+
     response = client.get("/claims/export/html/")
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response["Content-Disposition"].startswith("inline;")
