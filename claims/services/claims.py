@@ -38,6 +38,12 @@ def _appearance_data(appearances: Iterable[AppearanceInput]) -> list[dict]:
     ]
 
 
+def appearance_quote(quote: str | None) -> str:
+    """The passage an appearance keeps, stripped; empty means none was given, which no
+    appearance may lack: a claim is reviewed against the words it was said in."""
+    return (quote or "").strip()
+
+
 def _clean_appearances(appearances: Iterable[AppearanceInput]) -> list[AppearanceInput]:
     """A claim is reviewed against where it was made: one or more sources, each with its quote."""
     cleaned, seen = [], set()
@@ -62,7 +68,7 @@ def _clean_appearances(appearances: Iterable[AppearanceInput]) -> list[Appearanc
             raise ValidationError(
                 {"appearances": _("“%(source)s” is listed twice.") % {"source": appearance.source}}
             )
-        quote = (appearance.quote or "").strip()
+        quote = appearance_quote(appearance.quote)
         if not quote:
             raise ValidationError(
                 {

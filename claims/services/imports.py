@@ -18,9 +18,10 @@ IMPORT_BATCH_SIZE = 1000
 
 
 def claim_import(*, actor, claims: Iterable, file_name: str, batch_size: int = IMPORT_BATCH_SIZE):
-    """Add claims read from an export (``claims.imports``), all or nothing; returns how many.
+    """Add claims read from an export (``claims.interchange.imports``), all or nothing; returns
+    how many.
 
-    Editors only. The claims come validated (``imports.validate_file``); a problem met now
+    Editors only. The claims come checked (``imports.validate_file``); a problem met now
     (``imports.ImportFileError``) or a constraint the database holds rolls the whole import back.
     Rows are written a batch at a time, so a large file never sits in memory whole. Each claim
     starts its audit chain with one ``claim.imported`` event naming the file and line.

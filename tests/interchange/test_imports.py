@@ -1,5 +1,6 @@
 """Importing claims from the CSV and JSON exports: all or nothing, problems named, round trip."""
 
+import builtins
 import csv
 import io
 import json
@@ -15,7 +16,10 @@ from django.db import IntegrityError
 from claims import services
 from claims.audit.actions import AuditAction
 from claims.audit.chain import verify_chain
-from claims.models import AuditEvent, Claim, Evidence, ReviewState, Source, Stance
+from claims.interchange.imports import MAX_ERRORS
+from claims.interchange.imports.fields import MAX_RECORD_PROBLEMS
+from claims.models import Appearance, AuditEvent, Claim, Evidence, ReviewState, Source, Stance
+from claims.services.claims import appearance_quote
 from tests.conftest import add_evidence
 from tests.factories import SourceFactory
 
@@ -276,7 +280,7 @@ def test_malformed_json_is_refused(tmp_path, editor, content, expected):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("text,claimant\nA,B\n", "line 1: missing column(s) state"),
+        ("text,claimant\nA,B\n", "line 1: missing column state"),
         ("text,claimant,state\nA,B,maybe\n", "line 2, state: unknown state 'maybe'"),
         ("text,claimant,state\n,B,unverified\n", "line 2, text: missing"),
         (
@@ -304,12 +308,71 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path, editor):
     assert "line 3, claimant: missing" in str(error.value)
 
 
+def test_one_record_shows_its_first_problems_and_counts_the_rest(tmp_path, editor):
+    """A URL repeated in one cell is a duplicate link each time: the report stays short."""
+    urls = "\n".join(["https://x.test/same"] * 5_000)
+    path = write_csv(tmp_path, f'text,claimant,state,supporting_urls\nA,B,unverified,"{urls}"\n')
+
+    lines = import_refused(path, editor).splitlines()
+
+    shown = MAX_RECORD_PROBLEMS
+    assert lines[0] == f"Nothing imported: 4,999 problems in {path}:"
+    assert lines[1:-1] == ["line 2, evidence 2: duplicate supports link https://x.test/same"] + [
+        f"line 2, evidence {number}: duplicate supports link https://x.test/same"
+        for number in range(3, shown + 2)
+    ]
+    assert lines[-1] == f"line 2: {4_999 - shown:,} more problems in this record not shown"
+
+
+def test_a_file_stops_being_checked_after_enough_problems(tmp_path, editor):
+    rows = "".join(f"Claim {number},B,maybe\n" for number in range(MAX_ERRORS + 50))
+    lines = import_refused(write_csv(tmp_path, "text,claimant,state\n" + rows), editor).splitlines()
+    assert lines[0].startswith(f"Nothing imported: {MAX_ERRORS} problems in ")
+    assert len(lines) == 1 + MAX_ERRORS + 1
+    assert lines[-1] == f"... stopped after {MAX_ERRORS} problems"
+
+
 def test_a_claim_already_on_file_is_a_duplicate(tmp_path, editor, claim):
     item = claim_json(text=claim.text, claimant=claim.claimant, claimed_on=None)
     before = counts()
     with pytest.raises(CommandError, match="already on file"):
         import_file(write_json(tmp_path, [item]), editor)
     assert counts() == before
+
+
+def _colliding_hash(monkeypatch):
+    """Every claim's text, claimant and date hash alike, as two of 2**64 values may."""
+    real = builtins.hash
+
+    def colliding(value):
+        if isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], str):
+            return 0
+        return real(value)
+
+    monkeypatch.setattr(builtins, "hash", colliding)
+
+
+def test_claims_that_share_a_hash_are_not_duplicates(tmp_path, editor, claim, monkeypatch):
+    _colliding_hash(monkeypatch)
+    items = [claim_json(), claim_json(id=8, text="A different claim.")]
+
+    assert "Imported 2 claims" in import_file(write_json(tmp_path, items), editor)
+
+    assert Claim.objects.count() == 3
+
+
+def test_duplicates_are_still_found_when_hashes_collide(tmp_path, editor, claim, monkeypatch):
+    _colliding_hash(monkeypatch)
+    on_file = claim_json(id=9, text=claim.text, claimant=claim.claimant, claimed_on=None)
+    items = [claim_json(), claim_json(id=8), on_file]
+
+    message = import_refused(write_json(tmp_path, items, "twice.json"), editor)
+
+    assert "line 3, text: duplicate claim (same text, claimant and date as line 2)" in message
+    assert "line 4, text: duplicate: this claim (same text, claimant and date) is already" in (
+        message
+    )
+    assert "line 2, text" not in message
 
 
 def test_only_editors_may_import(tmp_path, reviewer):
@@ -332,7 +395,7 @@ def test_a_problem_met_while_writing_rolls_everything_back(tmp_path, editor, mon
                 raise imports.ImportFileError(["line 3, state: unknown state 'maybe'"])
             yield claim
 
-    monkeypatch.setattr("claims.management.commands.import_claims.valid_claims", changed_file)
+    monkeypatch.setattr(imports, "valid_claims", changed_file)
     monkeypatch.setattr(services, "IMPORT_BATCH_SIZE", 1)
     before = counts()
     with pytest.raises(CommandError, match="Nothing imported"):
@@ -667,6 +730,18 @@ def test_the_import_applies_the_rules_the_services_apply(tmp_path, editor, name,
     assert expected in import_refused(write_file(tmp_path, name, content), editor)
 
 
+@pytest.mark.parametrize("quote", ["", " ", "\t\n", "\u00a0", "\u3000", "\u200b", " as said "])
+def test_the_import_takes_a_quote_by_the_services_rule(tmp_path, editor, quote):
+    """What the services keep of a quote, or refuse as none, the import keeps or refuses too."""
+    item = claim_json(appearances=[{**claim_json()["appearances"][0], "quote": quote}])
+    path = write_json(tmp_path, [item])
+    if appearance_quote(quote):
+        import_file(path, editor)
+        assert Appearance.objects.get().quote == appearance_quote(quote)
+    else:
+        assert "line 2, appearance 1 quote: missing" in import_refused(path, editor)
+
+
 def test_a_csv_export_with_a_long_text_imports_back(tmp_path, editor, source):
     """Python's csv module stops at 131,072 characters a cell unless told otherwise."""
     long_text = "Long. " + "x" * 140_000
@@ -689,9 +764,9 @@ def test_a_csv_export_with_a_long_text_imports_back(tmp_path, editor, source):
 
 
 def test_a_csv_cell_over_the_limit_names_its_line(tmp_path, editor, monkeypatch):
-    from claims.interchange import imports
+    from claims.interchange.imports import csv as csv_import
 
-    monkeypatch.setattr(imports, "CSV_FIELD_LIMIT", 1000)
+    monkeypatch.setattr(csv_import, "CSV_FIELD_LIMIT", 1000)
     path = write_csv(
         tmp_path, "text,claimant,state\nA,B,unverified\n" + "x" * 1500 + ",B,unverified\n"
     )

@@ -1,21 +1,36 @@
-"""Verdict reports: each format is a module with ``render(claims)`` yielding text, its
-``CONTENT_TYPE``, file ``EXTENSION`` and the related rows it needs (``INCLUDE``);
-all of them read the claims through ``selector``.
-"""
+"""Verdict reports: one reader (``reader``) and one module per format, each an ``ExportFormat``."""
 
+import contextlib
+import gc
+import io
 from collections.abc import Callable, Iterable, Iterator
-from types import ModuleType
+from typing import Protocol, runtime_checkable
 
-from claims.interchange.exports import claimreview, html
+from claims.interchange.exports import claimreview, html, reader
 from claims.interchange.exports import csv as csv_format
 from claims.interchange.exports import json as json_format
-from claims.interchange.exports import reader as selector
+from claims.interchange.exports.reader import ClaimRecord
 
-FORMATS: dict[str, ModuleType] = {
-    "csv": csv_format,
-    "json": json_format,
-    "claimreview": claimreview,
-    "html": html,
+
+@runtime_checkable
+class ExportFormat(Protocol):
+    """What a format module declares: its name, how it is served, what it reads, how it writes.
+
+    ``INCLUDE`` names what the reader must bring besides each claim's own fields (the reader's
+    ``APPEARANCES``, ``EVIDENCE``, ...). ``render`` yields the file in pieces, text or UTF-8
+    bytes; ``count`` is how many claims were selected, for a format that shows it.
+    """
+
+    NAME: str
+    CONTENT_TYPE: str
+    EXTENSION: str
+    INCLUDE: frozenset[str]
+
+    def render(self, claims: Iterable[ClaimRecord], *, count: int) -> Iterator[str | bytes]: ...
+
+
+FORMATS: dict[str, ExportFormat] = {
+    module.NAME: module for module in (csv_format, json_format, claimreview, html)
 }
 
 
@@ -26,16 +41,81 @@ def export(
     user=None,
     strict: bool = False,
     progress: Callable[[Iterable, int], Iterable] | None = None,
-) -> tuple[int, Iterator[str]]:
-    """The number of selected claims and the export's text in chunks.
+) -> tuple[int, Iterator[str | bytes]]:
+    """The number of selected claims and the export's content in pieces.
 
     ``progress(claims, total)`` may wrap the claims as they are read (a progress bar).
     """
-    module = FORMATS[format_name]
-    selection = selector.export_selection(params=params, user=user, strict=strict)
-    claims = selector.iter_claims(selection, include=module.INCLUDE)
+    export_format = FORMATS[format_name]
+    selection = reader.export_selection(params=params, user=user, strict=strict)
+    claims = reader.iter_claims(selection, include=export_format.INCLUDE)
     if progress is not None:
         claims = progress(claims, len(selection))
-    if module is html:
-        return len(selection), html.render(claims, count=len(selection))
-    return len(selection), module.render(claims)
+    return len(selection), export_format.render(claims, count=len(selection))
+
+
+# Bytes or characters per write: a JSON export is nearly a gigabyte, and writing it a claim at a
+# time kept the kernel busy with small writes.
+WRITE_SIZE = 64 * 1024
+
+
+def write_export(
+    stream,
+    format_name: str,
+    params,
+    *,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
+) -> int:
+    """Write the export of the claims ``params`` select to ``stream``; how many were selected.
+
+    Invalid filter values are refused (``ValidationError``) rather than left out. A text stream
+    over a binary one (standard output) is written through to it, the export in UTF-8 whatever
+    the terminal's encoding; a reader that stops early (``head``) ends the export quietly.
+    """
+    total, pieces = export(format_name, params, strict=True, progress=progress)
+    write = _writer(stream)
+    with _without_cycle_collection(), contextlib.suppress(BrokenPipeError):
+        for piece in _batched(pieces):
+            write(piece)
+        stream.flush()
+    return total
+
+
+def _writer(stream) -> Callable[[str | bytes], object]:
+    """A write taking text or UTF-8 bytes, into a binary stream or, failing one, a text one."""
+    binary = stream if isinstance(stream, io.BufferedIOBase | io.RawIOBase) else None
+    if binary is None and getattr(stream, "buffer", None) is not None:
+        stream.flush()  # what was written as text goes first
+        binary = stream.buffer
+    if binary is not None:
+        return lambda piece: binary.write(piece.encode() if isinstance(piece, str) else piece)
+    return lambda piece: stream.write(piece.decode() if isinstance(piece, bytes) else piece)
+
+
+def _batched(pieces: Iterable[str | bytes]) -> Iterator[str | bytes]:
+    """The pieces joined into pieces of at least WRITE_SIZE (the last may be less)."""
+    pending, size = [], 0
+    for piece in pieces:
+        pending.append(piece)
+        size += len(piece)
+        if size >= WRITE_SIZE:
+            yield pending[0][:0].join(pending)
+            pending, size = [], 0
+    if pending:
+        yield pending[0][:0].join(pending)
+
+
+@contextlib.contextmanager
+def _without_cycle_collection():
+    """No cycle collector while an export is written, the collector's state restored after.
+
+    An export makes millions of short-lived rows and strings and no reference cycles: the
+    collector's passes over them would find nothing, at a cost that grows with the desk.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

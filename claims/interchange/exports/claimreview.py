@@ -7,7 +7,7 @@ properties Google's Fact Check markup requires (``claimReviewed``, ``reviewRatin
 ``author``, ``datePublished``, ``appearance`` and ``firstAppearance``).
 
 Rating scale, 1 (false) to 5 (true), as the desk's two verdicts map onto it:
-corroborated -> 5 "Corroborated"; disputed -> 1 "Disputed".
+corroborated -> 5, disputed -> 1, each named by its state's label ("Corroborated", "Disputed").
 The claimant is written as a ``Person``: the desk does not record whether it was an organisation.
 ``datePublished`` is the claim's first verdict, ``dateModified`` its current verdict; ``url`` is
 where the desk publishes it (``FACTCHECK_VERDICT_URL``), by default the claim's page on its site.
@@ -22,15 +22,13 @@ from django.conf import settings
 from claims.interchange.exports.reader import APPEARANCES, ClaimRecord
 from claims.models import ReviewState
 
+NAME = "claimreview"
 CONTENT_TYPE = "application/ld+json"
 EXTENSION = "jsonld"
 INCLUDE = frozenset({APPEARANCES})
 
 BEST_RATING, WORST_RATING = 5, 1
-RATINGS = {
-    ReviewState.CORROBORATED: (5, "Corroborated"),
-    ReviewState.DISPUTED: (1, "Disputed"),
-}
+RATINGS = {ReviewState.CORROBORATED: 5, ReviewState.DISPUTED: 1}
 
 
 def organization() -> dict:
@@ -77,10 +75,9 @@ def verdict_url(claim: ClaimRecord, author: dict) -> str:
 
 def claim_review(claim: ClaimRecord, author: dict) -> dict | None:
     """The ClaimReview of one claim, or None when it has no verdict."""
-    rating = RATINGS.get(claim.state)
-    if rating is None:
+    value = RATINGS.get(claim.state)
+    if value is None:
         return None
-    value, label = rating
     sources = [appearance.source for appearance in claim.appearances]
     item = {"@type": "Claim", "author": {"@type": "Person", "name": claim.claimant}}
     if claim.claimed_on:
@@ -100,7 +97,7 @@ def claim_review(claim: ClaimRecord, author: dict) -> dict | None:
             "ratingValue": value,
             "bestRating": BEST_RATING,
             "worstRating": WORST_RATING,
-            "alternateName": label,
+            "alternateName": str(ReviewState(claim.state).label),
         },
         "itemReviewed": item,
     }
@@ -119,7 +116,7 @@ def script_safe_json(value) -> str:
     return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_SAFE)
 
 
-def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
+def render(claims: Iterable[ClaimRecord], *, count: int) -> Iterator[str]:
     """``{"@context": "https://schema.org", "@graph": [...]}``, one ClaimReview per line."""
     author = organization()
     yield '{"@context": "https://schema.org", "@graph": ['

@@ -1,5 +1,9 @@
 """CSV: one row per claim, for spreadsheets; cells a spreadsheet would run as a formula are defused.
 
+Every cell is quoted: a spreadsheet whose list separator is ``;`` (or a tab) splits a line there,
+but not inside quotes, so a cell such as ``x;=cmd|...`` stays one cell instead of starting
+another with ``=``. A cell that starts a formula itself gets a leading ``'`` (``neutralize``).
+
 Lists inside a cell (evidence URLs, reviewers) are one item per line: a URL or a name never holds
 a line break, so the cell splits back unambiguously (``import_claims`` reads this format).
 Times are ISO 8601 in UTC. ``verdict_date`` is when the current verdict was given (the claim's
@@ -13,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from claims.interchange.exports.reader import ISO_TIMES, REVIEWERS, STANDING_URLS, ClaimRecord
 from claims.models import ReviewState, Stance
 
+NAME = "csv"
 CONTENT_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
 INCLUDE = frozenset({STANDING_URLS, REVIEWERS, ISO_TIMES})
@@ -82,10 +87,10 @@ class _Lines(list):
     write = list.append
 
 
-def render(claims: Iterable[ClaimRecord]) -> Iterator[str]:
+def render(claims: Iterable[ClaimRecord], *, count: int) -> Iterator[str]:
     """The CSV text, header first, a few hundred rows per chunk."""
     lines = _Lines()
-    writer = csv.writer(lines)
+    writer = csv.writer(lines, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for count, claim in enumerate(claims, start=1):
         writer.writerow(claim_row(claim))

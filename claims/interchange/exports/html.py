@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.audit.actions import AuditAction
 from claims.interchange.exports.reader import EVERYTHING, ClaimRecord
 from claims.models import ReviewState, Stance
 
+NAME = "html"
 CONTENT_TYPE = "text/html; charset=utf-8"
 EXTENSION = "html"
 INCLUDE = EVERYTHING
@@ -72,11 +74,12 @@ def claim_context(claim: ClaimRecord) -> dict:
 
 
 def render(
-    claims: Iterable[ClaimRecord], *, title: str = "Verdict report", count=None
+    claims: Iterable[ClaimRecord], *, count: int | None = None, title: str | None = None
 ) -> Iterator[str]:
+    """The report's head, each claim's page as it is read, then its foot."""
     document = get_template("claims/report.html").render(
         {
-            "title": title,
+            "title": title or _("Verdict report"),
             "organization": settings.FACTCHECK_ORGANIZATION_NAME,
             "generated_at": timezone.now(),
             "count": count,

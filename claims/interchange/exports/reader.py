@@ -6,7 +6,10 @@ of chunks, never with the number of claims, and memory holds one chunk at a time
 
 Rows are read as plain values into small records rather than model instances: an export reads
 every evidence link and audit event of a desk, and building and joining model instances for
-them costs ten times what reading them does. Users (a desk has few) are read once.
+them would cost far more than reading them. Users (a desk has few) are read once.
+
+Each query is compiled by hand once and run again for every chunk (``_Statement``): no
+maintained library reuses a queryset's SQL with new ids, nor skips Django's per-value converters.
 """
 
 import json
@@ -48,8 +51,8 @@ HISTORY = "history"
 EVERYTHING = frozenset({APPEARANCES, EVIDENCE, ASSIGNMENTS, HISTORY})
 # Evidence, assignments and history as the database's rows, tuples of EVIDENCE_COLUMNS,
 # ASSIGNMENT_COLUMNS and HISTORY_COLUMNS (user ids as they are, see ``user_refs``), not records:
-# the JSON export writes each of a desk's million or so such rows once, and making a record of
-# each cost as much as writing it.
+# the JSON export writes each of a desk's many such rows once, and a record made of each only
+# to be written would cost as much again.
 ROWS = "rows"
 # Not a kind of row: dates and times arrive as the ISO 8601 text the files write (times in UTC,
 # ``+00:00``) instead of date and datetime objects, which a file would only format back.
@@ -243,10 +246,10 @@ class _Statement:
     """One query of a chunk, compiled once and run for every chunk of the same size.
 
     ``build(ids)`` makes the queryset; it is compiled with stand-ins for the ids, which each run
-    replaces by the chunk's own, so the ORM's work (a millisecond a query) is done once per kind
-    of row rather than once per chunk. Dates and times are read without Django's converters:
-    it converts each value through several Python calls (settings lookups included), and over the
-    million or so timestamps of a desk's evidence and history that was a third of an export.
+    replaces by the chunk's own, so the ORM's work is done once per kind of row rather than once
+    per chunk. Dates and times are read without Django's converters: it converts each value
+    through several Python calls (settings lookups included), a cost paid for every timestamp of
+    a desk's evidence and history.
     PostgreSQL's driver already returns dates and aware datetimes; SQLite returns text, parsed
     here, or with ``iso_times`` turned into ISO 8601 text by SQLite so that no row passes through
     Python at all. Every other column comes back as the driver gives it (strings, integers, None).
