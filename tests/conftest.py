@@ -5,10 +5,12 @@ import datetime
 import importlib
 import os
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
@@ -93,6 +95,13 @@ def only_new_event(claim, before: int):
     events = events_of(claim)
     assert len(events) == before + 1, [e.action for e in events]
     return events[-1]
+
+
+def run_verify_audit() -> str:
+    """What ``verify_audit`` prints for an intact trail."""
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    return out.getvalue()
 
 
 def add_evidence(claim, actor, stance=Stance.SUPPORTS, url=None, **fields):

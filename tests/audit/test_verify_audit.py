@@ -13,15 +13,9 @@ from django.db import connection
 from claims import services
 from claims.audit import chain as audit_chain
 from claims.audit.chain import build_event, event_hash
-from claims.models import AuditEvent, Claim, Stance
-from tests.conftest import add_evidence
+from claims.models import Claim, Stance
+from tests.conftest import add_evidence, events_of, run_verify_audit
 from tests.factories import ClaimFactory, SourceFactory
-
-
-def verify() -> str:
-    out = StringIO()
-    call_command("verify_audit", stdout=out)
-    return out.getvalue()
 
 
 def verify_broken() -> tuple[str, str]:
@@ -47,10 +41,6 @@ def tampering():
                 cursor.execute(f"ALTER TABLE claims_auditevent ENABLE TRIGGER {trigger}")
 
 
-def events_of(claim) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(claim_id=claim.pk).order_by("sequence"))
-
-
 @pytest.fixture
 def bystander(editor):
     """A claim with one event, there to stay intact (or be deleted) beside the chain."""
@@ -72,12 +62,12 @@ def chain(assigned_claim, bystander, reviewer):
 
 
 def test_intact_trail_exits_zero_with_a_summary(chain):
-    assert verify() == "Audit trail intact: 6 events in 2 claims.\n"
+    assert run_verify_audit() == "Audit trail intact: 6 events in 2 claims.\n"
 
 
 def test_claims_without_events_are_intact_and_counted(chain):
     ClaimFactory()  # made directly, audit_length 0: nothing recorded, nothing missing
-    assert "Audit trail intact: 6 events in 3 claims." in verify()
+    assert "Audit trail intact: 6 events in 3 claims." in run_verify_audit()
 
 
 def test_edited_event_data_names_the_edited_event(chain):
@@ -213,7 +203,7 @@ def test_every_broken_claim_is_listed_then_counted(chain, bystander):
 
 def test_history_of_a_deleted_claim_is_checked_for_links_and_counted_apart(chain, bystander):
     Claim.objects.filter(pk=bystander.pk).delete()  # history outlives the claim
-    output = verify()
+    output = run_verify_audit()
     assert output == (
         "Audit trail intact: 5 events in 1 claim. "
         "Also 1 event of 1 deleted claim, checked for their links only.\n"
@@ -251,7 +241,7 @@ def test_writes_during_the_run_are_not_reported_as_tampering(monkeypatch, chain,
         return original(events)  # the events query runs only now, after the writes
 
     monkeypatch.setattr(audit_chain, "iter_chains", iter_chains_after_writes)
-    assert verify() == "Audit trail intact: 8 events in 3 claims.\n"
+    assert run_verify_audit() == "Audit trail intact: 8 events in 3 claims.\n"
 
 
 def test_queries_do_not_grow_with_claims(chain, editor, django_assert_max_num_queries):
@@ -263,4 +253,4 @@ def test_queries_do_not_grow_with_claims(chain, editor, django_assert_max_num_qu
             appearances=[services.AppearanceInput(SourceFactory(), "q")],
         )
     with django_assert_max_num_queries(3):  # the heads, the events (and nothing per claim)
-        assert "11 events in 7 claims" in verify()
+        assert "11 events in 7 claims" in run_verify_audit()

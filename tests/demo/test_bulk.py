@@ -25,6 +25,7 @@ from claims.models import (
 )
 from claims.permissions import EDITORS_GROUP, REVIEWERS_GROUP
 from claims.urlnorm import normalize_url
+from tests.conftest import run_verify_audit
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +35,6 @@ CLAIMS = 30
 def seed(claims=CLAIMS, **options) -> str:
     out = StringIO()
     call_command("seed_bulk", claims=claims, stdout=out, **{"seed": 1, "workers": 0, **options})
-    return out.getvalue()
-
-
-def verify() -> str:
-    out = StringIO()
-    call_command("verify_audit", stdout=out)
     return out.getvalue()
 
 
@@ -157,7 +152,7 @@ def test_creates_reviewers_and_editors_in_their_groups(seeded):
 
 
 def test_verify_audit_passes_afterwards(seeded):
-    assert verify().startswith(f"Audit trail intact: {AuditEvent.objects.count()} events")
+    assert run_verify_audit().startswith(f"Audit trail intact: {AuditEvent.objects.count()} events")
 
 
 def test_running_again_appends(seeded):
@@ -167,14 +162,14 @@ def test_running_again_appends(seeded):
     assert Evidence.objects.count() == 2 * CLAIMS * 5
     assert get_user_model().objects.filter(username__startswith="seed-").count() == 23
     assert first_ids < set(Claim.objects.values_list("pk", flat=True))
-    assert verify().startswith(f"Audit trail intact: {AuditEvent.objects.count()} events")
+    assert run_verify_audit().startswith(f"Audit trail intact: {AuditEvent.objects.count()} events")
 
 
 def test_same_seed_same_claims_whatever_the_number_of_workers(seeded):
     seed(workers=2)  # built in forked worker processes
     texts = list(Claim.objects.order_by("pk").values_list("text", "claimant", "state"))
     assert texts[:CLAIMS] == texts[CLAIMS:]
-    assert "intact" in verify()
+    assert "intact" in run_verify_audit()
 
 
 def test_never_reuses_the_id_of_a_deleted_claim(seeded, claim):
@@ -182,7 +177,7 @@ def test_never_reuses_the_id_of_a_deleted_claim(seeded, claim):
     Claim.objects.filter(pk=claim.pk).delete()
     seed(claims=1)
     assert not Claim.objects.filter(pk=claim.pk).exists()
-    assert "Also 1 event of 1 deleted claim" in verify()
+    assert "Also 1 event of 1 deleted claim" in run_verify_audit()
 
 
 def test_seed_bulk_returns_the_rows_it_wrote_over_several_batches():
@@ -197,7 +192,7 @@ def test_seed_bulk_returns_the_rows_it_wrote_over_several_batches():
         "events": AuditEvent.objects.count(),
     }
     assert seeded.sources == Source.objects.count() == 10
-    assert "intact" in verify()
+    assert "intact" in run_verify_audit()
 
 
 def test_refuses_before_the_role_groups_exist():

@@ -29,7 +29,7 @@ ORG = {
 
 
 @pytest.fixture
-def desk(editor, reviewer, other_reviewer):
+def export_desk(editor, reviewer, other_reviewer):
     """Three claims: corroborated (with a retracted link), disputed (formula-like text), open."""
     early = SourceFactory(
         title="Early report",
@@ -139,15 +139,15 @@ def test_every_format_declares_what_the_protocol_asks(format_name):
 # CSV ----------------------------------------------------------------------------------------------
 
 
-def test_csv_has_one_row_per_claim_with_every_column(desk):
+def test_csv_has_one_row_per_claim_with_every_column(export_desk):
     rows = csv_rows(run_export("csv"))
     assert list(rows[0]) == list(csv_format.COLUMNS)
     assert [int(row["id"]) for row in rows] == [
-        desk["corroborated"].pk,
-        desk["disputed"].pk,
-        desk["unverified"].pk,
+        export_desk["corroborated"].pk,
+        export_desk["disputed"].pk,
+        export_desk["unverified"].pk,
     ]
-    claim = desk["corroborated"]
+    claim = export_desk["corroborated"]
     assert rows[0] == {
         "id": str(claim.pk),
         "text": "The bridge opened in <b>1999</b>.",
@@ -172,9 +172,9 @@ def test_csv_has_one_row_per_claim_with_every_column(desk):
 
 
 def test_csv_reviewers_are_those_not_withdrawn_once_each_in_assignment_order(
-    desk, editor, reviewer, other_reviewer
+    export_desk, editor, reviewer, other_reviewer
 ):
-    claim = desk["unverified"]
+    claim = export_desk["unverified"]
 
     def assign(user):
         claim.refresh_from_db()
@@ -203,7 +203,7 @@ def test_csv_reviewers_are_those_not_withdrawn_once_each_in_assignment_order(
     ]
 
 
-def test_csv_neutralizes_cells_a_spreadsheet_would_run(desk):
+def test_csv_neutralizes_cells_a_spreadsheet_would_run(export_desk):
     row = csv_rows(run_export("csv"))[1]
     assert row["text"] == '\'=HYPERLINK("http://evil.test")'
     assert row["claimant"] == "'@handle"
@@ -261,8 +261,8 @@ def test_csv_cells_cannot_become_formulas_whatever_the_list_separator(editor, so
     assert list(copy.evidence.values_list("url", flat=True)) == ["https://facts.test/no;=1"]
 
 
-def test_csv_lists_several_urls_one_per_line(desk, editor):
-    add_evidence(desk["corroborated"], editor, Stance.SUPPORTS, "https://second.test/source")
+def test_csv_lists_several_urls_one_per_line(export_desk, editor):
+    add_evidence(export_desk["corroborated"], editor, Stance.SUPPORTS, "https://second.test/source")
     row = csv_rows(run_export("csv"))[0]
     assert row["supporting_urls"].split("\n") == [
         "https://records.test/bridge",
@@ -273,14 +273,16 @@ def test_csv_lists_several_urls_one_per_line(desk, editor):
 # JSON ---------------------------------------------------------------------------------------------
 
 
-def test_json_holds_claims_appearances_evidence_assignments_and_history(desk, editor, reviewer):
+def test_json_holds_claims_appearances_evidence_assignments_and_history(
+    export_desk, editor, reviewer
+):
     data = json.loads(run_export("json"))
     assert [item["id"] for item in data] == [
-        desk["corroborated"].pk,
-        desk["disputed"].pk,
-        desk["unverified"].pk,
+        export_desk["corroborated"].pk,
+        export_desk["disputed"].pk,
+        export_desk["unverified"].pk,
     ]
-    claim = desk["corroborated"]
+    claim = export_desk["corroborated"]
     item = data[0]
     assert {
         key: item[key]
@@ -320,7 +322,7 @@ def test_json_holds_claims_appearances_evidence_assignments_and_history(desk, ed
                 "outlet": "",
                 "author": "",
                 "published_on": "2022-03-01",
-                "text": desk["late"].text,
+                "text": export_desk["late"].text,
             },
         },
         {
@@ -331,7 +333,7 @@ def test_json_holds_claims_appearances_evidence_assignments_and_history(desk, ed
                 "outlet": "Early News",
                 "author": "Ann Author",
                 "published_on": "2021-01-05",
-                "text": desk["early"].text,
+                "text": export_desk["early"].text,
             },
         },
     ]
@@ -373,7 +375,7 @@ def test_json_holds_claims_appearances_evidence_assignments_and_history(desk, ed
 AWKWARD = 'Quote " backslash \\ lines\r\n tab\t bell\x07 \x1f \x7f “curly” ✓ 😀 </script>'
 
 
-def test_json_is_the_text_json_dumps_would_write(desk, editor, reviewer):
+def test_json_is_the_text_json_dumps_would_write(export_desk, editor, reviewer):
     # Encoded by orjson: compact, and escaped as json.dumps escapes, event data included.
     editor.first_name, editor.last_name = AWKWARD, ""
     editor.save()
@@ -420,7 +422,7 @@ def test_json_is_the_text_json_dumps_would_write(desk, editor, reviewer):
     assert awkward["history"][-1]["actor_name"] == AWKWARD
 
 
-def test_json_history_holds_each_events_data_as_stored(desk):
+def test_json_history_holds_each_events_data_as_stored(export_desk):
     data = json.loads(run_export("json"))
     stored = {(event.claim_id, event.sequence): event.data for event in AuditEvent.objects.all()}
     exported = {
@@ -429,7 +431,7 @@ def test_json_history_holds_each_events_data_as_stored(desk):
     assert exported == stored
 
 
-def test_json_is_the_same_text_written_to_a_file_or_a_text_stream(desk, tmp_path):
+def test_json_is_the_same_text_written_to_a_file_or_a_text_stream(export_desk, tmp_path):
     path = tmp_path / "out.json"
     call_command("export_verdicts", format="json", output=str(path), stderr=io.StringIO())
     assert path.read_text(encoding="utf-8") == run_export("json")
@@ -447,13 +449,13 @@ RECOMMENDED = {"datePublished", "itemReviewed"}
 
 
 @override_settings(**ORG)
-def test_claimreview_has_required_and_recommended_properties(desk):
+def test_claimreview_has_required_and_recommended_properties(export_desk):
     document = json.loads(run_export("claimreview"))
     assert document["@context"] == "https://schema.org"
     reviews = document["@graph"]
     assert [r["claimReviewed"] for r in reviews] == [
-        desk["corroborated"].text,
-        desk["disputed"].text,
+        export_desk["corroborated"].text,
+        export_desk["disputed"].text,
     ]  # the unverified claim is left out
     for review in reviews:
         assert review["@type"] == "ClaimReview"
@@ -470,7 +472,7 @@ def test_claimreview_has_required_and_recommended_properties(desk):
         assert review["itemReviewed"]["@type"] == "Claim"
         assert {"author", "appearance", "firstAppearance"} <= set(review["itemReviewed"])
 
-    claim = desk["corroborated"]
+    claim = export_desk["corroborated"]
     first = reviews[0]
     assert first["url"] == f"https://desk.test/claims/{claim.pk}/"
     assert first["datePublished"] == claim.first_verdict_at.date().isoformat()
@@ -506,10 +508,11 @@ def test_claimreview_has_required_and_recommended_properties(desk):
 
 
 @override_settings(**ORG, FACTCHECK_VERDICT_URL="https://news.example/fact-checks/{id}/")
-def test_claimreview_points_at_where_the_desk_publishes_its_verdicts(desk):
+def test_claimreview_points_at_where_the_desk_publishes_its_verdicts(export_desk):
     reviews = json.loads(run_export("claimreview"))["@graph"]
     assert [review["url"] for review in reviews] == [
-        f"https://news.example/fact-checks/{desk[key].pk}/" for key in ("corroborated", "disputed")
+        f"https://news.example/fact-checks/{export_desk[key].pk}/"
+        for key in ("corroborated", "disputed")
     ]
 
 
@@ -536,7 +539,7 @@ def test_claimreview_can_be_pasted_into_a_script_element(editor, source):
 # Printable report ---------------------------------------------------------------------------------
 
 
-def test_report_lists_verdicts_evidence_reviewers_and_history_escaped(desk):
+def test_report_lists_verdicts_evidence_reviewers_and_history_escaped(export_desk):
     page = run_export("html")
     assert page.startswith("<!doctype html>")
     assert page.rstrip().endswith("</html>")
@@ -563,24 +566,27 @@ def test_report_lists_verdicts_evidence_reviewers_and_history_escaped(desk):
 # Filters ------------------------------------------------------------------------------------------
 
 
-def test_command_applies_the_queue_filters(desk, reviewer):
+def test_command_applies_the_queue_filters(export_desk, reviewer):
     def ids(**options):
         return [int(row["id"]) for row in csv_rows(run_export("csv", **options))]
 
-    assert ids(state="disputed") == [desk["disputed"].pk]
-    assert ids(claimant="mayor") == [desk["corroborated"].pk]
-    assert ids(search="bridge") == [desk["corroborated"].pk]
-    assert ids(reviewer="rita") == [desk["corroborated"].pk]
-    assert ids(reviewer=str(reviewer.pk)) == [desk["corroborated"].pk]
-    assert ids(reviewer="unassigned") == [desk["disputed"].pk, desk["unverified"].pk]
-    assert ids(source=str(desk["late"].pk)) == [desk["corroborated"].pk, desk["unverified"].pk]
+    assert ids(state="disputed") == [export_desk["disputed"].pk]
+    assert ids(claimant="mayor") == [export_desk["corroborated"].pk]
+    assert ids(search="bridge") == [export_desk["corroborated"].pk]
+    assert ids(reviewer="rita") == [export_desk["corroborated"].pk]
+    assert ids(reviewer=str(reviewer.pk)) == [export_desk["corroborated"].pk]
+    assert ids(reviewer="unassigned") == [export_desk["disputed"].pk, export_desk["unverified"].pk]
+    assert ids(source=str(export_desk["late"].pk)) == [
+        export_desk["corroborated"].pk,
+        export_desk["unverified"].pk,
+    ]
     today = datetime.date.today()
     assert ids(created_from=str(today + datetime.timedelta(days=1))) == []
     assert len(ids(created_to=str(today + datetime.timedelta(days=1)))) == 3
-    assert ids(sort="-claimant")[0] == desk["unverified"].pk
+    assert ids(sort="-claimant")[0] == export_desk["unverified"].pk
 
 
-def test_command_refuses_invalid_filters(desk):
+def test_command_refuses_invalid_filters(export_desk):
     with pytest.raises(CommandError, match="state"):
         run_export("csv", state="maybe")
     with pytest.raises(CommandError, match="created_from"):
@@ -589,7 +595,7 @@ def test_command_refuses_invalid_filters(desk):
         run_export("csv", reviewer="nobody")
 
 
-def test_command_writes_to_a_file(desk, tmp_path, capsys):
+def test_command_writes_to_a_file(export_desk, tmp_path, capsys):
     path = tmp_path / "out.json"
     out = io.StringIO()
     call_command("export_verdicts", format="json", output=str(path), stdout=out)
@@ -597,7 +603,7 @@ def test_command_writes_to_a_file(desk, tmp_path, capsys):
     assert len(json.loads(path.read_text(encoding="utf-8"))) == 3
 
 
-def test_download_exports_what_the_queue_filters_show(client, desk, viewer):
+def test_download_exports_what_the_queue_filters_show(client, export_desk, viewer):
     client.force_login(viewer)
     response = client.get("/claims/export/csv/", {"state": "corroborated", "page": "2"})
     assert response.status_code == 200
@@ -606,25 +612,25 @@ def test_download_exports_what_the_queue_filters_show(client, desk, viewer):
     assert response["Content-Disposition"].startswith('attachment; filename="verdicts-')
     assert response["Content-Disposition"].endswith('.csv"')
     body = b"".join(response.streaming_content).decode()
-    assert [int(row["id"]) for row in csv_rows(body)] == [desk["corroborated"].pk]
+    assert [int(row["id"]) for row in csv_rows(body)] == [export_desk["corroborated"].pk]
 
     response = client.get("/claims/export/claimreview/", {"q": "hyperlink"})
     assert response["Content-Type"] == "application/ld+json"
     graph = json.loads(b"".join(response.streaming_content))["@graph"]
-    assert [r["claimReviewed"] for r in graph] == [desk["disputed"].text]
+    assert [r["claimReviewed"] for r in graph] == [export_desk["disputed"].text]
 
     response = client.get("/claims/export/json/", {"state": "disputed"})
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"].endswith('.json"')
     body = json.loads(b"".join(response.streaming_content))
-    assert [item["id"] for item in body] == [desk["disputed"].pk]
+    assert [item["id"] for item in body] == [export_desk["disputed"].pk]
 
     response = client.get("/claims/export/html/")
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response["Content-Disposition"].startswith("inline;")
 
 
-def test_queue_links_to_downloads_with_its_filters(client, desk, viewer):
+def test_queue_links_to_downloads_with_its_filters(client, export_desk, viewer):
     client.force_login(viewer)
     page = client.get("/claims/", {"state": "disputed", "page": "1"}).content.decode()
     assert 'href="/claims/export/csv/?state=disputed&amp;sort=updated"' in page
@@ -632,7 +638,7 @@ def test_queue_links_to_downloads_with_its_filters(client, desk, viewer):
 
 
 @pytest.mark.parametrize("sort", [None, "claimant", "-created"])
-def test_download_link_lists_the_claims_in_the_queues_order(client, desk, viewer, sort):
+def test_download_link_lists_the_claims_in_the_queues_order(client, export_desk, viewer, sort):
     client.force_login(viewer)
     response = client.get("/claims/", {"sort": sort} if sort else {})
     shown = [row.claim.pk for row in response.context["queue"].rows]
@@ -644,7 +650,7 @@ def test_download_link_lists_the_claims_in_the_queues_order(client, desk, viewer
     assert [int(row["id"]) for row in csv_rows(body)] == shown
 
 
-def test_download_requires_login_and_a_role(client, desk):
+def test_download_requires_login_and_a_role(client, export_desk):
     response = client.get("/claims/export/csv/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
@@ -652,7 +658,7 @@ def test_download_requires_login_and_a_role(client, desk):
     assert client.get("/claims/export/csv/").status_code == 403
 
 
-def test_unknown_format_is_not_found(client, desk, viewer):
+def test_unknown_format_is_not_found(client, export_desk, viewer):
     client.force_login(viewer)
     assert client.get("/claims/export/xlsx/").status_code == 404
 
@@ -669,20 +675,20 @@ def _export_queries(format_name: str) -> int:
 
 
 @pytest.mark.parametrize("format_name", sorted(exports.FORMATS))
-def test_export_queries_do_not_grow_with_claims(desk, editor, format_name):
+def test_export_queries_do_not_grow_with_claims(export_desk, editor, format_name):
     before = _export_queries(format_name)
     for number in range(5):
         claim = services.claim_create(
             actor=editor,
             text=f"Extra claim {number}",
             claimant="Someone",
-            appearances=[services.AppearanceInput(desk["early"], "quoted")],
+            appearances=[services.AppearanceInput(export_desk["early"], "quoted")],
         )
         add_evidence(claim, editor)
     assert _export_queries(format_name) == before
 
 
-def test_claims_are_read_in_chunks_with_bounded_queries(desk, django_assert_num_queries):
+def test_claims_are_read_in_chunks_with_bounded_queries(export_desk, django_assert_num_queries):
     selection = export_selection(params=QueryDict())
     # The users once; then for each chunk one query for the claims and one per kind of row
     # (on SQLite, three more to shrink the page cache and restore it).
@@ -693,7 +699,7 @@ def test_claims_are_read_in_chunks_with_bounded_queries(desk, django_assert_num_
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache only")
-def test_export_restores_the_connections_page_cache(desk):
+def test_export_restores_the_connections_page_cache(export_desk):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size = -32768")
     _export_queries("csv")

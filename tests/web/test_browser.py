@@ -56,7 +56,7 @@ def javascript(request) -> bool:
 
 
 @pytest.fixture
-def desk(editor, reviewer, other_reviewer, viewer):
+def browser_desk(editor, reviewer, other_reviewer, viewer):
     """Three claims from the editor: one assigned to Rita, one to Omar, one unassigned."""
     source = SourceFactory(title="Evening briefing transcript", outlet="Desk wire")
 
@@ -140,7 +140,7 @@ def filter_queue(page: Page, *, javascript: bool, **choices) -> None:
 
 
 def test_reviewer_finds_claim_adds_evidence_and_changes_state(
-    open_page, javascript, desk, reviewer
+    open_page, javascript, browser_desk, reviewer
 ):
     page = open_page(javascript=javascript)
     log_in(page, reviewer)
@@ -157,7 +157,7 @@ def test_reviewer_finds_claim_adds_evidence_and_changes_state(
     expect(rows.first).to_contain_text("Rita Reviewer")
 
     rows.first.get_by_role("link").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(desk["mine"].text)
+    expect(page.get_by_role("heading", level=1)).to_have_text(browser_desk["mine"].text)
 
     for stance, word, url, title in (
         (Stance.SUPPORTS, "supporting", "https://stats.example/bridge-2023", "Traffic counts"),
@@ -172,7 +172,9 @@ def test_reviewer_finds_claim_adds_evidence_and_changes_state(
         )
         assert response.status == 302
         if not javascript:
-            expect(page).to_have_url(re.compile(rf"/claims/{desk['mine'].pk}/#evidence-{stance}$"))
+            expect(page).to_have_url(
+                re.compile(rf"/claims/{browser_desk['mine'].pk}/#evidence-{stance}$")
+            )
         expect(page.get_by_role("status")).to_contain_text("Evidence added.")
         expect(column.get_by_role("link", name=title)).to_be_visible()
         expect(timeline(page).first).to_contain_text(f"Rita Reviewer added {word} evidence {url}")
@@ -190,14 +192,14 @@ def test_reviewer_finds_claim_adds_evidence_and_changes_state(
             r"“The city's own counts give 91,200 a day\.”"
         )
     )
-    assert Claim.objects.get(pk=desk["mine"].pk).state == "corroborated"
+    assert Claim.objects.get(pk=browser_desk["mine"].pk).state == "corroborated"
 
 
 # 2. An editor assigns a reviewer --------------------------------------------------------------
 
 
-def test_editor_assigns_reviewer_on_claim_page(page, desk, editor, other_reviewer):
-    claim = desk["mine"]
+def test_editor_assigns_reviewer_on_claim_page(page, browser_desk, editor, other_reviewer):
+    claim = browser_desk["mine"]
     log_in(page, editor)
     page.goto(claim.get_absolute_url())
     panel = page.locator("#assignments")
@@ -221,8 +223,8 @@ def test_editor_assigns_reviewer_on_claim_page(page, desk, editor, other_reviewe
 # 3. A viewer reads, and is offered nothing to do ------------------------------------------------
 
 
-def test_viewer_sees_no_actions(page, desk, editor, reviewer, viewer):
-    claim = desk["mine"]
+def test_viewer_sees_no_actions(page, browser_desk, editor, reviewer, viewer):
+    claim = browser_desk["mine"]
     add_evidence(claim, editor, Stance.SUPPORTS, title="Traffic counts")
     add_evidence(claim, editor, Stance.CONTRADICTS, title="Audit office")
 
@@ -246,8 +248,8 @@ def test_viewer_sees_no_actions(page, desk, editor, reviewer, viewer):
 # 4. Someone else changes the claim while the form is open ----------------------------------------
 
 
-def test_conflict_keeps_what_the_user_typed(open_page, javascript, desk, editor, reviewer):
-    claim = desk["mine"]
+def test_conflict_keeps_what_the_user_typed(open_page, javascript, browser_desk, editor, reviewer):
+    claim = browser_desk["mine"]
     add_evidence(claim, editor, Stance.SUPPORTS, title="Traffic counts")
     page = open_page(javascript=javascript)
     log_in(page, reviewer)

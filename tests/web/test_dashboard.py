@@ -57,7 +57,7 @@ def claim(state=ReviewState.UNVERIFIED, *, created, updated=None, verdict=None, 
 
 
 @pytest.fixture
-def desk(frozen_today, reviewer, other_reviewer):
+def dashboard_desk(frozen_today, reviewer, other_reviewer):
     """Eight claims and seven assignments; the expected figures are worked out in each test.
 
     claim  state         created       updated   first verdict     age  (weeks start on Monday)
@@ -108,7 +108,7 @@ def queue_total(user, url: str) -> int:
 # Figures --------------------------------------------------------------------------------------
 
 
-def test_figures_match_the_hand_counted_desk(desk):
+def test_figures_match_the_hand_counted_desk(dashboard_desk):
     shown = figures(desk_dashboard())
     values = {label: (figure.value, figure.detail) for label, figure in shown.items()}
     assert values == {
@@ -125,7 +125,7 @@ def test_figures_match_the_hand_counted_desk(desk):
     assert shown["Overdue assignments"].tone == "alert"
 
 
-def test_median_of_an_odd_number_of_verdicts_is_the_middle_one(desk):
+def test_median_of_an_odd_number_of_verdicts_is_the_middle_one(dashboard_desk):
     claim(ReviewState.DISPUTED, created=at(-30), verdict=at(-30, hour=16))  # 6 hours
     # 6 h, 1 d, 2 d, 4 d, 10 d
     assert desk_dashboard().median_delay == datetime.timedelta(days=2)
@@ -152,7 +152,7 @@ def test_durations_read_in_two_units(delay, words):
     assert describe_duration(delay).replace("\xa0", " ") == words
 
 
-def test_every_figure_links_to_the_queue_on_its_claims(desk, editor):
+def test_every_figure_links_to_the_queue_on_its_claims(dashboard_desk, editor):
     shown = figures(desk_dashboard())
     expected_claims = {
         "Unverified": 5,
@@ -172,7 +172,7 @@ def test_every_figure_links_to_the_queue_on_its_claims(desk, editor):
 # Charts ---------------------------------------------------------------------------------------
 
 
-def test_weekly_chart_counts_claims_and_first_verdicts_per_week(desk, editor):
+def test_weekly_chart_counts_claims_and_first_verdicts_per_week(dashboard_desk, editor):
     weekly = desk_dashboard().weekly
     assert len(weekly.bars) == 12
     assert weekly.bars[0].label == "31 Aug"  # eleven weeks before Monday 16 November
@@ -188,7 +188,7 @@ def test_weekly_chart_counts_claims_and_first_verdicts_per_week(desk, editor):
         assert [queue_total(editor, url) for url in bar.urls] == bar.values
 
 
-def test_state_chart_and_age_chart(desk, editor):
+def test_state_chart_and_age_chart(dashboard_desk, editor):
     board = desk_dashboard()
     assert [(bar.label, bar.values) for bar in board.states.bars] == [
         ("Unverified", [5]),
@@ -214,7 +214,7 @@ def test_age_buckets_meet_at_day_boundaries(frozen_today, editor):
     assert [queue_total(editor, bar.urls[0]) for bar in ages[:2]] == [1, 1]
 
 
-def test_workload_chart_counts_open_and_overdue_per_reviewer(desk, editor, reviewer):
+def test_workload_chart_counts_open_and_overdue_per_reviewer(dashboard_desk, editor, reviewer):
     workload = desk_dashboard().workload
     # Rita: c1 (overdue), c2, c6 (overdue); Omar: c3 (overdue), c1. Most overdue first.
     assert [(bar.label, bar.values) for bar in workload.bars] == [
@@ -228,7 +228,7 @@ def test_workload_chart_counts_open_and_overdue_per_reviewer(desk, editor, revie
         assert [queue_total(editor, url) for url in bar.urls] == bar.values, bar.label
 
 
-def test_workload_of_a_deactivated_reviewer_links_to_their_claims(desk, editor, reviewer):
+def test_workload_of_a_deactivated_reviewer_links_to_their_claims(dashboard_desk, editor, reviewer):
     reviewer.is_active = False
     reviewer.save()
     rita = desk_dashboard().workload.bars[0]
@@ -244,29 +244,31 @@ def test_workload_of_a_deactivated_reviewer_links_to_their_claims(desk, editor, 
 # Stalled work and activity -------------------------------------------------------------------
 
 
-def test_overdue_assignments_longest_overdue_first(desk, editor):
+def test_overdue_assignments_longest_overdue_first(dashboard_desk, editor):
     board = desk_dashboard()
     assert board.overdue_total == 3
     assert [(row.claim_id, row.detail, row.since) for row in board.overdue] == [
-        (desk[3].pk, "Omar Other, 5 days late", TODAY - datetime.timedelta(days=5)),
-        (desk[1].pk, "Rita Reviewer, 2 days late", TODAY - datetime.timedelta(days=2)),
-        (desk[6].pk, "Rita Reviewer, 1 day late", TODAY - datetime.timedelta(days=1)),
+        (dashboard_desk[3].pk, "Omar Other, 5 days late", TODAY - datetime.timedelta(days=5)),
+        (dashboard_desk[1].pk, "Rita Reviewer, 2 days late", TODAY - datetime.timedelta(days=2)),
+        (dashboard_desk[6].pk, "Rita Reviewer, 1 day late", TODAY - datetime.timedelta(days=1)),
     ]
-    assert board.overdue[0].url == f"/claims/{desk[3].pk}/"
+    assert board.overdue[0].url == f"/claims/{dashboard_desk[3].pk}/"
 
 
-def test_idle_claims_are_unverified_and_unchanged_for_the_configured_days(desk, editor, settings):
+def test_idle_claims_are_unverified_and_unchanged_for_the_configured_days(
+    dashboard_desk, editor, settings
+):
     board = desk_dashboard()
     assert board.idle_days == 14
     assert [(row.claim_id, row.detail) for row in board.idle] == [
-        (desk[3].pk, "no change for 30 days"),
-        (desk[4].pk, "no change for 15 days"),
+        (dashboard_desk[3].pk, "no change for 30 days"),
+        (dashboard_desk[4].pk, "no change for 15 days"),
     ]
     assert board.idle_total == 2 == queue_total(editor, board.idle_url)
 
     settings.FACTCHECK_IDLE_DAYS = 16
     board = desk_dashboard()
-    assert [row.claim_id for row in board.idle] == [desk[3].pk]
+    assert [row.claim_id for row in board.idle] == [dashboard_desk[3].pk]
     assert board.idle_total == 1 == queue_total(editor, board.idle_url)
 
 
@@ -297,7 +299,7 @@ def test_recent_activity_is_the_last_twenty_events_desk_wide_in_sentences(frozen
 # The page ------------------------------------------------------------------------------------
 
 
-def test_editor_sees_the_dashboard(client, editor, desk):
+def test_editor_sees_the_dashboard(client, editor, dashboard_desk):
     client.force_login(editor)
     response = client.get(reverse("claims:dashboard"))
     assert response.status_code == 200
@@ -305,10 +307,10 @@ def test_editor_sees_the_dashboard(client, editor, desk):
     assert "Desk dashboard" in page
     assert page.count('<svg class="chart"') == 4
     assert 'href="/dashboard/" aria-current="page">Dashboard</a>' in page
-    assert f'href="/claims/{desk[3].pk}/"' in page
+    assert f'href="/claims/{dashboard_desk[3].pk}/"' in page
 
 
-def test_staff_who_read_the_desk_see_the_dashboard_and_its_claims(client, desk):
+def test_staff_who_read_the_desk_see_the_dashboard_and_its_claims(client, dashboard_desk):
     staff = ViewerFactory(username="stella", is_staff=True)
     client.force_login(staff)
     page = client.get(reverse("claims:dashboard"))
@@ -356,7 +358,7 @@ def test_dashboard_escapes_claim_text_and_names(client, editor, frozen_today):
 
 
 def test_dashboard_reads_in_seven_queries_however_big_the_desk(
-    desk, django_assert_num_queries, reviewer
+    dashboard_desk, django_assert_num_queries, reviewer
 ):
     with django_assert_num_queries(7):
         desk_dashboard()
@@ -370,7 +372,7 @@ def test_dashboard_reads_in_seven_queries_however_big_the_desk(
     assert len(board.activity) == 20
 
 
-def test_page_query_count_is_fixed(client, editor, desk, django_assert_max_num_queries):
+def test_page_query_count_is_fixed(client, editor, dashboard_desk, django_assert_max_num_queries):
     client.force_login(editor)
     client.get(reverse("claims:dashboard"))  # warm the session
     with django_assert_max_num_queries(12):
@@ -394,7 +396,7 @@ def test_axis_ticks_are_round_and_cover_the_largest_value(largest, ticks):
     assert nice_ticks(largest) == ticks
 
 
-def test_charts_carry_titles_axis_labels_and_a_link_per_bar(desk):
+def test_charts_carry_titles_axis_labels_and_a_link_per_bar(dashboard_desk):
     board = desk_dashboard()
     svg = str(column_chart(board.weekly, "chart-weekly"))
     assert '<title id="chart-weekly-title">Claims created and verdicts reached' in svg
@@ -411,7 +413,7 @@ def test_charts_carry_titles_axis_labels_and_a_link_per_bar(desk):
     assert re.search(r'class="bar series-0 state-disputed"', states)
 
 
-def test_workload_and_age_charts_carry_titles_axis_labels_and_links(desk):
+def test_workload_and_age_charts_carry_titles_axis_labels_and_links(dashboard_desk):
     board = desk_dashboard()
     workload = str(bar_chart(board.workload, "chart-workload"))
     assert '<title id="chart-workload-title">' in workload
@@ -443,12 +445,12 @@ def test_dashboard_module_knows_its_idle_setting(settings):
 # The queue filters the dashboard links to ------------------------------------------------------
 
 
-def test_queue_filters_by_first_verdict_dates_and_reviewers(desk, editor):
+def test_queue_filters_by_first_verdict_dates_and_reviewers(dashboard_desk, editor):
     def listed(query: str) -> set[int]:
         queue = claim_queue(user=editor, params=QueryDict(query))
         return {row.claim.pk for row in queue.rows}
 
-    pks = {n: c.pk for n, c in desk.items()}
+    pks = {n: c.pk for n, c in dashboard_desk.items()}
     assert listed("verdict=yes") == {pks[5], pks[6], pks[7], pks[8]}
     assert listed("verdict=no") == {pks[1], pks[2], pks[3], pks[4]}
     assert listed("verdict_from=2026-11-17") == {pks[5], pks[8]}
