@@ -78,9 +78,9 @@ _ID_PLACEHOLDER = 9_876_543_210_123
 class ClaimChangeList(GuardedChangeList):
     """The claim list, its rows written by ``ClaimAdmin.claim_rows`` with one format_html each.
 
-    Stock rows cost some 40 µs a cell in the admin's per-cell lookups, formatting and escaping:
-    over 30 ms for a page of 100 claims, most of the page. The markup is the stock markup (a test
-    compares them); popups keep the stock rendering.
+    The stock rows' per-cell lookups, formatting and escaping were most of the page's time on a
+    page of 100 claims. The markup is the stock markup (a test compares them); popups keep the
+    stock rendering.
     """
 
     def result_table(self) -> dict:

@@ -15,7 +15,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from claims.models import ReviewState
+from claims.models import ReviewState, Stance, stance_adjective
 from claims.selectors.people import display_name
 from claims.selectors.queue import QueueRow
 
@@ -81,9 +81,9 @@ class QueueRowWriter:
             state_heading=_("State"),
             evidence_heading=_("Evidence"),
             supporting_title=_("Supporting links"),
-            supporting_word=_("supporting"),
+            supporting_word=stance_adjective(Stance.SUPPORTS),
             contradicting_title=_("Contradicting links"),
-            contradicting_word=_("contradicting"),
+            contradicting_word=stance_adjective(Stance.CONTRADICTS),
             changed_heading=_("Last change"),
         )
         reviewers, due = _("Reviewers"), _("Due")
