@@ -30,7 +30,7 @@ from claims import clock
 from claims.audit.sentences import describe
 from claims.models import Assignment, AssignmentStatus, AuditEvent, Claim, ReviewState
 from claims.selectors.filters import UNASSIGNED
-from claims.selectors.people import display_name
+from claims.selectors.people import display_name, name_from_parts
 from claims.selectors.queue import desk_state_counts
 
 WEEKS = 12
@@ -278,18 +278,18 @@ def reviewer_workload(today: datetime.date) -> list[dict]:
             overdue_count=counted(open_work.filter(due_on__lt=today)),
         )
         .order_by("-overdue_count", "-open_count", "first_name", "last_name", "username")
-        .only("id", "username", "first_name", "last_name")
+        .values("id", "username", "first_name", "last_name", "open_count", "overdue_count")
     )
     # Those without open work are left out here: a filter in SQL would count everything again.
     return [
         {
-            "id": person.pk,
-            "name": display_name(person),
-            "open": person.open_count,
-            "overdue": person.overdue_count,
+            "id": person["id"],
+            "name": name_from_parts(person["first_name"], person["last_name"], person["username"]),
+            "open": person["open_count"],
+            "overdue": person["overdue_count"],
         }
         for person in people
-        if person.open_count
+        if person["open_count"]
     ]
 
 

@@ -31,9 +31,7 @@ class VersionField(forms.IntegerField):
                 "The form did not say which version of the source you saw. Reload the page."
             )
         else:
-            message = _(
-                "The form did not say which version of the claim you saw. Reload the page."
-            )
+            message = _("The form did not say which version of the claim you saw. Reload the page.")
         for code in ("required", "invalid", "min_value", "max_value"):
             self.error_messages[code] = message
 
@@ -66,8 +64,15 @@ class ReviewerChoiceField(forms.ModelChoiceField):
 
     def __init__(self, *, with_username: bool = False, **kwargs):
         self.with_username = with_username
-        kwargs.setdefault("queryset", reviewer_candidates())
+        # Asked of the database per form, not when the form class is defined (at import).
+        kwargs.setdefault("queryset", None)
         super().__init__(**kwargs)
+
+    def __deepcopy__(self, memo):
+        field = super().__deepcopy__(memo)
+        if field.queryset is None:
+            field.queryset = reviewer_candidates()
+        return field
 
     def label_from_instance(self, obj):
         return name_with_username(obj) if self.with_username else display_name(obj)

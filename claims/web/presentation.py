@@ -7,12 +7,15 @@ looked up once a page by ``QueueRowWriter``. Everything a reader sees goes throu
 the rows translate like the templates around them.
 """
 
+import functools
+from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from claims.models import ReviewState, Stance, stance_adjective
@@ -65,18 +68,28 @@ def _with_words(pattern: str, **words: str) -> str:
     return pattern
 
 
-class QueueRowWriter:
-    """Writes a page's rows, with what every row shares looked up once."""
+@dataclass(frozen=True)
+class _PageWords:
+    """What every row of a page shares in one language: patterns with their words written in,
+    month and state names."""
 
-    def __init__(self):
-        # Django's "j M Y" ("5 Nov 2026"), its translated month names read once, not per cell.
-        self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
-        self.state_labels = {value: str(label) for value, label in ReviewState.choices}
-        # Claim.get_absolute_url for every row, without resolving the URL pattern for each.
-        self.url_before, self.url_after = reverse("claims:detail", kwargs={"pk": 1}).rsplit("1", 1)
-        # The words are the same in every row: escaped and written into the row's pattern once,
-        # so that format_html escapes only what each claim brings.
-        self.row_pattern = _with_words(
+    row: str
+    reviewers: str
+    due: str
+    overdue: str
+    no_reviewer: SafeString
+    no_due: SafeString
+    months: dict
+    state_labels: dict
+
+
+@functools.lru_cache(maxsize=32)
+def _page_words(language: str | None) -> _PageWords:
+    """Built once per language and process: the words are the catalog's, which does not change
+    while the process runs."""
+    reviewers, due = _("Reviewers"), _("Due")
+    return _PageWords(
+        row=_with_words(
             _ROW,
             state_heading=_("State"),
             evidence_heading=_("Evidence"),
@@ -85,36 +98,51 @@ class QueueRowWriter:
             contradicting_title=_("Contradicting links"),
             contradicting_word=stance_adjective(Stance.CONTRADICTS),
             changed_heading=_("Last change"),
-        )
-        reviewers, due = _("Reviewers"), _("Due")
-        self.no_reviewer = format_html(_NO_REVIEWER, heading=reviewers, unassigned=_("Unassigned"))
-        self.no_due = format_html(_NO_DUE, heading=due)
-        self.reviewers_heading, self.due_heading = reviewers, due
-        self.overdue_words = {"heading": due, "title": _("Overdue"), "note": _("overdue")}
+        ),
+        reviewers=_with_words(_REVIEWERS, heading=reviewers),
+        due=_with_words(_DUE, heading=due),
+        overdue=_with_words(_OVERDUE, heading=due, title=_("Overdue"), note=_("overdue")),
+        no_reviewer=format_html(_NO_REVIEWER, heading=reviewers, unassigned=_("Unassigned")),
+        no_due=format_html(_NO_DUE, heading=due),
+        # Django's "j M Y" ("5 Nov 2026") with its translated month names, not per cell.
+        months={number: str(name).title() for number, name in MONTHS_3.items()},
+        state_labels={value: str(label) for value, label in ReviewState.choices},
+    )
+
+
+class QueueRowWriter:
+    """Writes a page's rows, with what every row shares looked up once."""
+
+    def __init__(self):
+        self.words = _page_words(get_language())
+        self.months = self.words.months
+        # Claim.get_absolute_url for every row, without resolving the URL pattern for each.
+        self.url_before, self.url_after = reverse("claims:detail", kwargs={"pk": 1}).rsplit("1", 1)
 
     def day(self, value: date) -> str:
         return f"{value.day} {self.months[value.month]} {value.year}"
 
     def row(self, row: QueueRow) -> SafeString:
         claim = row.claim
+        words = self.words
         if row.reviewers:
             names = ", ".join(display_name(user) for user in row.reviewers)
-            reviewers = format_html(_REVIEWERS, heading=self.reviewers_heading, names=names)
+            reviewers = format_html(words.reviewers, names=names)
         else:
-            reviewers = self.no_reviewer
+            reviewers = words.no_reviewer
         if row.overdue:
-            due = format_html(_OVERDUE, day=self.day(row.due_on), **self.overdue_words)
+            due = format_html(words.overdue, day=self.day(row.due_on))
         elif row.due_on:
-            due = format_html(_DUE, heading=self.due_heading, day=self.day(row.due_on))
+            due = format_html(words.due, day=self.day(row.due_on))
         else:
-            due = self.no_due
+            due = words.no_due
         return format_html(
-            self.row_pattern,
+            words.row,
             url=f"{self.url_before}{claim.pk}{self.url_after}",
             text=shorten(claim.text),
             claimant=claim.claimant,
             state=claim.state,
-            state_label=self.state_labels.get(claim.state, claim.state),
+            state_label=words.state_labels.get(claim.state, claim.state),
             supporting=claim.supporting_count,
             supporting_zero="" if claim.supporting_count else " zero",
             contradicting=claim.contradicting_count,
