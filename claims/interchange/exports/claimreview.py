@@ -73,7 +73,14 @@ def verdict_url(claim: ClaimRecord, author: dict) -> str:
     return urljoin(author["url"], claim.get_absolute_url())
 
 
-def claim_review(claim: ClaimRecord, author: dict) -> dict | None:
+def rating_names() -> dict[str, str]:
+    """Each verdict's name in the active language, looked up once per export."""
+    return {state: str(ReviewState(state).label) for state in RATINGS}
+
+
+def claim_review(
+    claim: ClaimRecord, author: dict, names: dict[str, str] | None = None
+) -> dict | None:
     """The ClaimReview of one claim, or None when it has no verdict."""
     value = RATINGS.get(claim.state)
     if value is None:
@@ -97,7 +104,7 @@ def claim_review(claim: ClaimRecord, author: dict) -> dict | None:
             "ratingValue": value,
             "bestRating": BEST_RATING,
             "worstRating": WORST_RATING,
-            "alternateName": str(ReviewState(claim.state).label),
+            "alternateName": (names or rating_names())[claim.state],
         },
         "itemReviewed": item,
     }
@@ -118,11 +125,11 @@ def script_safe_json(value) -> str:
 
 def render(claims: Iterable[ClaimRecord], *, count: int) -> Iterator[str]:
     """``{"@context": "https://schema.org", "@graph": [...]}``, one ClaimReview per line."""
-    author = organization()
+    author, names = organization(), rating_names()
     yield '{"@context": "https://schema.org", "@graph": ['
     separator = "\n"
     for claim in claims:
-        review = claim_review(claim, author)
+        review = claim_review(claim, author, names)
         if review is not None:
             yield separator + script_safe_json(review)
             separator = ",\n"
