@@ -79,9 +79,7 @@ def claim(editor, source):
 
 @pytest.fixture
 def assigned_claim(claim, editor, reviewer):
-    services.reviewer_assign(
-        actor=editor, claim=claim, expected_version=claim.version, reviewer=reviewer
-    )
+    services.reviewer_assign(actor=editor, claim=claim, reviewer=reviewer)
     claim.refresh_from_db()
     return claim
 
@@ -108,9 +106,7 @@ def add_evidence(claim, actor, stance=Stance.SUPPORTS, url=None, **fields):
     """Add a link through the service at the claim's current version."""
     claim.refresh_from_db()
     url = url or f"https://evidence.example/{stance}/{claim.audit_length}"
-    evidence = services.evidence_add(
-        actor=actor, claim=claim, expected_version=claim.version, stance=stance, url=url, **fields
-    )
+    evidence = services.evidence_add(actor=actor, claim=claim, stance=stance, url=url, **fields)
     claim.refresh_from_db()
     return evidence
 
@@ -181,9 +177,7 @@ def queue_desk(editor, reviewer, other_reviewer):
         ("disputed", other_reviewer, None),
     ):
         claim = Claim.objects.get(pk=claims[key].pk)
-        services.reviewer_assign(
-            actor=editor, claim=claim, expected_version=claim.version, reviewer=who, due_on=due
-        )
+        services.reviewer_assign(actor=editor, claim=claim, reviewer=who, due_on=due)
     return {key: Claim.objects.get(pk=c.pk) for key, c in claims.items()}, axios
 
 

@@ -77,18 +77,13 @@ def test_viewer_cannot_write_anything(assigned_claim, viewer, editor, source):
         lambda: services.evidence_add(
             actor=viewer,
             claim=claim,
-            expected_version=v,
             stance=Stance.SUPPORTS,
             url="https://a.example/v",
         ),
-        lambda: services.evidence_retract(
-            actor=viewer, evidence=link, expected_version=v, reason="r"
-        ),
-        lambda: services.reviewer_assign(
-            actor=viewer, claim=claim, expected_version=v, reviewer=viewer
-        ),
-        lambda: services.reviewer_complete(actor=viewer, assignment=assignment, expected_version=v),
-        lambda: services.reviewer_withdraw(actor=viewer, assignment=assignment, expected_version=v),
+        lambda: services.evidence_retract(actor=viewer, evidence=link, reason="r"),
+        lambda: services.reviewer_assign(actor=viewer, claim=claim, reviewer=viewer),
+        lambda: services.reviewer_complete(actor=viewer, assignment=assignment),
+        lambda: services.reviewer_withdraw(actor=viewer, assignment=assignment),
         lambda: services.claim_change_state(
             actor=viewer,
             claim=claim,
@@ -118,9 +113,7 @@ def test_reviewer_cannot_create_edit_or_assign(assigned_claim, reviewer, other_r
     )
     assert_refused_and_nothing_written(
         claim,
-        lambda: services.reviewer_assign(
-            actor=reviewer, claim=claim, expected_version=v, reviewer=other_reviewer
-        ),
+        lambda: services.reviewer_assign(actor=reviewer, claim=claim, reviewer=other_reviewer),
     )
 
 
@@ -128,9 +121,7 @@ def test_reviewer_cannot_withdraw_their_assignment(assigned_claim, reviewer):
     assignment = Assignment.objects.get(claim=assigned_claim)
     assert_refused_and_nothing_written(
         assigned_claim,
-        lambda: services.reviewer_withdraw(
-            actor=reviewer, assignment=assignment, expected_version=assigned_claim.version
-        ),
+        lambda: services.reviewer_withdraw(actor=reviewer, assignment=assignment),
     )
 
 
@@ -141,7 +132,6 @@ def test_unassigned_reviewer_cannot_add_evidence_or_change_state(claim, reviewer
         lambda: services.evidence_add(
             actor=reviewer,
             claim=claim,
-            expected_version=claim.version,
             stance=Stance.SUPPORTS,
             url="https://a.example/r",
         ),
@@ -177,13 +167,9 @@ def test_reviewer_retracts_their_own_link_but_not_others(assigned_claim, reviewe
     assert not can(reviewer, Action.RETRACT_EVIDENCE, assigned_claim, target=others)
     assert_refused_and_nothing_written(
         assigned_claim,
-        lambda: services.evidence_retract(
-            actor=reviewer, evidence=others, expected_version=assigned_claim.version, reason="r"
-        ),
+        lambda: services.evidence_retract(actor=reviewer, evidence=others, reason="r"),
     )
-    services.evidence_retract(
-        actor=reviewer, evidence=own, expected_version=assigned_claim.version, reason="Duplicate"
-    )
+    services.evidence_retract(actor=reviewer, evidence=own, reason="Duplicate")
 
 
 def test_reviewer_completes_only_their_own_assignment(
@@ -192,27 +178,20 @@ def test_reviewer_completes_only_their_own_assignment(
     services.reviewer_assign(
         actor=editor,
         claim=assigned_claim,
-        expected_version=assigned_claim.version,
         reviewer=other_reviewer,
     )
     assigned_claim.refresh_from_db()
     mine = Assignment.objects.get(claim=assigned_claim, reviewer=reviewer)
     assert_refused_and_nothing_written(
         assigned_claim,
-        lambda: services.reviewer_complete(
-            actor=other_reviewer, assignment=mine, expected_version=assigned_claim.version
-        ),
+        lambda: services.reviewer_complete(actor=other_reviewer, assignment=mine),
     )
-    services.reviewer_complete(
-        actor=reviewer, assignment=mine, expected_version=assigned_claim.version
-    )
+    services.reviewer_complete(actor=reviewer, assignment=mine)
 
 
 def test_reviewer_loses_rights_once_their_review_is_done(assigned_claim, reviewer):
     assignment = Assignment.objects.get(claim=assigned_claim)
-    services.reviewer_complete(
-        actor=reviewer, assignment=assignment, expected_version=assigned_claim.version
-    )
+    services.reviewer_complete(actor=reviewer, assignment=assignment)
     assigned_claim.refresh_from_db()
     assert available_actions(reviewer, assigned_claim) == {Action.VIEW}
     assert_refused_and_nothing_written(
@@ -220,7 +199,6 @@ def test_reviewer_loses_rights_once_their_review_is_done(assigned_claim, reviewe
         lambda: services.evidence_add(
             actor=reviewer,
             claim=assigned_claim,
-            expected_version=assigned_claim.version,
             stance=Stance.SUPPORTS,
             url="https://a.example/late",
         ),
@@ -229,9 +207,7 @@ def test_reviewer_loses_rights_once_their_review_is_done(assigned_claim, reviewe
 
 def test_withdrawn_reviewer_loses_rights(assigned_claim, reviewer, editor):
     assignment = Assignment.objects.get(claim=assigned_claim)
-    services.reviewer_withdraw(
-        actor=editor, assignment=assignment, expected_version=assigned_claim.version
-    )
+    services.reviewer_withdraw(actor=editor, assignment=assignment)
     assigned_claim.refresh_from_db()
     assert available_actions(reviewer, assigned_claim) == {Action.VIEW}
 

@@ -32,9 +32,7 @@ def test_disputed_requires_contradicting_evidence(claim, editor):
 def test_retracted_evidence_does_not_count_towards_a_verdict(claim, editor):
     first = add_evidence(claim, editor, Stance.SUPPORTS, url="https://a.example/1")
     add_evidence(claim, editor, Stance.CONTRADICTS, url="https://a.example/2")
-    services.evidence_retract(
-        actor=editor, evidence=first, expected_version=claim.version, reason="Wrong page"
-    )
+    services.evidence_retract(actor=editor, evidence=first, reason="Wrong page")
     with pytest.raises(ValidationError, match="supporting"):
         change_state(claim, editor, ReviewState.CORROBORATED)
 
@@ -86,9 +84,7 @@ def test_retracting_the_last_link_a_verdict_needs_is_refused(claim, editor):
     link = add_evidence(claim, editor, Stance.SUPPORTS)
     claim = change_state(claim, editor, ReviewState.CORROBORATED)
     with pytest.raises(ValidationError, match="Move the claim's state first"):
-        services.evidence_retract(
-            actor=editor, evidence=link, expected_version=claim.version, reason="Bad link"
-        )
+        services.evidence_retract(actor=editor, evidence=link, reason="Bad link")
     link.refresh_from_db()
     claim.refresh_from_db()
     assert link.is_standing
@@ -99,9 +95,7 @@ def test_retracting_one_of_two_links_a_verdict_needs_is_allowed(claim, editor):
     link = add_evidence(claim, editor, Stance.SUPPORTS, url="https://a.example/1")
     add_evidence(claim, editor, Stance.SUPPORTS, url="https://a.example/2")
     claim = change_state(claim, editor, ReviewState.CORROBORATED)
-    services.evidence_retract(
-        actor=editor, evidence=link, expected_version=claim.version, reason="Duplicate source"
-    )
+    services.evidence_retract(actor=editor, evidence=link, reason="Duplicate source")
     claim.refresh_from_db()
     assert claim.supporting_count == 1
     assert claim.state == ReviewState.CORROBORATED
@@ -111,9 +105,7 @@ def test_retracting_a_link_the_state_does_not_need_is_allowed(claim, editor):
     add_evidence(claim, editor, Stance.SUPPORTS, url="https://a.example/1")
     against = add_evidence(claim, editor, Stance.CONTRADICTS, url="https://a.example/2")
     claim = change_state(claim, editor, ReviewState.CORROBORATED)
-    services.evidence_retract(
-        actor=editor, evidence=against, expected_version=claim.version, reason="Misread"
-    )
+    services.evidence_retract(actor=editor, evidence=against, reason="Misread")
     claim.refresh_from_db()
     assert claim.contradicting_count == 0
 
@@ -122,9 +114,7 @@ def test_after_reopening_the_last_link_can_be_retracted(claim, editor):
     link = add_evidence(claim, editor, Stance.CONTRADICTS)
     claim = change_state(claim, editor, ReviewState.DISPUTED)
     claim = change_state(claim, editor, ReviewState.UNVERIFIED, "Reopened to fix the link.")
-    services.evidence_retract(
-        actor=editor, evidence=link, expected_version=claim.version, reason="Broken link"
-    )
+    services.evidence_retract(actor=editor, evidence=link, reason="Broken link")
     link.refresh_from_db()
     assert not link.is_standing
 

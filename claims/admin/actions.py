@@ -35,11 +35,10 @@ BULK_CONFIRM = "confirm"
     permissions=["assign_reviewer"],
 )
 def assign_reviewer(modeladmin, request, queryset):
-    def assign(claim, version, data):
+    def assign(claim, _version, data):
         services.reviewer_assign(
             actor=request.user,
             claim=claim,
-            expected_version=version,
             reviewer=data["reviewer"],
             due_on=data["due_on"],
         )
@@ -56,6 +55,7 @@ def assign_reviewer(modeladmin, request, queryset):
         submit=_("Assign"),
         write=assign,
         done=done,
+        needs_version=False,
     )
 
 
@@ -96,8 +96,9 @@ def _bulk_action(
     form_class,
     title: str,
     submit: str,
-    write: Callable[[Claim, int, dict], object],
+    write: Callable[[Claim, int | None, dict], object],
     done: Callable[[dict], str],
+    needs_version: bool = True,
 ):
     """Ask for the action's input on an intermediate page, then write claim by claim.
 
@@ -116,7 +117,7 @@ def _bulk_action(
         return None
     form = form_class(request.POST if BULK_CONFIRM in request.POST else None)
     if form.is_bound and form.is_valid():
-        seen = _versions_seen(request.POST, claims)
+        seen = _versions_seen(request.POST, claims) if needs_version else None
         changed, refused = _write_each(claims, write, form.cleaned_data, seen)
         _report(modeladmin, request, changed, refused, done(form.cleaned_data))
         return None
@@ -167,25 +168,26 @@ def _versions_seen(post, claims) -> dict[int, int]:
     return seen
 
 
-def _write_each(claims, write, data, seen: dict[int, int]):
+def _write_each(claims, write, data, seen: dict[int, int] | None):
     """One service call per claim, each in the service's own transaction.
 
-    Each claim is written at the version its confirmation page showed (``seen``): one that
-    someone changed since is refused as a conflict rather than changed blind, and so is one
-    the post does not say a version for. Returns the claims changed and, by reason, those
-    refused.
+    A write that rests on what its page showed (a state move) is made at the version the
+    confirmation page showed (``seen``): a claim someone changed since is refused as a conflict
+    rather than changed blind, and so is one the post does not say a version for. A write that
+    conflicts with nothing (assigning) has ``seen`` None. Returns the claims changed and, by
+    reason, those refused.
     """
     changed, refused = [], defaultdict(list)
     unsaid = str(VersionField().error_messages["required"])
     for claim in claims:
-        if claim.pk not in seen:
+        if seen is not None and claim.pk not in seen:
             refused[unsaid].append(claim)
             continue
         if not Claim.objects.filter(pk=claim.pk).exists():
             refused[_("The claim no longer exists.")].append(claim)
             continue
         try:
-            write(claim, seen[claim.pk], data)
+            write(claim, None if seen is None else seen[claim.pk], data)
         except ValidationError as error:
             reason = " ".join(error.messages)
         except services.ClaimConflict:

@@ -13,7 +13,7 @@ from claims.admin.lists import (
     ServiceAdmin,
     person,
 )
-from claims.models import Assignment, Claim
+from claims.models import Assignment
 from claims.selectors.people import display_name
 
 
@@ -82,10 +82,8 @@ class AssignmentAdmin(ClaimTextSearchMixin, ServiceAdmin):
     def _close_each(self, request, queryset, close, outcome):
         """One service call per assignment, each in its own transaction, each result reported."""
         for assignment in queryset.select_related("reviewer").order_by("pk"):
-            # Each close bumps the claim's version, so read it afresh for every row.
-            version = Claim.objects.values_list("version", flat=True).get(pk=assignment.claim_id)
             try:
-                close(actor=request.user, assignment=assignment, expected_version=version)
+                close(actor=request.user, assignment=assignment)
             except ValidationError as error:
                 self._report(request, assignment, " ".join(error.messages), messages.ERROR)
             except (PermissionDenied, services.EditConflict) as error:

@@ -81,7 +81,7 @@ class EvidenceAdmin(ClaimTextSearchMixin, ServiceAdmin):
         if obj.is_standing and self.has_change_permission(request, obj):
             return (
                 (None, {"fields": _EVIDENCE_RECORD}),
-                (_("Retract this link"), {"fields": ("reason", "expected_version")}),
+                (_("Retract this link"), {"fields": ("reason",)}),
             )
         return (
             (None, {"fields": _EVIDENCE_RECORD}),

@@ -237,7 +237,6 @@ class EvidenceAddForm(ServiceForm):
         return services.evidence_add(
             actor=self.actor,
             claim=claim,
-            expected_version=claim.version,
             stance=data["stance"],
             url=data["url"],
             title=data["title"],
@@ -248,7 +247,8 @@ class EvidenceAddForm(ServiceForm):
 
 
 class EvidenceRetractForm(ServiceForm):
-    """Saving this form retracts the link; the claim version seen guards against stale pages."""
+    """Saving this form retracts the link; whether it may go is checked against the claim as it
+    is when saved (a retraction conflicts with nothing else)."""
 
     reason = forms.CharField(
         label=gettext_lazy("Reason for retracting"),
@@ -257,20 +257,15 @@ class EvidenceRetractForm(ServiceForm):
             "Saving retracts this link: it stays on record but no longer counts as evidence."
         ),
     )
-    expected_version = VersionField()
 
     class Meta:
         model = Evidence
         fields = []
 
-    def seen_version(self):
-        return Claim.objects.values_list("version", flat=True).get(pk=self.instance.claim_id)
-
     def write(self, data):
         return services.evidence_retract(
             actor=self.actor,
             evidence=self.instance,
-            expected_version=data["expected_version"],
             reason=data["reason"],
         )
 
@@ -297,7 +292,6 @@ class AssignmentAddForm(ServiceForm):
         return services.reviewer_assign(
             actor=self.actor,
             claim=claim,
-            expected_version=claim.version,
             reviewer=data["reviewer"],
             due_on=data["due_on"],
         )

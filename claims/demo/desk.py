@@ -179,7 +179,6 @@ def _add_evidence(step: demo_data.AddEvidence, claim, users, sources) -> None:
     services.evidence_add(
         actor=users[step.actor],
         claim=claim,
-        expected_version=claim.version,
         stance=step.stance,
         url=source.url,
         title=source.title,
@@ -196,7 +195,6 @@ def _retract_evidence(step: demo_data.RetractEvidence, claim, users, sources) ->
     services.evidence_retract(
         actor=users[step.actor],
         evidence=evidence,
-        expected_version=claim.version,
         reason=step.reason,
     )
 
@@ -209,7 +207,6 @@ def _assign(step: demo_data.Assign, claim, users, sources) -> None:
     services.reviewer_assign(
         actor=users[step.actor],
         claim=claim,
-        expected_version=claim.version,
         reviewer=users[step.reviewer],
         due_on=due_on,
     )
@@ -219,7 +216,6 @@ def _complete(step: demo_data.Complete, claim, users, sources) -> None:
     services.reviewer_complete(
         actor=users[step.actor],
         assignment=_open_assignment(claim, users[step.reviewer]),
-        expected_version=claim.version,
         note=step.note,
     )
 
@@ -228,7 +224,6 @@ def _withdraw(step: demo_data.Withdraw, claim, users, sources) -> None:
     services.reviewer_withdraw(
         actor=users[step.actor],
         assignment=_open_assignment(claim, users[step.reviewer]),
-        expected_version=claim.version,
         reason=step.reason,
     )
 

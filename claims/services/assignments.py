@@ -12,15 +12,14 @@ from claims.models import Assignment, AssignmentStatus, Claim
 from claims.permissions import Action, is_reviewer, require
 from claims.selectors.people import display_name
 
-from ._shared import check_version, json_value, lock_claim, open_claim_for, save_with_event
+from ._shared import json_value, lock_claim, save_with_event
 
 
-def reviewer_assign(
-    *, actor, claim: Claim, expected_version: int, reviewer, due_on: date | None = None
-) -> Assignment:
+def reviewer_assign(*, actor, claim: Claim, reviewer, due_on: date | None = None) -> Assignment:
     """Ask a reviewer to review the claim; one open assignment per reviewer per claim."""
     with transaction.atomic():
-        claim = open_claim_for(actor, Action.ASSIGN_REVIEWER, claim.pk, expected_version)
+        claim = lock_claim(claim.pk)
+        require(actor, Action.ASSIGN_REVIEWER, claim)
         if reviewer is None or not is_reviewer(reviewer):
             raise ValidationError(
                 {"reviewer": _("%(user)s is not a reviewer.") % {"user": reviewer}}
@@ -70,7 +69,6 @@ def _close_assignment(
     *,
     actor,
     assignment: Assignment,
-    expected_version: int,
     action: str,
     status: str,
     audit_action: str,
@@ -86,7 +84,6 @@ def _close_assignment(
                 code="not_open",
             )
         require(actor, action, claim, target=assignment)
-        check_version(claim, expected_version)
         assignment.status = status
         assignment.closed_at = clock.now()
         assignment.closed_by = actor
@@ -105,14 +102,11 @@ def _close_assignment(
     return assignment
 
 
-def reviewer_complete(
-    *, actor, assignment: Assignment, expected_version: int, note: str = ""
-) -> Assignment:
+def reviewer_complete(*, actor, assignment: Assignment, note: str = "") -> Assignment:
     """Mark a review done (the reviewer, or an editor on their behalf)."""
     return _close_assignment(
         actor=actor,
         assignment=assignment,
-        expected_version=expected_version,
         action=Action.COMPLETE_ASSIGNMENT,
         status=AssignmentStatus.DONE,
         audit_action=AuditAction.REVIEWER_COMPLETED,
@@ -120,14 +114,11 @@ def reviewer_complete(
     )
 
 
-def reviewer_withdraw(
-    *, actor, assignment: Assignment, expected_version: int, reason: str = ""
-) -> Assignment:
+def reviewer_withdraw(*, actor, assignment: Assignment, reason: str = "") -> Assignment:
     """Take a reviewer off a claim (editors only)."""
     return _close_assignment(
         actor=actor,
         assignment=assignment,
-        expected_version=expected_version,
         action=Action.WITHDRAW_ASSIGNMENT,
         status=AssignmentStatus.WITHDRAWN,
         audit_action=AuditAction.REVIEWER_WITHDRAWN,

@@ -22,6 +22,7 @@ from ._shared import (
     open_claim_for,
     save_with_event,
 )
+from .conflicts import ClaimConflict, changes_since
 
 
 @dataclass(frozen=True)
@@ -228,12 +229,42 @@ def _replace_appearances(claim: Claim, actor, wanted: list[AppearanceInput]):
     return before, after
 
 
+def _check_still_based_on(claim: Claim, expected_version: int, target: str) -> None:
+    """Refuse a move whose basis changed since the version the user saw."""
+    if expected_version == claim.version:
+        return
+    if expected_version > claim.version:  # not a version this claim ever had
+        raise ClaimConflict(claim, expected_version, changes=[])
+    changes = changes_since(claim, expected_version)
+    rests_on = workflow.REQUIRED_STANCE.get(target)
+    undone = [
+        event
+        for event in changes
+        if event.action in (AuditAction.CLAIM_STATE_CHANGED, AuditAction.CLAIM_EDITED)
+        or (
+            event.action == AuditAction.EVIDENCE_RETRACTED
+            and rests_on is not None
+            and (event.data or {}).get("stance") == rests_on
+        )
+    ]
+    if undone:
+        raise ClaimConflict(claim, expected_version, changes=undone)
+
+
 def claim_change_state(
     *, actor, claim: Claim, expected_version: int, state: str, rationale: str
 ) -> Claim:
-    """Move the claim through the workflow, giving the reason; the rationale becomes its verdict."""
+    """Move the claim through the workflow, giving the reason; the rationale becomes its verdict.
+
+    ``expected_version`` is the claim as the user saw it when deciding. The move is refused if,
+    since then, the state moved, the claim itself was edited (the verdict would be on words
+    the user did not read) or a link of the stance the move rests on was retracted; a link
+    added meanwhile, an assignment or a source's correction do not undo the decision.
+    """
     with transaction.atomic():
-        claim = open_claim_for(actor, Action.CHANGE_STATE, claim.pk, expected_version)
+        claim = lock_claim(claim.pk)
+        require(actor, Action.CHANGE_STATE, claim)
+        _check_still_based_on(claim, expected_version, state)
         rationale = (rationale or "").strip()
         try:
             workflow.check_transition(claim, state, rationale)

@@ -1,8 +1,12 @@
 """The conflicts a write refuses when the record changed since the user loaded it."""
 
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from claims.models import Claim, Source
+from claims.audit.sentences import describe
+from claims.models import AuditEvent, Claim, Source
 
 
 class EditConflict(Exception):
@@ -17,22 +21,56 @@ class EditConflict(Exception):
         super().__init__(message)
 
 
+# A conflict names at most this many of the changes made since the page was loaded.
+CHANGES_NAMED = 3
+
+
 class ClaimConflict(EditConflict):
-    def __init__(self, claim: Claim, expected_version: int):
-        super().__init__(
-            claim,
-            expected_version,
-            _(
-                "Someone else changed this claim while you were working on it "
-                "(you saw version %(seen)s, it is now version %(now)s, %(state)s). "
-                "Review the current claim, then submit again."
-            )
-            % {"seen": expected_version, "now": claim.version, "state": claim.get_state_display()},
-        )
+    """The claim changed in a way the user's write rests on. The message says, in words, who
+    did what and when since the page was loaded (the events after the version it showed)."""
+
+    def __init__(self, claim: Claim, expected_version: int, changes: list | None = None):
+        if changes is None:
+            changes = changes_since(claim, expected_version)
+        self.changes = changes
+        super().__init__(claim, expected_version, _changes_in_words(changes))
 
     @property
     def claim(self) -> Claim:
         return self.current
+
+
+def changes_since(claim: Claim, version: int) -> list[AuditEvent]:
+    """The claim's events after the one a page at ``version`` showed, oldest first.
+
+    The services keep a claim's version and its audit length in step (one bump per event), so
+    the version a page carried is also the last event it knew of.
+    """
+    return list(
+        AuditEvent.objects.filter(claim_id=claim.pk, sequence__gt=version).order_by("sequence")
+    )
+
+
+def _changes_in_words(changes: list[AuditEvent]) -> str:
+    if not changes:
+        return _("This claim changed while you were working on it: review it, then submit again.")
+    now = timezone.now()
+    named = [
+        _("%(change)s, %(time)s ago")
+        % {"change": describe(event).rstrip("."), "time": timesince(event.created_at, now)}
+        for event in changes[-CHANGES_NAMED:]
+    ]
+    sentence = "; ".join(named)
+    earlier = len(changes) - len(named)
+    if earlier:
+        sentence = ngettext(
+            "%(sentence)s (and %(count)s earlier change)",
+            "%(sentence)s (and %(count)s earlier changes)",
+            earlier,
+        ) % {"sentence": sentence, "count": earlier}
+    return _("%(changes)s. Review the claim as it is now, then submit again.") % {
+        "changes": sentence
+    }
 
 
 class SourceConflict(EditConflict):

@@ -10,7 +10,7 @@ from claims.models import Claim, Evidence, Stance, stance_adjective
 from claims.permissions import Action, require
 from claims.urlnorm import normalize_url
 
-from ._shared import check_version, full_clean, lock_claim, open_claim_for, save_with_event
+from ._shared import full_clean, lock_claim, save_with_event
 
 
 def _counter_field(stance: str) -> str:
@@ -21,7 +21,6 @@ def evidence_add(
     *,
     actor,
     claim: Claim,
-    expected_version: int,
     stance: str,
     url: str,
     title: str = "",
@@ -29,9 +28,15 @@ def evidence_add(
     excerpt: str = "",
     note: str = "",
 ) -> Evidence:
-    """Attach a link that supports or contradicts the claim (http/https, once per stance)."""
+    """Attach a link that supports or contradicts the claim (http/https, once per stance).
+
+    Needs no version: a new link conflicts with nothing another person did meanwhile. The row
+    lock orders it with every other write, and its own rules (one page once per stance) are
+    checked again under that lock.
+    """
     with transaction.atomic():
-        claim = open_claim_for(actor, Action.ADD_EVIDENCE, claim.pk, expected_version)
+        claim = lock_claim(claim.pk)
+        require(actor, Action.ADD_EVIDENCE, claim)
         if stance not in Stance.values:
             raise ValidationError({"stance": _("Choose whether the link supports or contradicts.")})
         normalized = _comparable_url(url)
@@ -117,15 +122,18 @@ def _refuse_duplicate(claim: Claim, stance: str, normalized: str) -> None:
         )
 
 
-def evidence_retract(*, actor, evidence: Evidence, expected_version: int, reason: str) -> Evidence:
-    """Withdraw a link from the claim's case, keeping it on record with who, when and why."""
+def evidence_retract(*, actor, evidence: Evidence, reason: str) -> Evidence:
+    """Withdraw a link from the claim's case, keeping it on record with who, when and why.
+
+    Needs no version: whether the link may go (not the last one a verdict rests on) is
+    checked under the claim's lock against the claim as it is now.
+    """
     with transaction.atomic():
         claim = lock_claim(evidence.claim_id)
         evidence = Evidence.objects.get(pk=evidence.pk)
         if not evidence.is_standing:
             raise ValidationError(_("This link was already retracted."), code="already_retracted")
         require(actor, Action.RETRACT_EVIDENCE, claim, target=evidence)
-        check_version(claim, expected_version)
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError({"reason": _("Say why the link is retracted.")})

@@ -1,7 +1,8 @@
 """Forms turn a request into clean values and clear errors; the services decide and write.
 
-Every form that changes a claim carries the version the user saw, so a stale submission is
-refused by the service as a conflict instead of overwriting someone else's work.
+A form whose write rests on what the user saw (editing the claim, moving its state) carries the
+version they saw, so the service can tell what changed since; adding or retracting evidence and
+assigning or closing reviews conflict with nothing and carry none.
 """
 
 from django import forms
@@ -220,12 +221,10 @@ class EvidenceForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    expected_version = VersionField()
 
 
 class RetractForm(forms.Form):
     reason = forms.CharField(label=_("Reason for retracting"), max_length=2000)
-    expected_version = VersionField()
 
 
 class DueDateField(forms.DateField):
@@ -249,12 +248,10 @@ class DueDateField(forms.DateField):
 class AssignForm(forms.Form):
     reviewer = ReviewerChoiceField(label=_("Reviewer"), empty_label=_("Choose a reviewer…"))
     due_on = DueDateField(label=_("Due"))
-    expected_version = VersionField()
 
 
 class CloseAssignmentForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
-    expected_version = VersionField()
 
 
 class StateChangeForm(forms.Form):

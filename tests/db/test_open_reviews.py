@@ -43,33 +43,26 @@ def test_assigning_completing_and_withdrawing_keep_the_claims_figures(
     soon, later = datetime.date(2030, 1, 5), datetime.date(2030, 2, 1)
     assert stored(claim) == (0, None)
 
-    services.reviewer_assign(
-        actor=editor, claim=claim, expected_version=claim.version, reviewer=reviewer, due_on=later
-    )
+    services.reviewer_assign(actor=editor, claim=claim, reviewer=reviewer, due_on=later)
     assert stored(claim) == (1, later)
 
     first = services.reviewer_assign(
         actor=editor,
         claim=claim,
-        expected_version=claim.version,
         reviewer=other_reviewer,
         due_on=soon,
     )
     assert stored(claim) == (2, soon)
 
-    services.reviewer_complete(
-        actor=other_reviewer, assignment=first, expected_version=claim.version
-    )
+    services.reviewer_complete(actor=other_reviewer, assignment=first)
     assert stored(claim) == (1, later)
 
     rita = Assignment.objects.get(claim=claim, reviewer=reviewer)
-    services.reviewer_withdraw(actor=editor, assignment=rita, expected_version=claim.version)
+    services.reviewer_withdraw(actor=editor, assignment=rita)
     assert stored(claim) == (0, None)
 
     # Assigned again without a due date: open, and nothing is due.
-    services.reviewer_assign(
-        actor=editor, claim=claim, expected_version=claim.version, reviewer=reviewer
-    )
+    services.reviewer_assign(actor=editor, claim=claim, reviewer=reviewer)
     assert stored(claim) == (1, None)
 
 

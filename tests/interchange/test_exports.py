@@ -55,9 +55,7 @@ def export_desk(editor, reviewer, other_reviewer):
             services.AppearanceInput(early, "the bridge, opened 1999"),
         ],
     )
-    services.reviewer_assign(
-        actor=editor, claim=corroborated, expected_version=corroborated.version, reviewer=reviewer
-    )
+    services.reviewer_assign(actor=editor, claim=corroborated, reviewer=reviewer)
     corroborated.refresh_from_db()
     add_evidence(
         corroborated,
@@ -73,7 +71,6 @@ def export_desk(editor, reviewer, other_reviewer):
     services.evidence_retract(
         actor=editor,
         evidence=wrong,
-        expected_version=corroborated.version,
         reason="Wrong bridge.",
     )
     change_state(corroborated, reviewer, ReviewState.CORROBORATED, "Records show 1999.")
@@ -178,20 +175,14 @@ def test_csv_reviewers_are_those_not_withdrawn_once_each_in_assignment_order(
 
     def assign(user):
         claim.refresh_from_db()
-        return services.reviewer_assign(
-            actor=editor, claim=claim, expected_version=claim.version, reviewer=user
-        )
+        return services.reviewer_assign(actor=editor, claim=claim, reviewer=user)
 
     first = assign(other_reviewer)
     claim.refresh_from_db()
-    services.reviewer_complete(
-        actor=other_reviewer, assignment=first, expected_version=claim.version
-    )
+    services.reviewer_complete(actor=other_reviewer, assignment=first)
     withdrawn = assign(reviewer)
     claim.refresh_from_db()
-    services.reviewer_withdraw(
-        actor=editor, assignment=withdrawn, expected_version=claim.version, reason="Busy."
-    )
+    services.reviewer_withdraw(actor=editor, assignment=withdrawn, reason="Busy.")
     assign(other_reviewer)  # again, after completing: named once
     row = csv_rows(run_export("csv"))[2]
     assert row["reviewers"] == other_reviewer.get_full_name()
@@ -390,9 +381,7 @@ def test_json_is_the_text_json_dumps_would_write(export_desk, editor, reviewer):
             )
         ],
     )
-    services.reviewer_assign(
-        actor=editor, claim=claim, expected_version=claim.version, reviewer=reviewer
-    )
+    services.reviewer_assign(actor=editor, claim=claim, reviewer=reviewer)
     add_evidence(
         claim,
         editor,

@@ -829,9 +829,7 @@ def test_json_round_trip_into_an_empty_database(tmp_path, editor, reviewer, clai
     add_evidence(claim, editor, Stance.SUPPORTS, "https://records.test/a", title="A", excerpt="x")
     wrong = add_evidence(claim, editor, Stance.SUPPORTS, "https://wrong.test/b")
     add_evidence(claim, editor, Stance.CONTRADICTS, "https://blog.test/c", note="weak")
-    services.evidence_retract(
-        actor=editor, evidence=wrong, expected_version=claim.version, reason="Wrong page."
-    )
+    services.evidence_retract(actor=editor, evidence=wrong, reason="Wrong page.")
     claim.refresh_from_db()
     services.claim_change_state(
         actor=editor,

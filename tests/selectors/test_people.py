@@ -50,9 +50,7 @@ def test_every_candidate_is_a_reviewer_by_the_permission_rule(
 
 
 def test_the_service_assigns_a_directly_granted_reviewer(granted_reviewer, editor, claim):
-    assignment = services.reviewer_assign(
-        actor=editor, claim=claim, expected_version=claim.version, reviewer=granted_reviewer
-    )
+    assignment = services.reviewer_assign(actor=editor, claim=claim, reviewer=granted_reviewer)
     assert assignment.reviewer == granted_reviewer
 
 

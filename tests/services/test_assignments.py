@@ -19,7 +19,6 @@ def test_reviewer_assign_writes_open_assignment_and_event(claim, editor, reviewe
     assignment = services.reviewer_assign(
         actor=editor,
         claim=claim,
-        expected_version=claim.version,
         reviewer=reviewer,
         due_on=datetime.date(2026, 12, 1),
     )
@@ -42,7 +41,6 @@ def test_reviewer_assign_refuses_a_second_open_assignment(assigned_claim, editor
         services.reviewer_assign(
             actor=editor,
             claim=assigned_claim,
-            expected_version=assigned_claim.version,
             reviewer=reviewer,
         )
     assert "already has an open assignment" in refusal.value.message_dict["reviewer"][0]
@@ -51,22 +49,17 @@ def test_reviewer_assign_refuses_a_second_open_assignment(assigned_claim, editor
 
 def test_reviewer_assign_refuses_users_who_cannot_review(claim, editor, viewer):
     with pytest.raises(ValidationError) as refusal:
-        services.reviewer_assign(
-            actor=editor, claim=claim, expected_version=claim.version, reviewer=viewer
-        )
+        services.reviewer_assign(actor=editor, claim=claim, reviewer=viewer)
     assert "is not a reviewer" in refusal.value.message_dict["reviewer"][0]
 
 
 def test_a_reviewer_can_be_assigned_again_after_completing(assigned_claim, editor, reviewer):
     assignment = Assignment.objects.get(claim=assigned_claim)
-    services.reviewer_complete(
-        actor=reviewer, assignment=assignment, expected_version=assigned_claim.version
-    )
+    services.reviewer_complete(actor=reviewer, assignment=assignment)
     assigned_claim.refresh_from_db()
     services.reviewer_assign(
         actor=editor,
         claim=assigned_claim,
-        expected_version=assigned_claim.version,
         reviewer=reviewer,
     )
     assert Assignment.objects.filter(claim=assigned_claim, reviewer=reviewer).count() == 2
@@ -85,7 +78,6 @@ def test_reviewer_complete_writes_done_and_event(assigned_claim, reviewer):
     services.reviewer_complete(
         actor=reviewer,
         assignment=assignment,
-        expected_version=assigned_claim.version,
         note="Checked both reports",
     )
     assignment.refresh_from_db()
@@ -106,7 +98,6 @@ def test_reviewer_withdraw_writes_withdrawn_and_event(assigned_claim, editor):
     services.reviewer_withdraw(
         actor=editor,
         assignment=assignment,
-        expected_version=assigned_claim.version,
         reason="Reassigned to the Middle East desk",
     )
     assignment.refresh_from_db()
@@ -120,11 +111,7 @@ def test_reviewer_withdraw_writes_withdrawn_and_event(assigned_claim, editor):
 
 def test_closed_assignments_cannot_be_closed_again(assigned_claim, editor):
     assignment = Assignment.objects.get(claim=assigned_claim)
-    services.reviewer_withdraw(
-        actor=editor, assignment=assignment, expected_version=assigned_claim.version
-    )
+    services.reviewer_withdraw(actor=editor, assignment=assignment)
     assigned_claim.refresh_from_db()
     with pytest.raises(ValidationError, match="already withdrawn"):
-        services.reviewer_complete(
-            actor=editor, assignment=assignment, expected_version=assigned_claim.version
-        )
+        services.reviewer_complete(actor=editor, assignment=assignment)

@@ -18,7 +18,6 @@ def test_evidence_add_writes_link_counter_and_event(claim, editor):
     evidence = services.evidence_add(
         actor=editor,
         claim=claim,
-        expected_version=claim.version,
         stance=Stance.CONTRADICTS,
         url="HTTPS://News.Example/report/?utm_source=feed",
         title="Report",
@@ -50,7 +49,6 @@ def test_evidence_add_refuses_non_http_urls_at_the_url_field(claim, editor, url)
         services.evidence_add(
             actor=editor,
             claim=claim,
-            expected_version=claim.version,
             stance=Stance.SUPPORTS,
             url=url,
         )
@@ -84,7 +82,6 @@ def test_evidence_add_refuses_unknown_stance(claim, editor):
         services.evidence_add(
             actor=editor,
             claim=claim,
-            expected_version=claim.version,
             stance="neutral",
             url="https://a.example/",
         )
@@ -109,9 +106,7 @@ def test_the_same_page_may_support_and_contradict(claim, editor):
 
 def test_a_retracted_page_can_be_added_again(claim, editor):
     link = add_evidence(claim, editor, Stance.SUPPORTS, url="https://news.example/a")
-    services.evidence_retract(
-        actor=editor, evidence=link, expected_version=claim.version, reason="Wrong stance"
-    )
+    services.evidence_retract(actor=editor, evidence=link, reason="Wrong stance")
     add_evidence(claim, editor, Stance.SUPPORTS, url="https://news.example/a")
     assert Evidence.objects.filter(claim=claim).count() == 2
 
@@ -119,9 +114,7 @@ def test_a_retracted_page_can_be_added_again(claim, editor):
 def test_evidence_retract_keeps_the_link_with_who_when_why(claim, editor):
     link = add_evidence(claim, editor, Stance.SUPPORTS)
     before = claim.audit_length
-    services.evidence_retract(
-        actor=editor, evidence=link, expected_version=claim.version, reason="  Page was edited  "
-    )
+    services.evidence_retract(actor=editor, evidence=link, reason="  Page was edited  ")
     link.refresh_from_db()
     assert not link.is_standing
     assert link.retracted_by == editor
@@ -141,9 +134,7 @@ def test_evidence_retract_keeps_the_link_with_who_when_why(claim, editor):
 def test_evidence_retract_needs_a_reason(claim, editor):
     link = add_evidence(claim, editor)
     with pytest.raises(ValidationError) as refusal:
-        services.evidence_retract(
-            actor=editor, evidence=link, expected_version=claim.version, reason=" "
-        )
+        services.evidence_retract(actor=editor, evidence=link, reason=" ")
     assert "reason" in refusal.value.message_dict
     link.refresh_from_db()
     assert link.is_standing
@@ -151,11 +142,7 @@ def test_evidence_retract_needs_a_reason(claim, editor):
 
 def test_evidence_cannot_be_retracted_twice(claim, editor):
     link = add_evidence(claim, editor)
-    services.evidence_retract(
-        actor=editor, evidence=link, expected_version=claim.version, reason="Wrong"
-    )
+    services.evidence_retract(actor=editor, evidence=link, reason="Wrong")
     claim.refresh_from_db()
     with pytest.raises(ValidationError, match="already retracted"):
-        services.evidence_retract(
-            actor=editor, evidence=link, expected_version=claim.version, reason="Again"
-        )
+        services.evidence_retract(actor=editor, evidence=link, reason="Again")

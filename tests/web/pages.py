@@ -52,9 +52,7 @@ class Desk:
 
 def _assign(claim, actor, reviewer, due_on=None) -> Assignment:
     claim.refresh_from_db()
-    services.reviewer_assign(
-        actor=actor, claim=claim, expected_version=claim.version, reviewer=reviewer, due_on=due_on
-    )
+    services.reviewer_assign(actor=actor, claim=claim, reviewer=reviewer, due_on=due_on)
     claim.refresh_from_db()
     return claim.assignments.get(reviewer=reviewer, status="open")
 
@@ -105,9 +103,7 @@ def build_desk() -> Desk:
     )
     gone = add_evidence(claim, editor, Stance.SUPPORTS, url="https://blog.example/post")
     claim.refresh_from_db()
-    services.evidence_retract(
-        actor=editor, evidence=gone, expected_version=claim.version, reason="Page taken down"
-    )
+    services.evidence_retract(actor=editor, evidence=gone, reason="Page taken down")
     past = timezone.localdate() - datetime.timedelta(days=3)
     overdue = _assign(claim, editor, reviewer, due_on=timezone.localdate() + datetime.timedelta(1))
     Assignment.objects.filter(pk=overdue.pk).update(due_on=past)
@@ -121,15 +117,11 @@ def build_desk() -> Desk:
     )
     done = _assign(claim, editor, other)
     claim.refresh_from_db()
-    services.reviewer_complete(
-        actor=other, assignment=done, expected_version=claim.version, note="Checked both"
-    )
+    services.reviewer_complete(actor=other, assignment=done, note="Checked both")
     substitute = ReviewerFactory(username="wes", first_name="Wes", last_name="Substitute")
     withdrawn = _assign(claim, editor, substitute)
     claim.refresh_from_db()
-    services.reviewer_withdraw(
-        actor=editor, assignment=withdrawn, expected_version=claim.version, reason="On leave"
-    )
+    services.reviewer_withdraw(actor=editor, assignment=withdrawn, reason="On leave")
     claim = change_state(claim, editor, ReviewState.CORROBORATED, "Two reports agree")
 
     disputed = services.claim_create(
@@ -206,11 +198,11 @@ def main_pages(desk: Desk) -> list[Page]:
         Page(
             "claim page, conflict",
             "editor",
-            reverse("claims:evidence_add", args=[pk, Stance.SUPPORTS]),
+            reverse("claims:state_change", args=[pk]),
             {
-                "supports-stance": Stance.SUPPORTS,
-                "supports-url": "https://example.org/late",
-                "supports-expected_version": stale,
+                "state-state": ReviewState.DISPUTED,
+                "state-rationale": "Decided before the claim was corroborated.",
+                "state-expected_version": stale,
             },
             status=409,
         ),

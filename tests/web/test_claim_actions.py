@@ -97,20 +97,57 @@ def test_unknown_stance_is_404(client, editor, claim):
     assert response.status_code == 404
 
 
-def test_stale_evidence_form_is_a_conflict_that_keeps_the_input(client, editor, claim):
-    stale = claim.version
-    add_evidence(claim, editor, Stance.CONTRADICTS)  # someone else's change
+def test_a_link_added_meanwhile_does_not_make_another_link_form_stale(client, editor, claim):
+    """The second tab's link goes through: adding evidence conflicts with nothing."""
+    add_evidence(claim, editor, Stance.CONTRADICTS)  # someone else's change, in another tab
     response = login(client, editor).post(
         reverse("claims:evidence_add", args=[claim.pk, "supports"]),
-        evidence_data(claim, expected_version=stale, title="Typed before the change"),
+        evidence_data(claim, title="Typed before the change"),
     )
+    assert response.status_code == 302
+    assert Evidence.objects.filter(stance=Stance.SUPPORTS, title="Typed before the change").exists()
+
+
+def _stale_move(client, editor, claim, seen, state="corroborated"):
+    return login(client, editor).post(
+        reverse("claims:state_change", args=[claim.pk]),
+        {"state-state": state, "state-rationale": "My verdict.", "state-expected_version": seen},
+    )
+
+
+def test_a_verdict_stands_when_only_a_link_was_added_since(client, editor, claim):
+    add_evidence(claim, editor, Stance.SUPPORTS)
+    seen = Claim.objects.get(pk=claim.pk).version
+    add_evidence(claim, editor, Stance.CONTRADICTS)  # meanwhile
+    response = _stale_move(client, editor, claim, seen)
+    assert response.status_code == 302
+    assert Claim.objects.get(pk=claim.pk).state == ReviewState.CORROBORATED
+
+
+def test_a_verdict_is_refused_when_a_link_it_rests_on_was_retracted_since(client, editor, claim):
+    gone = add_evidence(claim, editor, Stance.SUPPORTS, url="https://a.example/1")
+    add_evidence(claim, editor, Stance.SUPPORTS, url="https://a.example/2")
+    seen = Claim.objects.get(pk=claim.pk).version
+    services.evidence_retract(actor=editor, evidence=gone, reason="Misread.")
+    response = _stale_move(client, editor, claim, seen)
     assert response.status_code == 409
     content = response.content.decode()
-    assert "Someone else changed this claim" in content
-    assert "Typed before the change" in content
-    form = response.context["forms"]["support"]
-    assert form.data["supports-expected_version"] == str(claim.version)
-    assert not Evidence.objects.filter(stance=Stance.SUPPORTS).exists()
+    assert "Edna Editor retracted supporting evidence https://a.example/1" in content
+    assert "ago" in content
+    assert "version" not in str(response.context["conflict"])
+    assert "My verdict." in content
+    assert Claim.objects.get(pk=claim.pk).state == ReviewState.UNVERIFIED
+
+
+def test_a_verdict_is_refused_when_the_state_moved_since(client, editor, claim):
+    add_evidence(claim, editor, Stance.SUPPORTS)
+    add_evidence(claim, editor, Stance.CONTRADICTS)
+    seen = Claim.objects.get(pk=claim.pk).version
+    change_state(Claim.objects.get(pk=claim.pk), editor, ReviewState.DISPUTED)
+    response = _stale_move(client, editor, claim, seen)
+    assert response.status_code == 409
+    assert "changed the state from Unverified to Disputed" in str(response.context["conflict"])
+    assert Claim.objects.get(pk=claim.pk).state == ReviewState.DISPUTED
 
 
 def test_reviewer_cannot_post_to_a_claim_not_assigned_to_them(client, reviewer, claim):

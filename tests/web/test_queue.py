@@ -135,7 +135,6 @@ def test_queue_row_shows_text_claimant_state_counts_reviewer_due_and_last_change
     services.reviewer_assign(
         actor=editor,
         claim=claim,
-        expected_version=claim.version,
         reviewer=reviewer,
         due_on=datetime.date(2030, 1, 5),
     )
@@ -233,7 +232,6 @@ def test_overdue_with_a_reviewer_is_that_reviewers_overdue_work(
     services.reviewer_assign(
         actor=editor,
         claim=late,
-        expected_version=late.version,
         reviewer=other,
         due_on=timezone.localdate() + datetime.timedelta(days=5),
     )

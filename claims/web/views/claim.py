@@ -37,21 +37,20 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
     """The claim page, with fresh forms except the ``bound`` ones being shown again."""
     user = request.user
     actions = available_actions(user, claim)
-    version = {"expected_version": claim.version}
     forms = {
-        "support": EvidenceForm(prefix="supports", initial={**version, "stance": Stance.SUPPORTS}),
-        "contradict": EvidenceForm(
-            prefix="contradicts", initial={**version, "stance": Stance.CONTRADICTS}
+        "support": EvidenceForm(prefix="supports", initial={"stance": Stance.SUPPORTS}),
+        "contradict": EvidenceForm(prefix="contradicts", initial={"stance": Stance.CONTRADICTS}),
+        "assign": AssignForm(prefix="assign"),
+        "state": StateChangeForm(
+            prefix="state", claim=claim, initial={"expected_version": claim.version}
         ),
-        "assign": AssignForm(prefix="assign", initial=version),
-        "state": StateChangeForm(prefix="state", claim=claim, initial=version),
         **(bound or {}),
     }
     evidence = list(claim.evidence.all())
     for link in evidence:
         link.can_retract = can(user, Action.RETRACT_EVIDENCE, claim, target=link, actions=actions)
         link.retract_form = forms.get(f"retract-{link.pk}") or RetractForm(
-            prefix=f"retract-{link.pk}", initial=version
+            prefix=f"retract-{link.pk}"
         )
     assignments = list(claim.assignments.all())
     for assignment in assignments:
@@ -62,7 +61,7 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
             user, Action.WITHDRAW_ASSIGNMENT, claim, target=assignment, actions=actions
         )
         assignment.close_form = forms.get(f"close-{assignment.pk}") or CloseAssignmentForm(
-            prefix=f"close-{assignment.pk}", initial=version
+            prefix=f"close-{assignment.pk}"
         )
     context = {
         "claim": claim,
@@ -119,7 +118,6 @@ def evidence_add(request, pk, stance):
         services.evidence_add(
             actor=request.user,
             claim=claim,
-            expected_version=data["expected_version"],
             stance=stance,
             url=data["url"],
             title=data["title"],
@@ -143,7 +141,6 @@ def evidence_retract(request, pk, evidence_id):
         services.evidence_retract(
             actor=request.user,
             evidence=evidence,
-            expected_version=data["expected_version"],
             reason=data["reason"],
         )
 
@@ -162,7 +159,6 @@ def reviewer_assign(request, pk):
         services.reviewer_assign(
             actor=request.user,
             claim=claim,
-            expected_version=data["expected_version"],
             reviewer=data["reviewer"],
             due_on=data["due_on"],
         )
@@ -188,7 +184,6 @@ def assignment_complete(request, pk, assignment_id):
         services.reviewer_complete(
             actor=request.user,
             assignment=assignment,
-            expected_version=data["expected_version"],
             note=data["note"],
         )
 
@@ -203,7 +198,6 @@ def assignment_withdraw(request, pk, assignment_id):
         services.reviewer_withdraw(
             actor=request.user,
             assignment=assignment,
-            expected_version=data["expected_version"],
             reason=data["note"],
         )
 
