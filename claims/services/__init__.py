@@ -9,7 +9,7 @@ One module per aggregate; what they share lives in ``_shared``.
 
 from .assignments import reviewer_assign, reviewer_complete, reviewer_withdraw
 from .claims import AppearanceInput, claim_change_state, claim_create, claim_update
-from .conflicts import ClaimConflict, EditConflict, SourceConflict
+from .conflicts import ClaimConflict, ClaimEditConflict, EditConflict, SourceConflict
 from .evidence import evidence_add, evidence_retract
 from .imports import IMPORT_BATCH_SIZE, claim_import
 from .sources import source_create, source_update
@@ -18,6 +18,7 @@ __all__ = [
     "IMPORT_BATCH_SIZE",
     "AppearanceInput",
     "ClaimConflict",
+    "ClaimEditConflict",
     "EditConflict",
     "SourceConflict",
     "claim_change_state",

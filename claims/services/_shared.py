@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from claims import clock
 from claims.audit.chain import record_event
 from claims.models import Claim
-from claims.permissions import require
 from claims.urlnorm import normalize_url
 
 from .conflicts import ClaimConflict
@@ -21,14 +20,6 @@ def lock_claim(claim_id: int) -> Claim:
 def check_version(claim: Claim, expected_version: int) -> None:
     if expected_version != claim.version:
         raise ClaimConflict(claim, expected_version)
-
-
-def open_claim_for(actor, action: str, claim_id: int, expected_version: int, *, target=None):
-    """Lock the claim, then refuse if the actor may not act or the version is stale."""
-    claim = lock_claim(claim_id)
-    require(actor, action, claim, target=target)
-    check_version(claim, expected_version)
-    return claim
 
 
 def save_with_event(

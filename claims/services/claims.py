@@ -16,13 +16,13 @@ from claims.permissions import Action, require
 
 from ._shared import (
     check_source_url,
+    check_version,
     full_clean,
     json_value,
     lock_claim,
-    open_claim_for,
     save_with_event,
 )
-from .conflicts import ClaimConflict, changes_since
+from .conflicts import ClaimConflict, ClaimEditConflict, changes_since
 
 
 @dataclass(frozen=True)
@@ -167,19 +167,34 @@ def claim_update(
     claimant: str,
     claimed_on: date | None,
     appearances: Iterable[AppearanceInput] | None = None,
+    seen: dict | None = None,
 ) -> Claim:
     """Edit what the claim says, who said it, when and where; None leaves appearances alone.
 
-    An edit that changes nothing writes nothing and keeps the version.
+    With ``seen`` (the text, claimant and date as the user's page showed them) the edit merges:
+    only the fields this user changed are written, over whatever others changed meanwhile, and
+    a field both changed differently is refused as a ``ClaimEditConflict`` naming it. Without
+    it, any change since ``expected_version`` is a conflict. An edit that changes nothing
+    writes nothing and keeps the version.
     """
     with transaction.atomic():
-        claim = open_claim_for(actor, Action.EDIT_CLAIM, claim.pk, expected_version)
+        claim = lock_claim(claim.pk)
+        require(actor, Action.EDIT_CLAIM, claim)
+        mine = {"text": text.strip(), "claimant": claimant.strip(), "claimed_on": claimed_on}
+        if seen is None:
+            check_version(claim, expected_version)
+        else:
+            mine = _merged(claim, expected_version, seen, mine, appearances is not None)
         old = {
             "text": claim.text,
             "claimant": claim.claimant,
             "claimed_on": json_value(claim.claimed_on),
         }
-        claim.text, claim.claimant, claim.claimed_on = text.strip(), claimant.strip(), claimed_on
+        claim.text, claim.claimant, claim.claimed_on = (
+            mine["text"],
+            mine["claimant"],
+            mine["claimed_on"],
+        )
         wanted = _clean_claim(claim, appearances)
         new = {
             "text": claim.text,
@@ -206,6 +221,38 @@ def claim_update(
             fields=[f for f in changed if f != "appearances"],
         )
     return claim
+
+
+def _merged(claim: Claim, expected_version: int, seen: dict, mine: dict, appearances: bool):
+    """The fields to write: the user's where they changed what they saw, the claim's current
+    value elsewhere. Refuses the fields someone else changed differently meanwhile; the claim's
+    appearances, given whole, clash when someone else changed them since."""
+    changed_by_me = {field for field, value in mine.items() if value != _seen(seen, field)}
+    if claim.version == expected_version:  # nobody else wrote since: all of it is this user's
+        return mine
+    clashes = [
+        field
+        for field in sorted(changed_by_me)
+        if getattr(claim, field) != _seen(seen, field) and getattr(claim, field) != mine[field]
+    ]
+    if appearances and claim.version != expected_version:
+        edits = [
+            e
+            for e in changes_since(claim, expected_version)
+            if e.action == AuditAction.CLAIM_EDITED
+        ]
+        if any("appearances" in (e.data or {}).get("new", {}) for e in edits):
+            clashes.append("appearances")
+    if clashes or claim.version < expected_version:
+        raise ClaimEditConflict(claim, expected_version, clashes)
+    return {
+        field: mine[field] if field in changed_by_me else getattr(claim, field) for field in mine
+    }
+
+
+def _seen(seen: dict, field: str):
+    value = seen.get(field)
+    return value.strip() if isinstance(value, str) else value
 
 
 def _replace_appearances(claim: Claim, actor, wanted: list[AppearanceInput]):

@@ -40,6 +40,15 @@ class ClaimConflict(EditConflict):
         return self.current
 
 
+class ClaimEditConflict(ClaimConflict):
+    """An edit clashes with another person's: ``fields`` names what both changed differently
+    since the page was loaded; the user's other changes were not written either."""
+
+    def __init__(self, claim: Claim, expected_version: int, fields: list[str]):
+        self.fields = fields
+        super().__init__(claim, expected_version)
+
+
 def changes_since(claim: Claim, version: int) -> list[AuditEvent]:
     """The claim's events after the one a page at ``version`` showed, oldest first.
 

@@ -104,7 +104,39 @@ class ClaimForm(forms.Form):
 
 
 class ClaimEditForm(ClaimForm):
+    """The claim's fields, and what the page showed of each (``seen_*``), so that saving writes
+    only what this user changed and a field someone else changed meanwhile is shown beside
+    theirs instead of being put back. ``keep_theirs`` names the clashing fields for which the
+    user chose the saved value over their own."""
+
+    MERGED = ("text", "claimant", "claimed_on")
+
+    seen_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    seen_claimant = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    seen_claimed_on = forms.DateField(widget=forms.HiddenInput, required=False)
+    keep_theirs = forms.MultipleChoiceField(
+        choices=[(field, field) for field in MERGED],
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
     expected_version = VersionField()
+
+    def clean(self):
+        data = super().clean()
+        for field in data.get("keep_theirs") or ():
+            data[field] = data.get(f"seen_{field}")
+        return data
+
+    def seen(self) -> dict | None:
+        """What the page showed, or None for a post that does not say (then any change made
+        since the version it names is a conflict, as for every older form)."""
+        if not any(self.add_prefix(f"seen_{field}") in self.data for field in self.MERGED):
+            return None
+        return {field: self.cleaned_data.get(f"seen_{field}") for field in self.MERGED}
+
+    @classmethod
+    def seen_initial(cls, claim) -> dict:
+        return {f"seen_{field}": getattr(claim, field) for field in cls.MERGED}
 
 
 class AppearanceForm(forms.Form):

@@ -51,6 +51,7 @@ def test_create_with_bad_date_shows_the_error_at_the_field(client, editor, sourc
 
 
 def test_edit_claim_and_conflict_on_stale_version(client, editor, claim, source):
+    """Without what the page showed (seen_*), a stale page's edit clashes: nothing is written."""
     url = reverse("claims:edit", args=[claim.pk])
     login(client, editor)
     data = claim_post(
@@ -69,6 +70,79 @@ def test_edit_claim_and_conflict_on_stale_version(client, editor, claim, source)
     assert "Typed on a stale page" in content
     claim.refresh_from_db()
     assert claim.text == "A sharper wording"
+
+
+def edit_data(claim, **changes):
+    """The edit form as its page showed ``claim``, with ``changes`` typed in."""
+    claim = Claim.objects.get(pk=claim.pk)
+    shown = {
+        "text": claim.text,
+        "claimant": claim.claimant,
+        "claimed_on": claim.claimed_on.isoformat() if claim.claimed_on else "",
+    }
+    rows = list(claim.appearances.all())
+    data = {
+        **shown,
+        **{f"seen_{field}": value for field, value in shown.items()},
+        "expected_version": claim.version,
+        "appearances-TOTAL_FORMS": str(len(rows)),
+        "appearances-INITIAL_FORMS": str(len(rows)),
+        "appearances-MIN_NUM_FORMS": "0",
+        "appearances-MAX_NUM_FORMS": "20",
+    }
+    for number, row in enumerate(rows):
+        data[f"appearances-{number}-source"] = row.source_id
+        data[f"appearances-{number}-quote"] = row.quote
+    return {**data, **changes}
+
+
+def test_two_edits_of_different_fields_merge(client, editor, claim):
+    """Tab A changes the claimant, tab B (opened before) the text: both land."""
+    url = reverse("claims:edit", args=[claim.pk])
+    login(client, editor)
+    tab_a, tab_b = edit_data(claim, claimant="The White House"), edit_data(claim)
+    assert client.post(url, tab_a).status_code == 302
+    response = client.post(url, {**tab_b, "text": "A sharper wording"})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.text, claim.claimant) == ("A sharper wording", "The White House")
+
+
+def test_a_clash_is_shown_side_by_side_and_nothing_typed_is_lost(client, editor, claim):
+    url = reverse("claims:edit", args=[claim.pk])
+    login(client, editor)
+    stale = edit_data(claim)
+    client.post(url, edit_data(claim, text="Their wording", claimant="The White House"))
+    response = client.post(url, {**stale, "text": "My wording"})
+    assert response.status_code == 409
+    assert [c["field"] for c in response.context["clashes"]] == ["text"]
+    content = response.content.decode()
+    assert "Their wording" in content
+    assert "My wording" in content
+    assert "Edna Editor edited the claim (claimant, text)" in content
+    form = response.context["form"]
+    assert form.data["text"] == "My wording"  # kept
+    assert form.data["claimant"] == "The White House"  # left alone: shows what is saved
+    assert Claim.objects.get(pk=claim.pk).text == "Their wording"
+
+    # One more Save writes only this user's choice: their claimant is not put back.
+    again = client.post(url, form.data)
+    assert again.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.text, claim.claimant) == ("My wording", "The White House")
+
+
+def test_keeping_the_saved_value_of_a_clashing_field(client, editor, claim):
+    url = reverse("claims:edit", args=[claim.pk])
+    login(client, editor)
+    stale = edit_data(claim)
+    client.post(url, edit_data(claim, text="Their wording"))
+    form = client.post(url, {**stale, "text": "My wording", "claimant": "Me"}).context["form"]
+    data = form.data.copy()
+    data.setlist("keep_theirs", ["text"])
+    assert client.post(url, data).status_code == 302
+    claim.refresh_from_db()
+    assert (claim.text, claim.claimant) == ("Their wording", "Me")
 
 
 def test_new_source_then_back_to_the_claim_form(client, editor):

@@ -56,11 +56,12 @@ def claim_edit(request, pk):
         "claimant": claim.claimant,
         "claimed_on": claim.claimed_on,
         "expected_version": claim.version,
+        **ClaimEditForm.seen_initial(claim),
     }
     appearances = [{"source": a.source, "quote": a.quote} for a in claim.appearances.all()]
     form = ClaimEditForm(request.POST or None, initial=initial)
     formset = AppearanceFormSet(request.POST or None, prefix="appearances", initial=appearances)
-    conflict = None
+    conflict, clashes = None, []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -72,10 +73,11 @@ def claim_edit(request, pk):
                 claimant=data["claimant"],
                 claimed_on=data["claimed_on"],
                 appearances=formset.appearance_inputs(),
+                seen=form.seen(),
             )
         except services.ClaimConflict as error:
             conflict = error
-            keep_input_after_conflict(form, error)
+            clashes = _show_beside_theirs(form, error)
         except ValidationError as error:
             show_service_error(form, error)
         else:
@@ -85,9 +87,49 @@ def claim_edit(request, pk):
     return render(
         request,
         "claims/claim_form.html",
-        {"form": form, "formset": formset, "claim": claim, "conflict": conflict},
+        {
+            "form": form,
+            "formset": formset,
+            "claim": claim,
+            "conflict": conflict,
+            "clashes": clashes,
+        },
         status=status,
     )
+
+
+def _show_beside_theirs(form: ClaimEditForm, conflict: services.ClaimConflict) -> list[dict]:
+    """After a clash: the form keeps what this user typed where both changed a field, shows the
+    saved value of every field they left alone, and now counts the saved values as seen, so
+    saving again writes only their choices and never puts back what they never touched.
+    Returns the clashing fields with both values, for the page to show side by side."""
+    current, fields = conflict.claim, getattr(conflict, "fields", [])
+    data, seen = form.data.copy(), form.seen()
+    for field in ClaimEditForm.MERGED:
+        saved = getattr(current, field)
+        shown = "" if saved is None else str(saved)
+        untouched = seen is not None and form.cleaned_data.get(field) == seen.get(field)
+        if field not in fields and untouched:
+            data[field] = shown
+        data[f"seen_{field}"] = shown
+    data.setlist("keep_theirs", [])
+    data["expected_version"] = str(current.version)
+    form.data = data
+    clashes = []
+    for field in fields:
+        if field == "appearances":
+            saved = ", ".join(str(a.source) for a in current.appearances.all())
+            clashes.append({"field": field, "label": _("Where it appeared"), "theirs": saved})
+        else:
+            clashes.append(
+                {
+                    "field": field,
+                    "label": form.fields[field].label,
+                    "theirs": getattr(current, field),
+                    "yours": form.cleaned_data.get(field),
+                }
+            )
+    return clashes
 
 
 def _back_to_next(request, fallback: str):
