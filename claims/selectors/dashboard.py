@@ -215,6 +215,8 @@ def _desk_counts(today: datetime.date, week_starts: list[datetime.date], idle: i
     # The claims behind them, from what each claim row keeps of its open assignments (0010).
     counts.add("assigned_claims", Claim, "open_reviews > 0")
     counts.add("overdue_claims", Claim, "next_due_on < %s", _on(today))
+    # Only unverified claims wait for a reviewer; a range on the (state, open_reviews) index.
+    counts.add("unassigned", Claim, "state = %s AND open_reviews = 0", unverified)
     return counts.run()
 
 
@@ -398,7 +400,7 @@ def desk_dashboard(today: datetime.date | None = None) -> Dashboard:
     idle_cutoff = today - datetime.timedelta(days=idle)
     return Dashboard(
         today=today,
-        figures=_state_figures(states) + _work_figures(counts, states, median, this_week),
+        figures=_state_figures(states) + _work_figures(counts, median, this_week),
         weekly=_weekly_chart(counts, week_starts),
         states=_state_chart(states),
         workload=_workload_chart(reviewer_workload(today)),
@@ -433,8 +435,7 @@ def _state_figures(states: dict[str, int]) -> list[Figure]:
     ]
 
 
-def _work_figures(counts: dict, states: dict, median, this_week: datetime.date) -> list[Figure]:
-    unassigned = sum(states.values()) - counts["assigned_claims"]
+def _work_figures(counts: dict, median, this_week: datetime.date) -> list[Figure]:
     return [
         Figure(
             _("Open assignments"),
@@ -451,9 +452,9 @@ def _work_figures(counts: dict, states: dict, median, this_week: datetime.date) 
         ),
         Figure(
             _("Claims with no reviewer"),
-            f"{unassigned:,}",
-            queue_url(reviewer=UNASSIGNED),
-            _("no open assignment"),
+            f"{counts['unassigned']:,}",
+            queue_url(state=ReviewState.UNVERIFIED.value, reviewer=UNASSIGNED),
+            _("unverified, no open assignment"),
         ),
         Figure(
             _("Median time to first verdict"),

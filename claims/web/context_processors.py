@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from claims.permissions import Action, can, can_see_dashboard, role_label
+from claims.permissions import Action, can, can_see_dashboard, is_reviewer, role_label
 
 
 def header(request) -> dict:
@@ -15,4 +15,6 @@ def header(request) -> dict:
         "user_role": SimpleLazyObject(lambda: role_label(user)),
         "may_create_claims": SimpleLazyObject(lambda: can(user, Action.CREATE_CLAIM)),
         "may_see_dashboard": SimpleLazyObject(lambda: can_see_dashboard(user)),
+        # Only someone who may be assigned claims has a queue of their own.
+        "may_have_queue": SimpleLazyObject(lambda: is_reviewer(user)),
     }

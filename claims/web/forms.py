@@ -139,14 +139,67 @@ class ClaimEditForm(ClaimForm):
         return {f"seen_{field}": getattr(claim, field) for field in cls.MERGED}
 
 
+def typed_values(form) -> dict:
+    """What the user typed in a bound form, as initial values: a form shown again to add or
+    remove a row keeps every keystroke without showing errors for fields not filled in yet."""
+    return {name: form[name].value() for name in form.fields}
+
+
+class ClaimCreateForm(ClaimForm):
+    """A new claim, and for those who may assign reviewers, its first reviewer: most claims are
+    handed to someone as soon as they are logged, and a second visit to the claim page to do
+    it was the desk's most common round trip."""
+
+    def __init__(self, *args, may_assign: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if may_assign:
+            self.fields["reviewer"] = ReviewerChoiceField(
+                queryset=reviewer_candidates(),
+                label=_("Reviewer"),
+                required=False,
+                empty_label=_("Assign later"),
+                help_text=_("Who reviews it first; more can be added on the claim page."),
+            )
+            self.fields["due_on"] = DueDateField(label=_("Review due"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("due_on") and not data.get("reviewer"):
+            self.add_error("due_on", _("Choose a reviewer for this due date, or clear it."))
+        return data
+
+    def claim_values(self) -> dict:
+        """The values ``services.claim_create`` takes; the reviewer goes to reviewer_assign."""
+        return {name: self.cleaned_data[name] for name in ("text", "claimant", "claimed_on")}
+
+
+class _AlternativeSelect(forms.Select):
+    """A choice that may be left empty when its alternative is filled in: the browser must not
+    insist on it."""
+
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
+class SourceOnFileField(forms.ModelChoiceField):
+    """A row needs a source on file or a new source's title (``AppearanceForm.clean`` checks
+    which); the field counts as required, so its label is not marked "(optional)", but an
+    empty choice passes here for the new-source path."""
+
+    widget = _AlternativeSelect
+
+    def validate(self, value):
+        """The choice itself is checked in ``to_python``; emptiness in the form's ``clean``."""
+
+
 class AppearanceForm(forms.Form):
     """One place the claim appeared: a source on file, or a new one described here."""
 
-    source = forms.ModelChoiceField(
+    source = SourceOnFileField(
         label=_("Source"),
         queryset=Source.objects.order_by("title"),
         empty_label=_("Choose a source on file…"),
-        required=False,
+        help_text=_("A source on file, or a new source described below."),
     )
     new_source_title = forms.CharField(
         label=_("…or a new source: title"), max_length=500, required=False
@@ -208,6 +261,33 @@ class BaseAppearanceFormSet(forms.BaseFormSet):
 
     def appearance_inputs(self) -> list:
         return [form.appearance_input() for form in self._kept_forms()]
+
+    @property
+    def may_add(self) -> bool:
+        return self.total_form_count() < self.max_num
+
+    def with_one_more_row(self, *, prefix: str):
+        """This bound formset shown again, unbound, with the rows marked for removal dropped
+        and one empty row added: the no-JavaScript way to add and remove rows in place."""
+        rows = [
+            typed_values(form)
+            for form in self.forms
+            if not form[forms.formsets.DELETION_FIELD_NAME].value()
+        ]
+        for row in rows:
+            row.pop(forms.formsets.DELETION_FIELD_NAME, None)
+        shown = type(self)(prefix=prefix, form_kwargs={"rows": rows})
+        shown.extra = min(len(rows) + 1, self.max_num)
+        return shown
+
+    def get_form_kwargs(self, index):
+        """Rows carried over from ``with_one_more_row`` are the extra forms' initial values, so
+        the next submission treats each of them as new input, not as a row already saved."""
+        kwargs = super().get_form_kwargs(index)
+        rows = kwargs.pop("rows", None)
+        if rows is not None and index is not None and index < len(rows):
+            kwargs["initial"] = rows[index]
+        return kwargs
 
 
 AppearanceFormSet = forms.formset_factory(

@@ -67,7 +67,7 @@ def test_wrong_password_keeps_the_username_and_says_so(client, editor):
     [
         ("editor", {"Claim queue", "My queue", "New claim", "Dashboard"}),
         ("reviewer", {"Claim queue", "My queue"}),
-        ("viewer", {"Claim queue", "My queue"}),
+        ("viewer", {"Claim queue"}),  # a viewer is never assigned claims
     ],
 )
 def test_header_offers_the_pages_the_user_may_open(client, db, request, role, offered):
@@ -75,6 +75,26 @@ def test_header_offers_the_pages_the_user_may_open(client, db, request, role, of
     page = client.get("/claims/").content.decode()
     nav = page.split('<nav class="nav"', 1)[1].split("</nav>", 1)[0]
     assert set(re.findall(r">([^<]+)</a>", nav)) == offered
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [("editor", "claims:list"), ("reviewer", "claims:my_queue"), ("viewer", "claims:list")],
+)
+def test_home_sends_reviewers_to_their_queue_and_others_to_the_desk(
+    client, db, request, role, landing
+):
+    login(client, request.getfixturevalue(role))
+    assert client.get("/")["Location"] == reverse(landing)
+
+
+def test_login_lands_a_reviewer_on_my_queue(client, reviewer):
+    reviewer.set_password("a long pass phrase")
+    reviewer.save()
+    response = client.post(
+        "/login/", {"username": reviewer.username, "password": "a long pass phrase"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("claims:my_queue")
 
 
 def test_missing_claim_is_404(client, editor):

@@ -81,12 +81,13 @@ def browser_desk(editor, reviewer, other_reviewer, viewer):
 
 
 def log_in(page: Page, user, password: str | None = None) -> None:
-    """Sign in through the real login form; the desk lands on the claim queue."""
+    """Sign in through the real login form; a reviewer lands on My queue, others on the queue."""
     page.goto("/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password or FACTORY_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Claim queue", exact=True)).to_be_visible()
+    landing = re.compile(r"^(Claim queue|My queue)$")
+    expect(page.get_by_role("heading", name=landing)).to_be_visible()
 
 
 def settle(page: Page) -> None:
@@ -142,6 +143,8 @@ def test_reviewer_finds_claim_adds_evidence_and_changes_state(
 ):
     page = open_page(javascript=javascript)
     log_in(page, reviewer)
+    expect(page.get_by_role("heading", name="My queue", exact=True)).to_be_visible()
+    page.goto("/claims/")
     rows = page.locator("#queue-results tbody tr")
     expect(rows).to_have_count(3)
 

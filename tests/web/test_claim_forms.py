@@ -1,9 +1,16 @@
 """Creating and editing claims, with their sources and quoted passages."""
 
-from django.urls import reverse
+import datetime
 
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import services
 from claims.audit.actions import AuditAction
 from claims.models import AuditEvent, Claim
+from claims.permissions import Action
+from claims.web.views import editing
 from tests.conftest import detail_url, login
 from tests.factories import ReviewerFactory
 
@@ -209,3 +216,124 @@ def test_new_source_with_a_bad_address_keeps_everything_typed(client, editor):
     from claims.models import Source
 
     assert not Source.objects.exists()
+
+
+# The new claim page: labels, rows added and removed in place, a reviewer at once ---------------
+
+
+def test_source_is_not_labelled_optional(client, editor, source):
+    page = login(client, editor).get("/claims/new/").content.decode()
+    label = page.split('<label for="id_appearances-0-source">', 1)[1].split("</label>", 1)[0]
+    assert "optional" not in label
+    # The browser must still let a row name a new source instead of picking one on file.
+    select = page.split('<select name="appearances-0-source"', 1)[1].split(">", 1)[0]
+    assert "required" not in select
+
+
+def test_add_another_source_keeps_everything_typed_and_adds_a_row(client, editor, source):
+    data = claim_post(source, add_appearance="1", **{"appearances-0-quote": "half typed"})
+    data["claimant"] = ""  # not filled in yet: no error for it on the way
+    response = login(client, editor).post("/claims/new/", data)
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+    formset = response.context["formset"]
+    assert len(formset.forms) == 2
+    kept = formset.forms[0].initial
+    assert (kept["source"], kept["quote"]) == (str(source.pk), "half typed")
+    assert not formset.forms[1].initial
+    content = response.content.decode()
+    assert "The drone strike happened near Baghdad airport." in content
+    assert "This field is required" not in content
+    # The rows come back as new input: the next submission creates both.
+    assert 'name="appearances-TOTAL_FORMS" value="2"' in content
+    assert 'name="appearances-INITIAL_FORMS" value="0"' in content
+
+
+def test_rows_marked_for_removal_are_dropped_when_a_row_is_added(client, editor, source):
+    data = claim_post(
+        source,
+        add_appearance="1",
+        **{
+            "appearances-TOTAL_FORMS": "2",
+            "appearances-1-new_source_title": "Not this one",
+            "appearances-1-quote": "wrong passage",
+            "appearances-1-DELETE": "on",
+        },
+    )
+    response = login(client, editor).post("/claims/new/", data)
+    forms = response.context["formset"].forms
+    assert [form.initial.get("quote") for form in forms] == ["killed near the airport", None]
+    assert "Not this one" not in response.content.decode()
+
+
+def test_two_rows_typed_after_adding_one_are_both_created(client, editor, source):
+    from tests.factories import SourceFactory
+
+    second = SourceFactory(title="Second source")
+    data = claim_post(
+        source,
+        **{
+            "appearances-TOTAL_FORMS": "2",
+            "appearances-1-source": second.pk,
+            "appearances-1-quote": "near the airport",
+        },
+    )
+    assert login(client, editor).post("/claims/new/", data).status_code == 302
+    assert Claim.objects.get().appearances.count() == 2
+
+
+def test_edit_page_adds_a_row_and_keeps_the_version_seen(client, editor, claim, source):
+    data = claim_post(source, add_appearance="1", expected_version=claim.version)
+    data["appearances-INITIAL_FORMS"] = "1"
+    response = login(client, editor).post(reverse("claims:edit", args=[claim.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].initial["expected_version"] == str(claim.version)
+    assert len(response.context["formset"].forms) == 2
+
+
+def test_editor_assigns_a_reviewer_while_creating(client, editor, reviewer, source):
+    due = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    response = login(client, editor).post(
+        "/claims/new/", claim_post(source, reviewer=reviewer.pk, due_on=due)
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assignment = claim.assignments.get()
+    assert (assignment.reviewer, assignment.due_on.isoformat()) == (reviewer, due)
+    actions = list(AuditEvent.objects.filter(claim_id=claim.pk).values_list("action", flat=True))
+    assert actions == [AuditAction.CLAIM_CREATED, AuditAction.REVIEWER_ASSIGNED]
+
+
+def test_a_refused_assignment_leaves_no_claim_behind(client, editor, reviewer, source, monkeypatch):
+    def refuse(**kwargs):
+        raise ValidationError({"reviewer": "Rita is away."})
+
+    monkeypatch.setattr(services, "reviewer_assign", refuse)
+    response = login(client, editor).post("/claims/new/", claim_post(source, reviewer=reviewer.pk))
+    assert response.status_code == 422
+    assert "Rita is away." in response.content.decode()
+    assert not Claim.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_due_date_needs_a_reviewer(client, editor, source):
+    due = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    response = login(client, editor).post("/claims/new/", claim_post(source, due_on=due))
+    assert response.status_code == 422
+    assert "due_on" in response.context["form"].errors
+
+
+def test_reviewer_field_only_for_those_who_may_assign(
+    client, editor, reviewer, source, monkeypatch
+):
+    login(client, editor)
+    assert 'name="reviewer"' in client.get("/claims/new/").content.decode()
+
+    def may(user, action, *args, **kwargs):
+        return action != Action.ASSIGN_REVIEWER
+
+    monkeypatch.setattr(editing, "can", may)
+    assert 'name="reviewer"' not in client.get("/claims/new/").content.decode()
+    response = client.post("/claims/new/", claim_post(source, reviewer=reviewer.pk))
+    assert response.status_code == 302
+    assert not Claim.objects.get().assignments.exists()

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,39 +13,72 @@ from claims import services
 from claims.models import Source
 from claims.permissions import (
     Action,
+    can,
     require,
 )
+from claims.selectors.people import display_name
 from claims.web.forms import (
     AppearanceFormSet,
+    ClaimCreateForm,
     ClaimEditForm,
-    ClaimForm,
     SourceEditForm,
     SourceForm,
     keep_input_after_conflict,
     show_service_error,
+    typed_values,
 )
 from claims.web.views.access import claim_or_404
+
+ADD_ROW = "add_appearance"  # the submit button that shows the form again with one more row
 
 
 @require_http_methods(["GET", "POST"])
 def claim_create(request):
+    """A new claim with where it appeared, and for editors its first reviewer at once."""
     require(request.user, Action.CREATE_CLAIM)
-    form = ClaimForm(request.POST or None)
+    may_assign = can(request.user, Action.ASSIGN_REVIEWER)
+    form = ClaimCreateForm(request.POST or None, may_assign=may_assign)
     formset = AppearanceFormSet(request.POST or None, prefix="appearances")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if ADD_ROW in request.POST:
+        form = ClaimCreateForm(initial=typed_values(form), may_assign=may_assign)
+        formset = formset.with_one_more_row(prefix="appearances")
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            claim = services.claim_create(
-                actor=request.user, appearances=formset.appearance_inputs(), **form.cleaned_data
-            )
+            claim = _create_and_assign(request.user, form, formset)
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, _("Claim created. Assign a reviewer or add evidence."))
+            messages.success(request, _created_message(form.cleaned_data.get("reviewer")))
             return redirect(claim)
-    status = 422 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" and ADD_ROW not in request.POST else 200
     return render(
         request, "claims/claim_form.html", {"form": form, "formset": formset}, status=status
     )
+
+
+def _create_and_assign(actor, form, formset):
+    """Both writes or neither: a claim whose chosen reviewer was refused is not left behind
+    unassigned. Each service records its own audit event."""
+    reviewer = form.cleaned_data.get("reviewer")
+    with transaction.atomic():
+        claim = services.claim_create(
+            actor=actor, appearances=formset.appearance_inputs(), **form.claim_values()
+        )
+        if reviewer is not None:
+            services.reviewer_assign(
+                actor=actor,
+                claim=claim,
+                expected_version=claim.version,
+                reviewer=reviewer,
+                due_on=form.cleaned_data.get("due_on"),
+            )
+    return claim
+
+
+def _created_message(reviewer) -> str:
+    if reviewer is None:
+        return _("Claim created. Assign a reviewer or add evidence.")
+    return _("Claim created and assigned to %(reviewer)s.") % {"reviewer": display_name(reviewer)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,7 +96,11 @@ def claim_edit(request, pk):
     form = ClaimEditForm(request.POST or None, initial=initial)
     formset = AppearanceFormSet(request.POST or None, prefix="appearances", initial=appearances)
     conflict, clashes = None, []
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if ADD_ROW in request.POST:
+        # The version the user saw travels on: saving later still detects others' changes.
+        form = ClaimEditForm(initial=typed_values(form))
+        formset = formset.with_one_more_row(prefix="appearances")
+    elif request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
             services.claim_update(
@@ -83,7 +121,8 @@ def claim_edit(request, pk):
         else:
             messages.success(request, _("Claim saved."))
             return redirect(claim)
-    status = 200 if request.method == "GET" else (409 if conflict else 422)
+    status = 200 if request.method == "GET" or ADD_ROW in request.POST else 422
+    status = 409 if conflict else status
     return render(
         request,
         "claims/claim_form.html",

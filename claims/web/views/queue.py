@@ -11,6 +11,8 @@ from claims.interchange import exports
 from claims.permissions import (
     Action,
     can,
+    is_editor,
+    is_reviewer,
 )
 from claims.selectors import queue
 from claims.selectors.filters import PAGE_SIZES, SORTS
@@ -20,6 +22,11 @@ from claims.web.views.access import require_reader
 
 @require_GET
 def home(request):
+    """Where ``/`` and a fresh login land: a reviewer who does not run the desk starts on the
+    claims waiting for them; everyone else on the whole queue."""
+    user = request.user
+    if user.is_authenticated and is_reviewer(user) and not is_editor(user):
+        return redirect("claims:my_queue")
     return redirect("claims:list")
 
 
