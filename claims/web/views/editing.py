@@ -68,7 +68,6 @@ def _create_and_assign(actor, form, formset):
             services.reviewer_assign(
                 actor=actor,
                 claim=claim,
-                expected_version=claim.version,
                 reviewer=reviewer,
                 due_on=form.cleaned_data.get("due_on"),
             )
