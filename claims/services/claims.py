@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from claims import clock, workflow
 from claims.audit.actions import AuditAction
 from claims.audit.chain import record_event
-from claims.models import Appearance, Claim, ReviewState, Source
+from claims.models import Appearance, Assignment, AssignmentStatus, Claim, ReviewState, Source
 from claims.permissions import Action, require
 
 from ._shared import (
@@ -22,6 +22,7 @@ from ._shared import (
     lock_claim,
     save_with_event,
 )
+from .assignments import reviewer_complete
 from .conflicts import ClaimConflict, ClaimEditConflict, changes_since
 
 
@@ -299,7 +300,14 @@ def _check_still_based_on(claim: Claim, expected_version: int, target: str) -> N
 
 
 def claim_change_state(
-    *, actor, claim: Claim, expected_version: int, state: str, rationale: str
+    *,
+    actor,
+    claim: Claim,
+    expected_version: int,
+    state: str,
+    rationale: str,
+    close_my_review: bool = False,
+    review_note: str = "",
 ) -> Claim:
     """Move the claim through the workflow, giving the reason; the rationale becomes its verdict.
 
@@ -307,6 +315,10 @@ def claim_change_state(
     since then, the state moved, the claim itself was edited (the verdict would be on words
     the user did not read) or a link of the stance the move rests on was retracted; a link
     added meanwhile, an assignment or a source's correction do not undo the decision.
+
+    ``close_my_review`` finishes the actor's open review of the claim in the same transaction,
+    with ``review_note``: a reviewer's verdict and the end of their review are one step, and
+    the trail records them as the two events they are.
     """
     with transaction.atomic():
         claim = lock_claim(claim.pk)
@@ -336,4 +348,19 @@ def claim_change_state(
             },
             fields=fields,
         )
+        if close_my_review:
+            _close_own_review(actor, claim, review_note)
     return claim
+
+
+def _close_own_review(actor, claim: Claim, note: str) -> None:
+    """Finish the actor's open review of ``claim``; refused (rolling back the move) if they
+    have none."""
+    assignment = Assignment.objects.filter(
+        claim_id=claim.pk, reviewer_id=actor.pk, status=AssignmentStatus.OPEN
+    ).first()
+    if assignment is None:
+        raise ValidationError(
+            {"close_review": _("You have no open review of this claim to close.")}
+        )
+    reviewer_complete(actor=actor, assignment=assignment, note=note)

@@ -383,12 +383,24 @@ class StateChangeForm(forms.Form):
         help_text=_("Why: this becomes the published verdict's rationale."),
     )
     expected_version = VersionField()
+    # Set by the button "Change state and close my review", offered to a reviewer of the claim.
+    close_review = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    review_note = forms.CharField(
+        label=_("Note on your review"),
+        max_length=2000,
+        required=False,
+        help_text=_("Optional: kept with your finished review."),
+    )
 
-    def __init__(self, *args, claim: Claim, **kwargs):
+    def __init__(self, *args, claim: Claim, reviews: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].widget.choices = [
             (t.target, t.label) for t in workflow.allowed_targets(claim)
         ]
+        # Only someone with an open review of the claim can finish it with the move.
+        self.reviews = reviews
+        if not reviews:
+            del self.fields["close_review"], self.fields["review_note"]
 
     @property
     def offers_moves(self) -> bool:

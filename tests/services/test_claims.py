@@ -10,6 +10,8 @@ from claims import services
 from claims.audit.actions import AuditAction
 from claims.models import (
     Appearance,
+    Assignment,
+    AssignmentStatus,
     AuditEvent,
     Claim,
     ReviewState,
@@ -237,3 +239,37 @@ def test_a_bad_new_source_writes_nothing(editor):
     assert "New source" in refusal.value.message_dict["appearances"][0]
     assert not Source.objects.exists()
     assert not Claim.objects.exists()
+
+
+def test_a_verdict_and_the_end_of_the_review_are_one_step_and_two_events(assigned_claim, reviewer):
+    add_evidence(assigned_claim, reviewer, Stance.SUPPORTS)
+    before = len(events_of(assigned_claim))
+    services.claim_change_state(
+        actor=reviewer,
+        claim=assigned_claim,
+        expected_version=Claim.objects.get(pk=assigned_claim.pk).version,
+        state=ReviewState.CORROBORATED,
+        rationale="Two sources agree.",
+        close_my_review=True,
+        review_note="Done with the sensor logs.",
+    )
+    actions = [event.action for event in events_of(assigned_claim)[before:]]
+    assert actions == [AuditAction.CLAIM_STATE_CHANGED, AuditAction.REVIEWER_COMPLETED]
+    assignment = Assignment.objects.get(claim=assigned_claim, reviewer=reviewer)
+    assert assignment.status == AssignmentStatus.DONE
+    assert assignment.close_reason == "Done with the sensor logs."
+
+
+def test_closing_a_review_one_does_not_hold_refuses_the_move_too(claim, editor):
+    add_evidence(claim, editor, Stance.SUPPORTS)
+    with pytest.raises(ValidationError) as refusal:
+        services.claim_change_state(
+            actor=editor,
+            claim=claim,
+            expected_version=Claim.objects.get(pk=claim.pk).version,
+            state=ReviewState.CORROBORATED,
+            rationale="r",
+            close_my_review=True,
+        )
+    assert "close_review" in refusal.value.message_dict
+    assert Claim.objects.get(pk=claim.pk).state == ReviewState.UNVERIFIED

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from claims import services
 from claims.demo.data import DEMO_EDITOR, DEMO_USERS
-from claims.models import Claim, Stance
+from claims.models import Assignment, Claim, Stance
 from tests.conftest import BROWSER_TEST, DESKTOP, PHONE, SCREENSHOTS, add_evidence
 from tests.factories import SourceFactory
 
@@ -183,17 +183,26 @@ def test_reviewer_finds_claim_adds_evidence_and_changes_state(
     state = page.locator("#state")
     state.get_by_label("Corroborate", exact=True).check()
     state.get_by_label("Rationale").fill("The city's own counts give 91,200 a day.")
-    response = submit(page, state.get_by_role("button", name="Change state"), javascript=javascript)
+    state.get_by_label("Note on your review").fill("Checked the sensor logs too.")
+    # Reaching the verdict and finishing the review are one step for a reviewer.
+    closing = state.get_by_role("button", name="Change state and close my review")
+    response = submit(page, closing, javascript=javascript)
     assert response.status == 302
-    expect(page.get_by_role("status")).to_contain_text("State changed.")
+    expect(page.get_by_role("status")).to_contain_text("State changed and your review closed.")
     expect(state.locator(".badge")).to_have_text("Corroborated")
-    expect(timeline(page).first).to_have_text(
+    expect(timeline(page).nth(1)).to_have_text(
         re.compile(
             r"Rita Reviewer changed the state from Unverified to Corroborated: "
             r"“The city's own counts give 91,200 a day\.”"
         )
     )
+    expect(timeline(page).first).to_contain_text(
+        "Rita Reviewer marked their review done: “Checked the sensor logs too.”"
+    )
     assert Claim.objects.get(pk=browser_desk["mine"].pk).state == "corroborated"
+    assert not Assignment.objects.filter(
+        claim_id=browser_desk["mine"].pk, reviewer=reviewer, status="open"
+    ).exists()
 
 
 # 2. An editor assigns a reviewer --------------------------------------------------------------
@@ -273,7 +282,8 @@ def test_a_link_added_in_another_tab_breaks_no_form(
     state = verdict_tab.locator("#state")
     state.get_by_label("Corroborate", exact=True).check()
     state.get_by_label("Rationale").fill("The counts agree with the mayor.")
-    submit(verdict_tab, state.get_by_role("button", name="Change state"), javascript=javascript)
+    only = state.get_by_role("button", name="Change state only")
+    submit(verdict_tab, only, javascript=javascript)
     expect(verdict_tab.get_by_role("alert")).to_have_count(0)
     assert Claim.objects.get(pk=claim.pk).state == "corroborated"
 
@@ -294,7 +304,8 @@ def test_conflict_keeps_what_the_user_typed(open_page, javascript, browser_desk,
     # Another user retracts a link the verdict would rest on meanwhile.
     services.evidence_retract(actor=editor, evidence=first, reason="Counted twice.")
 
-    response = submit(page, state.get_by_role("button", name="Change state"), javascript=javascript)
+    only = state.get_by_role("button", name="Change state only")
+    response = submit(page, only, javascript=javascript)
     assert response.status == 409
     conflict = page.get_by_role("alert")
     expect(conflict).to_contain_text("Someone else changed this claim")
@@ -309,7 +320,7 @@ def test_conflict_keeps_what_the_user_typed(open_page, javascript, browser_desk,
         page.screenshot(path=SCREENSHOTS / "claim-conflict-desktop.png", full_page=True)
 
     # Submitting again is deliberate, and is made against the claim now shown.
-    submit(page, state.get_by_role("button", name="Change state"), javascript=javascript)
+    submit(page, state.get_by_role("button", name="Change state only"), javascript=javascript)
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(timeline(page).first).to_contain_text(
         "Rita Reviewer changed the state from Unverified to Corroborated"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import services
-from claims.models import Assignment, Claim, Evidence, Stance
+from claims.models import Assignment, AssignmentStatus, Claim, Evidence, Stance
 from claims.permissions import (
     Action,
     available_actions,
@@ -42,7 +42,10 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         "contradict": EvidenceForm(prefix="contradicts", initial={"stance": Stance.CONTRADICTS}),
         "assign": AssignForm(prefix="assign"),
         "state": StateChangeForm(
-            prefix="state", claim=claim, initial={"expected_version": claim.version}
+            prefix="state",
+            claim=claim,
+            initial={"expected_version": claim.version},
+            reviews=any(a.is_open and a.reviewer_id == user.pk for a in claim.assignments.all()),
         ),
         **(bound or {}),
     }
@@ -210,7 +213,9 @@ def assignment_withdraw(request, pk, assignment_id):
 def state_change(request, pk):
     claim = get_object_or_404(Claim, pk=pk)
     require(request.user, Action.CHANGE_STATE, claim)
-    form = StateChangeForm(request.POST, prefix="state", claim=claim)
+    reviews = _has_open_review(request.user, claim)
+    form = StateChangeForm(request.POST, prefix="state", claim=claim, reviews=reviews)
+    closing = reviews and request.POST.get("state-close_review") == "on"
 
     def write(data):
         services.claim_change_state(
@@ -219,6 +224,14 @@ def state_change(request, pk):
             expected_version=data["expected_version"],
             state=data["state"],
             rationale=data["rationale"],
+            close_my_review=bool(data.get("close_review")),
+            review_note=data.get("review_note", ""),
         )
 
-    return _run(request, claim, form, "state", write, _("State changed."), "state")
+    done = _("State changed and your review closed.") if closing else _("State changed.")
+    return _run(request, claim, form, "state", write, done, "state")
+
+
+def _has_open_review(user, claim: Claim) -> bool:
+    """Does ``user`` hold an open review of ``claim``? Then a verdict can also finish it."""
+    return claim.assignments.filter(reviewer_id=user.pk, status=AssignmentStatus.OPEN).exists()
