@@ -1,6 +1,7 @@
 """Importing claims from the CSV and JSON exports: all or nothing, problems named, round trip."""
 
 import builtins
+import codecs
 import csv
 import io
 import json
@@ -218,6 +219,27 @@ def test_csv_export_imports_back(tmp_path, editor, claim):
     assert copy.rationale == "=cmd|' /C calc'!A0"
     assert copy.state == ReviewState.DISPUTED
     assert list(copy.evidence.values_list("url", flat=True)) == ["https://facts.test/no"]
+
+
+def test_csv_export_with_its_byte_order_mark_and_url_lists_imports_back_unchanged(
+    tmp_path, editor, claim
+):
+    """URLs may hold ";" (even at their end) but never a space: "; " splits them back exactly."""
+    urls = ["https://a.test/x;y", "https://b.test/end;", "https://c.test/?q=1;2"]
+    for url in urls:
+        add_evidence(claim, editor, Stance.SUPPORTS, url)
+    path = tmp_path / "out.csv"
+    call_command("export_verdicts", format="csv", output=str(path))
+    raw = path.read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    assert "; ".join(urls).encode() in raw
+    path.write_bytes(raw.replace(claim.text.encode(), b"The same claim, copied"))
+
+    import_file(path, editor)
+
+    copy = Claim.objects.get(text="The same claim, copied")
+    assert copy.claimant == claim.claimant  # the first column's name was read past the mark
+    assert list(copy.evidence.order_by("id").values_list("url", flat=True)) == urls
 
 
 # Problems: reported with line and field, nothing written -----------------------------------------
