@@ -616,6 +616,12 @@ def test_report_header_names_the_filters_sort_and_time(export_desk):
     assert "All claims · Claims by number, oldest first" in report_header(run_export("html"))
 
 
+def test_report_header_names_yes_no_filters_in_words(export_desk):
+    _total, pieces = exports.export("html", QueryDict("supporting=yes&overdue=on&q=bridge"))
+    header = html.unescape(report_header("".join(pieces)))
+    assert "Search: bridge · Has supporting evidence: Yes · Overdue only: yes · " in header
+
+
 @pytest.mark.parametrize(
     ("options", "title"),
     [

@@ -174,7 +174,8 @@ def test_json_import_writes_claims_sources_evidence_and_an_import_event(tmp_path
     assert AuditEvent.objects.get(claim_id=second.pk).data["line"] == 3
 
 
-def test_csv_import_reads_the_csv_export(tmp_path, editor):
+def test_csv_import_reads_the_csv_export_as_earlier_versions_wrote_it(tmp_path, editor):
+    """Lists one per line and no byte-order mark, as exports wrote them before issue 11."""
     path = write_csv(
         tmp_path,
         "id,text,claimant,claim_date,state,rationale,supporting_count,contradicting_count,"
