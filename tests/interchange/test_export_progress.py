@@ -89,7 +89,7 @@ def test_export_piped_to_another_program_keeps_its_output_clean(
     call_command("export_verdicts", format="csv", stdout=piped)
     assert BAR in terminal.text()
     lines = piped.getvalue().splitlines()
-    assert lines[0].startswith('"id","text","claimant"')
+    assert lines[0].startswith('\ufeff"id","text","claimant"')
     assert len(lines) == 4
     assert BAR not in piped.getvalue()
 

@@ -1,5 +1,6 @@
 """Verdict exports: every format's content, formula neutralization, filters, access and queries."""
 
+import codecs
 import csv
 import datetime
 import html
@@ -106,7 +107,9 @@ def run_export(format_name, **options) -> str:
 
 
 def csv_rows(text):
-    return list(csv.DictReader(io.StringIO(text)))
+    """The CSV export's rows, after checking it starts with the byte-order mark Excel needs."""
+    assert text.startswith(csv_format.BYTE_ORDER_MARK)
+    return list(csv.DictReader(io.StringIO(text.removeprefix(csv_format.BYTE_ORDER_MARK))))
 
 
 # The formats ------------------------------------------------------------------------------------
@@ -120,6 +123,7 @@ READER_KINDS = {
     reader.HISTORY,
     reader.ROWS,
     reader.ISO_TIMES,
+    reader.WHOLE_SECONDS,
 }
 
 
@@ -157,10 +161,10 @@ def test_csv_has_one_row_per_claim_with_every_column(export_desk):
         "supporting_urls": "https://records.test/bridge",  # the retracted link is not standing
         "contradicting_urls": "https://blog.test/bridge-2000",
         "reviewers": "Rita Reviewer",
-        "verdict_date": claim.state_changed_at.isoformat(),
-        "first_verdict_date": claim.first_verdict_at.isoformat(),
-        "created_at": claim.created_at.isoformat(),
-        "last_change": claim.updated_at.isoformat(),
+        "verdict_date": claim.state_changed_at.replace(microsecond=0).isoformat(),
+        "first_verdict_date": claim.first_verdict_at.replace(microsecond=0).isoformat(),
+        "created_at": claim.created_at.replace(microsecond=0).isoformat(),
+        "last_change": claim.updated_at.replace(microsecond=0).isoformat(),
     }
     open_row = rows[2]
     assert open_row["state"] == "unverified"
@@ -188,7 +192,7 @@ def test_csv_reviewers_are_those_not_withdrawn_once_each_in_assignment_order(
     assert row["reviewers"] == other_reviewer.get_full_name()
     assign(reviewer)
     row = csv_rows(run_export("csv"))[2]
-    assert row["reviewers"].split("\n") == [
+    assert row["reviewers"].split("; ") == [
         other_reviewer.get_full_name(),
         reviewer.get_full_name(),
     ]
@@ -252,13 +256,45 @@ def test_csv_cells_cannot_become_formulas_whatever_the_list_separator(editor, so
     assert list(copy.evidence.values_list("url", flat=True)) == ["https://facts.test/no;=1"]
 
 
-def test_csv_lists_several_urls_one_per_line(export_desk, editor):
-    add_evidence(export_desk["corroborated"], editor, Stance.SUPPORTS, "https://second.test/source")
+def test_csv_lists_several_urls_joined_by_semicolon_and_space(export_desk, editor):
+    add_evidence(export_desk["corroborated"], editor, Stance.SUPPORTS, "https://second.test/a;b;")
     row = csv_rows(run_export("csv"))[0]
-    assert row["supporting_urls"].split("\n") == [
-        "https://records.test/bridge",
-        "https://second.test/source",
+    assert row["supporting_urls"] == "https://records.test/bridge; https://second.test/a;b;"
+
+
+def test_csv_has_no_line_breaks_inside_cells(export_desk, editor, other_reviewer):
+    """Excel shows a line break inside a cell only once the row is resized by hand."""
+    claim = export_desk["corroborated"]
+    add_evidence(claim, editor, Stance.SUPPORTS, "https://second.test/source")
+    claim.refresh_from_db()
+    services.reviewer_assign(
+        actor=editor, claim=claim, expected_version=claim.version, reviewer=other_reviewer
+    )
+    text = run_export("csv")
+    assert text.count("\n") == 1 + 3  # the header and three claims, one line each
+    assert csv_rows(text)[0]["reviewers"] == "Rita Reviewer; " + other_reviewer.get_full_name()
+
+
+ISO_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+
+
+def test_csv_times_are_whole_seconds_in_utc(export_desk):
+    """A spreadsheet shows six digits of fraction as noise; the time is still ISO 8601."""
+    cells = [
+        row[name]
+        for row in csv_rows(run_export("csv"))
+        for name in ("verdict_date", "first_verdict_date", "created_at", "last_change")
+        if row[name]
     ]
+    assert len(cells) == 2 * 4 + 2
+    assert all(ISO_SECOND.fullmatch(cell) for cell in cells), cells
+
+
+def test_csv_download_starts_with_the_utf8_byte_order_mark(client, export_desk, viewer):
+    client.force_login(viewer)
+    body = b"".join(client.get("/claims/export/csv/").streaming_content)
+    assert body.startswith(codecs.BOM_UTF8 + b'"id","text"')
+    assert body.count(codecs.BOM_UTF8) == 1
 
 
 # JSON ---------------------------------------------------------------------------------------------
@@ -550,6 +586,75 @@ def test_report_lists_verdicts_evidence_reviewers_and_history_escaped(export_des
     assert "3 claims" in page
     assert "<script" not in page
     assert "<link" not in page
+
+
+def report_header(page: str) -> str:
+    return page[page.index("<body>") : page.index("<main>")]
+
+
+def test_report_header_names_the_filters_sort_and_time(export_desk):
+    page = run_export("html", state="corroborated", reviewer="rita", sort="updated")
+    header = html.unescape(report_header(page))
+    assert "State: Corroborated · Reviewer: Rita Reviewer · " in header
+    assert "Claims, most recently changed first" in header
+    assert re.search(r"generated \d{1,2} \w{3} \d{4} \d\d:\d\d", header)
+    assert "1 claim" in header
+
+    header = html.unescape(report_header(run_export("html", created_from="2020-01-31")))
+    assert "Created from: 31 Jan 2020 · Claims by number, oldest first" in header
+    assert "All claims · Claims by number, oldest first" in report_header(run_export("html"))
+
+
+def test_report_header_names_yes_no_filters_in_words(export_desk):
+    _total, pieces = exports.export("html", QueryDict("supporting=yes&overdue=on&q=bridge"))
+    header = html.unescape(report_header("".join(pieces)))
+    assert "Search: bridge · Has supporting evidence: Yes · Overdue only: yes · " in header
+
+
+@pytest.mark.parametrize(
+    ("options", "title"),
+    [
+        ({}, "Claims report"),
+        ({"state": "unverified"}, "Claims report"),
+        ({"state": "disputed"}, "Verdict report"),
+        ({"search": "bridge"}, "Verdict report"),  # no state filter: the claims are counted
+        ({"search": "nobody"}, "Claims report"),  # nothing selected
+    ],
+)
+def test_report_is_titled_by_what_it_holds(export_desk, options, title):
+    page = run_export("html", **options)
+    assert f"<h1>{title}</h1>" in page
+    assert f"<title>{title} · " in page
+
+
+def test_report_title_costs_at_most_one_query(export_desk):
+    def queries(params):
+        with CaptureQueriesContext(connection) as captured:
+            _total, chunks = exports.export("html", QueryDict(params))
+            for _chunk in chunks:
+                pass
+        return len(captured)
+
+    assert queries("state=disputed") + 1 == queries("q=hyperlink")
+
+
+def test_report_in_the_browser_prints_and_leads_back_to_the_queue(client, export_desk, reviewer):
+    client.force_login(reviewer)
+    response = client.get("/claims/export/html/", {"state": "corroborated", "reviewer": "me"})
+    page = b"".join(response.streaming_content).decode()
+    assert "State: Corroborated · Reviewer: Rita Reviewer" in html.unescape(report_header(page))
+    assert '<button type="button" onclick="window.print()">Print</button>' in page
+    assert "Or use your browser’s Print command." in page
+    assert '<a href="/claims/?state=corroborated&amp;reviewer=me">' in page
+    print_css = page[page.index("@media print") : page.index("</style>")]
+    assert re.search(r"\.report-actions \{ display: none; \}", print_css)
+    assert page.index("window.print()") < page.index("<main>")
+
+
+def test_report_written_to_a_file_has_no_link_back(export_desk):
+    page = run_export("html")
+    assert "window.print()" in page
+    assert "Back to the queue" not in page
 
 
 # Filters ------------------------------------------------------------------------------------------

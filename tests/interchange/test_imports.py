@@ -1,6 +1,7 @@
 """Importing claims from the CSV and JSON exports: all or nothing, problems named, round trip."""
 
 import builtins
+import codecs
 import csv
 import io
 import json
@@ -173,7 +174,8 @@ def test_json_import_writes_claims_sources_evidence_and_an_import_event(tmp_path
     assert AuditEvent.objects.get(claim_id=second.pk).data["line"] == 3
 
 
-def test_csv_import_reads_the_csv_export(tmp_path, editor):
+def test_csv_import_reads_the_csv_export_as_earlier_versions_wrote_it(tmp_path, editor):
+    """Lists one per line and no byte-order mark, as exports wrote them before issue 11."""
     path = write_csv(
         tmp_path,
         "id,text,claimant,claim_date,state,rationale,supporting_count,contradicting_count,"
@@ -218,6 +220,27 @@ def test_csv_export_imports_back(tmp_path, editor, claim):
     assert copy.rationale == "=cmd|' /C calc'!A0"
     assert copy.state == ReviewState.DISPUTED
     assert list(copy.evidence.values_list("url", flat=True)) == ["https://facts.test/no"]
+
+
+def test_csv_export_with_its_byte_order_mark_and_url_lists_imports_back_unchanged(
+    tmp_path, editor, claim
+):
+    """URLs may hold ";" (even at their end) but never a space: "; " splits them back exactly."""
+    urls = ["https://a.test/x;y", "https://b.test/end;", "https://c.test/?q=1;2"]
+    for url in urls:
+        add_evidence(claim, editor, Stance.SUPPORTS, url)
+    path = tmp_path / "out.csv"
+    call_command("export_verdicts", format="csv", output=str(path))
+    raw = path.read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    assert "; ".join(urls).encode() in raw
+    path.write_bytes(raw.replace(claim.text.encode(), b"The same claim, copied"))
+
+    import_file(path, editor)
+
+    copy = Claim.objects.get(text="The same claim, copied")
+    assert copy.claimant == claim.claimant  # the first column's name was read past the mark
+    assert list(copy.evidence.order_by("id").values_list("url", flat=True)) == urls
 
 
 # Problems: reported with line and field, nothing written -----------------------------------------

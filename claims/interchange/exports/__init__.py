@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 from claims.interchange.exports import claimreview, html, reader
 from claims.interchange.exports import csv as csv_format
 from claims.interchange.exports import json as json_format
-from claims.interchange.exports.reader import ClaimRecord
+from claims.interchange.exports.reader import ClaimRecord, ExportSelection
 
 
 @runtime_checkable
@@ -18,7 +18,7 @@ class ExportFormat(Protocol):
 
     ``INCLUDE`` names what the reader must bring besides each claim's own fields (the reader's
     ``APPEARANCES``, ``EVIDENCE``, ...). ``render`` yields the file in pieces, text or UTF-8
-    bytes; ``count`` is how many claims were selected, for a format that shows it.
+    bytes; ``selection`` is what was selected and how, for a format that shows it.
     """
 
     NAME: str
@@ -26,7 +26,9 @@ class ExportFormat(Protocol):
     EXTENSION: str
     INCLUDE: frozenset[str]
 
-    def render(self, claims: Iterable[ClaimRecord], *, count: int) -> Iterator[str | bytes]: ...
+    def render(
+        self, claims: Iterable[ClaimRecord], *, selection: ExportSelection
+    ) -> Iterator[str | bytes]: ...
 
 
 FORMATS: dict[str, ExportFormat] = {
@@ -41,17 +43,19 @@ def export(
     user=None,
     strict: bool = False,
     progress: Callable[[Iterable, int], Iterable] | None = None,
+    back_url: str = "",
 ) -> tuple[int, Iterator[str | bytes]]:
     """The number of selected claims and the export's content in pieces.
 
-    ``progress(claims, total)`` may wrap the claims as they are read (a progress bar).
+    ``progress(claims, total)`` may wrap the claims as they are read (a progress bar);
+    ``back_url`` is the queue page the export was asked from (see ``ExportSelection``).
     """
     export_format = FORMATS[format_name]
-    selection = reader.export_selection(params=params, user=user, strict=strict)
+    selection = reader.export_selection(params=params, user=user, strict=strict, back_url=back_url)
     claims = reader.iter_claims(selection, include=export_format.INCLUDE)
     if progress is not None:
         claims = progress(claims, len(selection))
-    return len(selection), export_format.render(claims, count=len(selection))
+    return len(selection), export_format.render(claims, selection=selection)
 
 
 # Bytes or characters per write: a JSON export is nearly a gigabyte, and writing it a claim at a

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 
-from claims.interchange.exports.reader import APPEARANCES, ClaimRecord
+from claims.interchange.exports.reader import APPEARANCES, ClaimRecord, ExportSelection
 from claims.models import ReviewState
 
 NAME = "claimreview"
@@ -123,7 +123,7 @@ def script_safe_json(value) -> str:
     return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_SAFE)
 
 
-def render(claims: Iterable[ClaimRecord], *, count: int) -> Iterator[str]:
+def render(claims: Iterable[ClaimRecord], *, selection: ExportSelection) -> Iterator[str]:
     """``{"@context": "https://schema.org", "@graph": [...]}``, one ClaimReview per line."""
     author, names = organization(), rating_names()
     yield '{"@context": "https://schema.org", "@graph": ['

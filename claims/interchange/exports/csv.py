@@ -4,23 +4,39 @@ Every cell is quoted: a spreadsheet whose list separator is ``;`` (or a tab) spl
 but not inside quotes, so a cell such as ``x;=cmd|...`` stays one cell instead of starting
 another with ``=``. A cell that starts a formula itself gets a leading ``'`` (``neutralize``).
 
-Lists inside a cell (evidence URLs, reviewers) are one item per line: a URL or a name never holds
-a line break, so the cell splits back unambiguously (``import_claims`` reads this format).
-Times are ISO 8601 in UTC. ``verdict_date`` is when the current verdict was given (the claim's
-``state_changed_at``), ``first_verdict_date`` when the claim first got any verdict; both are empty
-while a claim is unverified.
+The file is made for Excel as much as for programs. It starts with a UTF-8 byte-order mark,
+without which Excel on Windows reads it in the system's code page (UTF-8 readers strip it, as
+``import_claims`` does). Times are ISO 8601 in UTC to the whole second: a fraction of a second
+is only noise in a spreadsheet. Lists inside a cell (evidence URLs, reviewers) are joined by
+``"; "``, not line breaks, which Excel shows only once the row is resized by hand.
+
+The lists split back unambiguously: a URL may hold ``;``, even at its end, but a stored evidence
+URL never holds a space (``claims.urlnorm.HttpURLValidator`` refuses one), so each ``"; "`` ends
+an item; ``import_claims`` splits at line breaks too, as earlier exports wrote the lists.
+Reviewers are names, for people to read; the import does not read them.
+
+``verdict_date`` is when the current verdict was given (the claim's ``state_changed_at``),
+``first_verdict_date`` when the claim first got any verdict; both are empty while a claim is
+unverified.
 """
 
 import csv
 from collections.abc import Iterable, Iterator
 
-from claims.interchange.exports.reader import ISO_TIMES, REVIEWERS, STANDING_URLS, ClaimRecord
+from claims.interchange.exports.reader import (
+    ISO_TIMES,
+    REVIEWERS,
+    STANDING_URLS,
+    WHOLE_SECONDS,
+    ClaimRecord,
+    ExportSelection,
+)
 from claims.models import ReviewState, Stance
 
 NAME = "csv"
 CONTENT_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
-INCLUDE = frozenset({STANDING_URLS, REVIEWERS, ISO_TIMES})
+INCLUDE = frozenset({STANDING_URLS, REVIEWERS, ISO_TIMES, WHOLE_SECONDS})
 
 COLUMNS = (
     "id",
@@ -39,7 +55,8 @@ COLUMNS = (
     "created_at",
     "last_change",
 )
-LIST_SEPARATOR = "\n"
+LIST_SEPARATOR = "; "
+BYTE_ORDER_MARK = "\ufeff"
 ROWS_PER_CHUNK = 500
 
 # OWASP "CSV Injection": a cell starting with one of these may be run as a formula.
@@ -87,9 +104,9 @@ class _Lines(list):
     write = list.append
 
 
-def render(claims: Iterable[ClaimRecord], *, count: int) -> Iterator[str]:
-    """The CSV text, header first, a few hundred rows per chunk."""
-    lines = _Lines()
+def render(claims: Iterable[ClaimRecord], *, selection: ExportSelection) -> Iterator[str]:
+    """The CSV text, byte-order mark and header first, a few hundred rows per chunk."""
+    lines = _Lines([BYTE_ORDER_MARK])
     writer = csv.writer(lines, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for count, claim in enumerate(claims, start=1):

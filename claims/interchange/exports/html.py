@@ -1,11 +1,16 @@
 """A printable report (HTML with print CSS, A4, one claim per page): the claims with their
 verdicts, rationale, evidence for and against, reviewers and the history of state changes.
 
+Its head says what it holds: "Verdict report" when every claim listed has a verdict, "Claims
+report" otherwise; the filters and sort that chose the claims, in the queue's own words; when it
+was made. In the browser it offers a print button and a link back to the queue (not in print).
+
 The page is rendered by Django templates (everything escaped); the document's head and foot come
 from ``claims/report.html`` and each claim from ``claims/includes/report_claim.html``, so the
 report streams claim by claim instead of being built whole in memory.
 """
 
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -15,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.audit.actions import AuditAction
-from claims.interchange.exports.reader import EVERYTHING, ClaimRecord
+from claims.interchange.exports.reader import EVERYTHING, ClaimRecord, ExportSelection
 from claims.models import ReviewState, Stance
+from claims.selectors.filters import ME
+from claims.selectors.people import display_name
 
 NAME = "html"
 CONTENT_TYPE = "text/html; charset=utf-8"
@@ -24,6 +31,42 @@ EXTENSION = "html"
 INCLUDE = EVERYTHING
 
 CLAIMS_MARKER = "<!-- claims -->"  # written as is in claims/report.html
+
+
+@dataclass
+class FilterTerm:
+    """One filter the selection applied, as the queue's form labels it; a date is kept as one, for
+    the template's date filter to write."""
+
+    label: str
+    value: str = ""
+    day: datetime.date | None = None
+
+
+def filter_terms(selection: ExportSelection) -> list[FilterTerm]:
+    """The filters that chose the claims, in the queue form's order; those left out as invalid
+    are not named, as they selected nothing."""
+    filterset = selection.filterset
+    if filterset is None or not filterset.is_bound:
+        return []
+    filterset.is_valid()  # as ``qs`` does: invalid fields are left out, not fatal
+    terms = []
+    for name, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, "", False):
+            continue
+        label = str(field.label)
+        if isinstance(value, datetime.date):
+            terms.append(FilterTerm(label, day=value))
+        elif value is True:
+            terms.append(FilterTerm(label, _("yes")))
+        elif name == "reviewer" and value == ME and filterset.user is not None:
+            terms.append(FilterTerm(label, display_name(filterset.user)))
+        elif hasattr(field, "choices"):
+            terms.append(FilterTerm(label, str(dict(field.choices).get(value, value))))
+        else:
+            terms.append(FilterTerm(label, str(value)))
+    return terms
 
 
 @dataclass
@@ -73,16 +116,19 @@ def claim_context(claim: ClaimRecord) -> dict:
     }
 
 
-def render(
-    claims: Iterable[ClaimRecord], *, count: int | None = None, title: str | None = None
-) -> Iterator[str]:
+def render(claims: Iterable[ClaimRecord], *, selection: ExportSelection) -> Iterator[str]:
     """The report's head, each claim's page as it is read, then its foot."""
+    title = _("Verdict report") if selection.all_have_verdicts() else _("Claims report")
     document = get_template("claims/report.html").render(
         {
-            "title": title or _("Verdict report"),
+            "title": title,
             "organization": settings.FACTCHECK_ORGANIZATION_NAME,
             "generated_at": timezone.now(),
-            "count": count,
+            "count": len(selection),
+            "filters": filter_terms(selection),
+            # The queue's sort caption reads ``queue.sort``.
+            "queue": {"sort": selection.sort},
+            "back_url": selection.back_url,
         }
     )
     head, _marker, foot = document.partition(CLAIMS_MARKER)

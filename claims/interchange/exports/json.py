@@ -13,7 +13,14 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from claims.interchange.exports.reader import EVERYTHING, ISO_TIMES, ROWS, ClaimRecord, user_refs
+from claims.interchange.exports.reader import (
+    EVERYTHING,
+    ISO_TIMES,
+    ROWS,
+    ClaimRecord,
+    ExportSelection,
+    user_refs,
+)
 
 NAME = "json"
 CONTENT_TYPE = "application/json"
@@ -121,7 +128,7 @@ def claim_json(claim: ClaimRecord, users: dict) -> dict:
     }
 
 
-def render(claims: Iterable[ClaimRecord], *, count: int) -> Iterator[bytes]:
+def render(claims: Iterable[ClaimRecord], *, selection: ExportSelection) -> Iterator[bytes]:
     """``[``, one compact object per line joined by commas, ``]``, in UTF-8."""
     users = users_json()
     yield b"["

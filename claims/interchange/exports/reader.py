@@ -57,6 +57,9 @@ ROWS = "rows"
 # Not a kind of row: dates and times arrive as the ISO 8601 text the files write (times in UTC,
 # ``+00:00``) instead of date and datetime objects, which a file would only format back.
 ISO_TIMES = "iso_times"
+# With ISO_TIMES: times to the whole second (``2025-05-22T13:06:16+00:00``), for a file people
+# read in a spreadsheet, where six digits of fraction are only noise.
+WHOLE_SECONDS = "whole_seconds"
 
 
 @dataclass(slots=True, frozen=True)
@@ -183,12 +186,30 @@ class ClaimRecord:
 
 @dataclass(frozen=True)
 class ExportSelection:
-    """What to export: the claims' ids in order."""
+    """What to export: the claims' ids in order, and the filters and sort that chose them.
+
+    ``back_url`` is the queue page showing the same claims, for a report read in the browser
+    to link back to; empty when the export is written to a file.
+    """
 
     ids: list[int]
+    filterset: ClaimFilter | None = None
+    sort: str | None = None
+    back_url: str = ""
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def all_have_verdicts(self) -> bool:
+        """Whether there are claims and none of them is unverified, for the report's title: no
+        query when the state filter answers, else one; False for ids chosen without filters."""
+        if not self.ids or self.filterset is None:
+            return False
+        self.filterset.is_valid()  # as ``qs`` does: invalid fields are left out, not fatal
+        state = self.filterset.form.cleaned_data.get("state")
+        if state:
+            return state != ReviewState.UNVERIFIED
+        return not self.filterset.qs.filter(state=ReviewState.UNVERIFIED).exists()
 
 
 def export_filterset(params: QueryDict, *, user=None) -> ClaimFilter:
@@ -196,7 +217,9 @@ def export_filterset(params: QueryDict, *, user=None) -> ClaimFilter:
     return ClaimFilter(params, user=user, queryset=Claim.objects.all())
 
 
-def export_selection(*, params: QueryDict, user=None, strict: bool = False) -> ExportSelection:
+def export_selection(
+    *, params: QueryDict, user=None, strict: bool = False, back_url: str = ""
+) -> ExportSelection:
     """The ids of the claims the filters select, ordered as the queue orders them.
 
     ``strict`` refuses invalid filter values (the command); otherwise they are left out, as the
@@ -206,10 +229,11 @@ def export_selection(*, params: QueryDict, user=None, strict: bool = False) -> E
     filterset = export_filterset(params, user=user)
     if strict and filterset.is_bound and not filterset.is_valid():
         raise ValidationError(dict(filterset.form.errors.items()), code="invalid")
-    order = SORTS.get(params.get("sort"), ("id",))
+    sort = params.get("sort") if params.get("sort") in SORTS else None
+    order = SORTS[sort] if sort else ("id",)
     with small_page_cache():
         ids = list(filterset.qs.order_by(*order).values_list("id", flat=True))
-    return ExportSelection(ids)
+    return ExportSelection(ids, filterset, sort, back_url)
 
 
 def _datetime_from_sqlite(value):
@@ -229,6 +253,10 @@ def _isoformat(value):
     return value.isoformat() if value is not None else None
 
 
+def _isoformat_seconds(value):
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
 class _SQLiteISOTime(Func):
     """A stored time as ISO 8601 text in UTC, made by SQLite itself.
 
@@ -240,6 +268,13 @@ class _SQLiteISOTime(Func):
 
     template = "(REPLACE(%(expressions)s, ' ', 'T') || '+00:00')"
     output_field = TextField()
+
+
+class _SQLiteISOSeconds(_SQLiteISOTime):
+    """The same to the whole second: the stored text's first 19 characters are the date and
+    the time up to its seconds (the year is always four digits), any fraction follows."""
+
+    template = "(REPLACE(SUBSTR(%(expressions)s, 1, 19), ' ', 'T') || '+00:00')"
 
 
 class _Statement:
@@ -255,7 +290,9 @@ class _Statement:
     Python at all. Every other column comes back as the driver gives it (strings, integers, None).
     """
 
-    def __init__(self, build, count: int, fields: tuple[str, ...], *, iso_times: bool):
+    def __init__(
+        self, build, count: int, fields: tuple[str, ...], *, iso_times: bool, whole_seconds: bool
+    ):
         queryset = build([_ID] * count)
         self.connection = connections[queryset.db]
         self.converters = []
@@ -267,7 +304,7 @@ class _Statement:
                 target = _field(model, name)
                 if isinstance(target, DateTimeField):
                     if iso_times:
-                        expression = _SQLiteISOTime(name)
+                        expression = (_SQLiteISOSeconds if whole_seconds else _SQLiteISOTime)(name)
                     else:
                         expression = Cast(name, output_field=TextField())
                         self.converters.append((index, _datetime_from_sqlite))
@@ -285,11 +322,12 @@ class _Statement:
         else:
             if iso_times:
                 model = queryset.model
-                self.converters = [
-                    (index, _isoformat)
-                    for index, name in enumerate(fields)
-                    if isinstance(_field(model, name), DateField)  # DateTimeField is one too
-                ]
+                for index, name in enumerate(fields):
+                    target = _field(model, name)
+                    if isinstance(target, DateTimeField) and whole_seconds:
+                        self.converters.append((index, _isoformat_seconds))
+                    elif isinstance(target, DateField):  # DateTimeField is one too
+                        self.converters.append((index, _isoformat))
             queryset = queryset.values_list(*fields)
         self.sql, self.params = queryset.query.get_compiler(queryset.db).as_sql()
 
@@ -467,6 +505,7 @@ class _Reader:
     def __init__(self, include: Iterable[str]):
         self.include = frozenset(include)
         self.iso_times = ISO_TIMES in self.include
+        self.whole_seconds = WHOLE_SECONDS in self.include
         self.statements: dict[tuple, _Statement] = {}
         self.users = user_refs()
         # One reverse() for all claims: the path is the same but for the number.
@@ -480,7 +519,13 @@ class _Reader:
         key = (build, len(ids))
         statement = self.statements.get(key)
         if statement is None:
-            statement = _Statement(build, len(ids), columns, iso_times=self.iso_times)
+            statement = _Statement(
+                build,
+                len(ids),
+                columns,
+                iso_times=self.iso_times,
+                whole_seconds=self.whole_seconds,
+            )
             self.statements[key] = statement
         return statement.rows(ids)
 

@@ -5,6 +5,7 @@ retracted links and who added them are only in the JSON export.
 """
 
 import csv
+import re
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
@@ -23,6 +24,9 @@ from claims.models import Stance
 
 REQUIRED_COLUMNS = ("text", "claimant", "state")
 URL_COLUMNS = (("supporting_urls", Stance.SUPPORTS), ("contradicting_urls", Stance.CONTRADICTS))
+# A list cell's items: joined by LIST_SEPARATOR, or one per line as exports before it wrote them
+# (see ``exports.csv`` for why neither can occur inside a URL).
+LIST_ITEMS = re.compile(f"{re.escape(LIST_SEPARATOR)}|\n")
 # A CSV cell may be as long as a text column holds (PostgreSQL: 1 GB), so the export's own
 # files read back; Python's csv module stops at 131,072 characters by default.
 CSV_FIELD_LIMIT = 2**30
@@ -91,7 +95,7 @@ def _claim(line: int, data: dict) -> ImportedClaim | RecordProblems:
     for name in ("supporting_count", "contradicting_count"):
         fields.integer(data, name, minimum=0, maximum=MAX_COUNT)
     for column, stance in URL_COLUMNS:
-        for url in (data.get(column) or "").split(LIST_SEPARATOR):
+        for url in LIST_ITEMS.split(data.get(column) or ""):
             if url.strip():
                 claim.evidence.append(
                     ImportedEvidence(stance, url.strip(), fields.evidence_url(url, column))

@@ -2,6 +2,7 @@
 
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -58,12 +59,18 @@ def my_queue(request):
 
 @require_GET
 def claim_export(request, export_format):
-    """The claims the queue's current filters show, streamed in one of the export formats."""
+    """The claims the queue's current filters show, streamed in one of the export formats; the
+    report links back to the queue on the same filters and sort (the parameters are the same)."""
     require_reader(request.user)
     if export_format not in exports.FORMATS:
         raise Http404(_("No such export format."))
     module = exports.FORMATS[export_format]
-    _total, chunks = exports.export(export_format, request.GET, user=request.user)
+    back_url = reverse("claims:list")
+    if request.GET:
+        back_url += "?" + request.GET.urlencode()
+    _total, chunks = exports.export(
+        export_format, request.GET, user=request.user, back_url=back_url
+    )
     response = StreamingHttpResponse(chunks, content_type=module.CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = content_disposition_header(
