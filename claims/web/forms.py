@@ -366,6 +366,12 @@ class CloseAssignmentForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 
 
+class WithdrawForm(forms.Form):
+    """Taking a reviewer off a claim says why: they and the desk read it in the history."""
+
+    reason = forms.CharField(label=_("Reason for withdrawing"), max_length=2000)
+
+
 class StateChangeForm(forms.Form):
     """Offers only the moves whose preconditions hold now; the service checks again.
 

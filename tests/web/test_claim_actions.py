@@ -363,14 +363,25 @@ def test_editor_assigns_and_withdraws_reviewer_completes(client, editor, reviewe
     assert assignment.status == "done"
 
 
+def test_withdrawing_a_reviewer_asks_for_a_reason_and_confirms(client, editor, assigned_claim):
+    assignment = Assignment.objects.get(claim=assigned_claim)
+    login(client, editor)
+    page = client.get(detail_url(assigned_claim)).content.decode()
+    assert "Withdraw…" in page  # the reason is asked for before the confirming button
+    assert "Withdraw Rita Reviewer" in page
+    url = reverse("claims:assignment_withdraw", args=[assigned_claim.pk, assignment.pk])
+    refused = client.post(url, {f"withdraw-{assignment.pk}-reason": "  "})
+    assert refused.status_code == 422
+    form = refused.context["forms"][f"withdraw-{assignment.pk}"]
+    assert form.errors["reason"] == ["This field is required."]
+    assert Assignment.objects.get(pk=assignment.pk).is_open
+
+
 def test_editor_withdraws_a_reviewer_with_a_note(client, editor, assigned_claim):
     assignment = Assignment.objects.get(claim=assigned_claim)
     response = login(client, editor).post(
         reverse("claims:assignment_withdraw", args=[assigned_claim.pk, assignment.pk]),
-        {
-            f"close-{assignment.pk}-expected_version": assigned_claim.version,
-            f"close-{assignment.pk}-note": "Rita is on leave.",
-        },
+        {f"withdraw-{assignment.pk}-reason": "Rita is on leave."},
     )
     assert response.status_code == 302
     assignment.refresh_from_db()

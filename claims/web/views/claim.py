@@ -27,6 +27,7 @@ from claims.web.forms import (
     EvidenceForm,
     RetractForm,
     StateChangeForm,
+    WithdrawForm,
     keep_input_after_conflict,
     show_service_error,
 )
@@ -65,6 +66,9 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         )
         assignment.close_form = forms.get(f"close-{assignment.pk}") or CloseAssignmentForm(
             prefix=f"close-{assignment.pk}"
+        )
+        assignment.withdraw_form = forms.get(f"withdraw-{assignment.pk}") or WithdrawForm(
+            prefix=f"withdraw-{assignment.pk}"
         )
     context = {
         "claim": claim,
@@ -169,13 +173,15 @@ def reviewer_assign(request, pk):
     return _run(request, claim, form, "assign", write, _("Reviewer assigned."), "assignments")
 
 
-def _close_assignment(request, pk, assignment_id, action, close, success):
+def _close_assignment(
+    request, pk, assignment_id, action, close, success, *, form_class=CloseAssignmentForm
+):
     """Mark done or withdraw: ``close(assignment, cleaned_data)`` calls the service."""
     claim = get_object_or_404(Claim, pk=pk)
     assignment = get_object_or_404(Assignment, pk=assignment_id, claim=claim)
     require(request.user, action, claim, target=assignment)
-    key = f"close-{assignment.pk}"
-    form = CloseAssignmentForm(request.POST, prefix=key)
+    key = f"{'withdraw' if form_class is WithdrawForm else 'close'}-{assignment.pk}"
+    form = form_class(request.POST, prefix=key)
     return _run(
         request, claim, form, key, lambda data: close(assignment, data), success, "assignments"
     )
@@ -201,11 +207,17 @@ def assignment_withdraw(request, pk, assignment_id):
         services.reviewer_withdraw(
             actor=request.user,
             assignment=assignment,
-            reason=data["note"],
+            reason=data["reason"],
         )
 
     return _close_assignment(
-        request, pk, assignment_id, Action.WITHDRAW_ASSIGNMENT, close, _("Reviewer withdrawn.")
+        request,
+        pk,
+        assignment_id,
+        Action.WITHDRAW_ASSIGNMENT,
+        close,
+        _("Reviewer withdrawn."),
+        form_class=WithdrawForm,
     )
 
 
