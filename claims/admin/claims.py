@@ -137,6 +137,8 @@ class ClaimAdmin(ServiceAdmin):
         if obj is None:
             return ((None, {"fields": ("text", "claimant", "claimed_on")}),)
         claim_fields = ("text", "claimant", "claimed_on", *self.version_seen(request, obj))
+        if obj.state != ReviewState.UNVERIFIED and self.has_change_permission(request, obj):
+            claim_fields = (*claim_fields, "reason")
         return (
             (None, {"fields": claim_fields}),
             (

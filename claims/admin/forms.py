@@ -185,6 +185,12 @@ class ClaimAddForm(ServiceForm):
 
 class ClaimChangeForm(ServiceForm):
     expected_version = VersionField()
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Needed when the claim has a verdict: it is kept in the history."),
+    )
 
     class Meta:
         model = Claim
@@ -202,6 +208,7 @@ class ClaimChangeForm(ServiceForm):
             claimant=data["claimant"],
             claimed_on=data["claimed_on"],
             appearances=_appearance_inputs(self.instance),
+            reason=data.get("reason", ""),
         )
 
     def show_conflict(self, conflict):

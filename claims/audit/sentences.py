@@ -93,10 +93,18 @@ def _claim_imported(event, data):
 
 @sentences.register(AuditAction.CLAIM_EDITED)
 def _claim_edited(event, data):
-    return _("%(who)s edited the claim (%(fields)s)") % {
-        "who": event.actor_name,
-        "fields": _field_list(_new(data)),
-    }
+    new, old = _new(data), data.get("old") or {}
+    words = {"who": event.actor_name, "fields": _field_list(new)}
+    if "text" in new and "text" in old:
+        words.update(old=old["text"], new=new["text"])
+        others = {field: value for field, value in new.items() if field != "text"}
+        if others:
+            return (
+                _("%(who)s edited the claim (%(fields)s), its text from “%(old)s” to “%(new)s”")
+                % words
+            )
+        return _("%(who)s changed the claim's text from “%(old)s” to “%(new)s”") % words
+    return _("%(who)s edited the claim (%(fields)s)") % words
 
 
 @sentences.register(AuditAction.SOURCE_EDITED)

@@ -169,6 +169,7 @@ def claim_update(
     claimed_on: date | None,
     appearances: Iterable[AppearanceInput] | None = None,
     seen: dict | None = None,
+    reason: str = "",
 ) -> Claim:
     """Edit what the claim says, who said it, when and where; None leaves appearances alone.
 
@@ -176,7 +177,8 @@ def claim_update(
     only the fields this user changed are written, over whatever others changed meanwhile, and
     a field both changed differently is refused as a ``ClaimEditConflict`` naming it. Without
     it, any change since ``expected_version`` is a conflict. An edit that changes nothing
-    writes nothing and keeps the version.
+    writes nothing and keeps the version. Changing what a claim with a verdict says needs a
+    ``reason``: readers of the verdict must be able to see why its claim's words moved.
     """
     with transaction.atomic():
         claim = lock_claim(claim.pk)
@@ -214,11 +216,20 @@ def claim_update(
 
         if not changed:
             return claim
+        reason = (reason or "").strip()
+        if claim.state != ReviewState.UNVERIFIED and not reason:
+            raise ValidationError(
+                {"reason": _("This claim has a verdict: say why its wording changes.")},
+                code="reason_required",
+            )
+        data = {"old": old_changes, "new": new_changes}
+        if reason:
+            data["reason"] = reason
         save_with_event(
             claim,
             actor=actor,
             action=AuditAction.CLAIM_EDITED,
-            data={"old": old_changes, "new": new_changes},
+            data=data,
             fields=[f for f in changed if f != "appearances"],
         )
     return claim

@@ -119,7 +119,20 @@ class ClaimEditForm(ClaimForm):
         required=False,
         widget=forms.MultipleHiddenInput,
     )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=2000,
+        required=False,
+        help_text=_("This claim has a verdict: readers will see why its wording changed."),
+    )
     expected_version = VersionField()
+
+    def __init__(self, *args, has_verdict: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if has_verdict:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
 
     def clean(self):
         data = super().clean()

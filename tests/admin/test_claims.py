@@ -153,14 +153,17 @@ def test_stale_edit_shows_a_conflict_keeps_the_input_and_does_not_overwrite(
 
     assert response.status_code == 200
     errors = page_errors(response)
-    assert "edited the claim (text)" in errors[0]
+    assert "changed the claim's text from" in errors[0]
     assert "ago" in errors[0]
     assert "version" not in errors[0]  # in words, without the claim's internal version numbers
     assert "Someone else's wording." in errors[1]
     assert response.context["adminform"].form["text"].value() == "My wording."
     content = response.content.decode()
     assert "My wording." in content
-    assert "Edna Editor edited the claim (text)" in content
+    assert (
+        "Edna Editor changed the claim&#x27;s text from" in content
+        or "Edna Editor changed the claim's text from" in content
+    )
     claim.refresh_from_db()
     assert claim.text == "Someone else's wording."
     assert len(events(claim, AuditAction.CLAIM_EDITED)) == 1

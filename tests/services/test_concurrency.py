@@ -36,7 +36,7 @@ def test_stale_version_raises_conflict_and_writes_nothing(claim, editor):
     assert conflict.value.claim.version == seen + 1
     assert conflict.value.expected_version == seen
     # Said in words, who did what and when, without version numbers.
-    assert "edited the claim (text)" in str(conflict.value)
+    assert "changed the claim's text from" in str(conflict.value)
     assert "ago" in str(conflict.value)
     assert "version" not in str(conflict.value)
     claim.refresh_from_db()

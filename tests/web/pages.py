@@ -223,6 +223,7 @@ def main_pages(desk: Desk) -> list[Page]:
             {
                 "text": "Israel withdrew early",
                 "claimant": "Donald Trump",
+                "reason": "Closer to the quote.",
                 "expected_version": stale,
                 "appearances-TOTAL_FORMS": 1,
                 "appearances-INITIAL_FORMS": 1,

@@ -337,3 +337,32 @@ def test_reviewer_field_only_for_those_who_may_assign(
     response = client.post("/claims/new/", claim_post(source, reviewer=reviewer.pk))
     assert response.status_code == 302
     assert not Claim.objects.get().assignments.exists()
+
+
+def test_editing_a_claim_with_a_verdict_asks_why_and_the_history_shows_before_and_after(
+    client, editor, claim
+):
+    from claims.models import ReviewState, Stance
+    from tests.conftest import add_evidence, change_state
+
+    add_evidence(claim, editor, Stance.SUPPORTS)
+    change_state(Claim.objects.get(pk=claim.pk), editor, ReviewState.CORROBORATED)
+    url = reverse("claims:edit", args=[claim.pk])
+    login(client, editor)
+    old_text = Claim.objects.get(pk=claim.pk).text
+
+    refused = client.post(url, edit_data(claim, text="Israel withdrew the night before."))
+    assert refused.status_code == 422
+    assert refused.context["form"].errors["reason"] == ["This field is required."]
+    assert "Israel withdrew the night before." in refused.content.decode()
+
+    saved = client.post(
+        url, edit_data(claim, text="Israel withdrew the night before.", reason="Closer quote.")
+    )
+    assert saved.status_code == 302
+    page = client.get(detail_url(claim)).content.decode()
+    assert (
+        f"changed the claim&#x27;s text from “{old_text}” to “Israel withdrew the night before.”"
+        in page
+    )
+    assert "“Closer quote.”" in page

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from claims import services
-from claims.models import Source
+from claims.models import ReviewState, Source
 from claims.permissions import (
     Action,
     can,
@@ -92,12 +92,13 @@ def claim_edit(request, pk):
         **ClaimEditForm.seen_initial(claim),
     }
     appearances = [{"source": a.source, "quote": a.quote} for a in claim.appearances.all()]
-    form = ClaimEditForm(request.POST or None, initial=initial)
+    has_verdict = claim.state != ReviewState.UNVERIFIED
+    form = ClaimEditForm(request.POST or None, initial=initial, has_verdict=has_verdict)
     formset = AppearanceFormSet(request.POST or None, prefix="appearances", initial=appearances)
     conflict, clashes = None, []
     if ADD_ROW in request.POST:
         # The version the user saw travels on: saving later still detects others' changes.
-        form = ClaimEditForm(initial=typed_values(form))
+        form = ClaimEditForm(initial=typed_values(form), has_verdict=has_verdict)
         formset = formset.with_one_more_row(prefix="appearances")
     elif request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
@@ -111,6 +112,7 @@ def claim_edit(request, pk):
                 claimed_on=data["claimed_on"],
                 appearances=formset.appearance_inputs(),
                 seen=form.seen(),
+                reason=data.get("reason", ""),
             )
         except services.ClaimConflict as error:
             conflict = error
