@@ -74,9 +74,11 @@ def _legend(chart: Chart, chart_id: str, x: float, y: float) -> str:
 
 def _svg(chart: Chart, chart_id: str, width: int, height: float, body: str) -> SafeString:
     # Every interpolated text above and below was escaped; numbers are formatted here.
+    # A group, not an img: an image's children are hidden from assistive technology, and the
+    # bars are links that must stay reachable.
     return mark_safe(  # noqa: S308
         f'<svg class="chart" id="{chart_id}" viewBox="0 0 {width} {height:.0f}" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'role="group" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{escape(chart.title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(chart.description)}</desc>'

@@ -388,3 +388,93 @@ def test_screenshots_of_queue_and_claim_page(open_page):
         page.screenshot(path=SCREENSHOTS / f"claim-{name}.png", full_page=True)
         overflows.append(_sideways_overflow(page))
     assert not [o for o in overflows if o]
+
+
+# 6. A reviewer works a claim by keyboard alone ---------------------------------------------------
+
+
+VIEWPORT_TOP = {"x": 0, "y": 0, "width": DESKTOP, "height": 160}
+
+
+def focused(page: Page) -> dict:
+    """What has the keyboard focus: its tag, text or label, and the panel it sits in."""
+    return page.evaluate(
+        """() => {
+            const element = document.activeElement;
+            const label = element.labels && element.labels[0];
+            return {
+                tag: element.tagName.toLowerCase(),
+                type: element.type || "",
+                text: (label ? label.textContent : element.textContent).trim(),
+                panel: element.closest("section[id]")?.id || "",
+            };
+        }"""
+    )
+
+
+def tab_to(page: Page, wanted, limit: int = 40) -> dict:
+    """Press Tab until ``wanted(focus)`` holds; fails if it takes more than ``limit`` presses."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focus = focused(page)
+        if wanted(focus):
+            return focus
+    raise AssertionError(f"Tab never reached the element wanted; last: {focus}")
+
+
+def test_reviewer_adds_evidence_and_changes_state_by_keyboard(open_page, browser_desk, reviewer):
+    claim = browser_desk["mine"]
+    # A contradicting link already: the state form offers two moves, to choose between by arrow.
+    add_evidence(claim, reviewer, Stance.CONTRADICTS, title="Audit office")
+    page = open_page()
+    log_in(page, reviewer)
+    page.goto(claim.get_absolute_url())
+
+    page.keyboard.press("Tab")
+    assert focused(page) == {"tag": "a", "type": "", "text": "Skip to content", "panel": ""}
+    expect(page.get_by_role("link", name="Skip to content")).to_be_in_viewport()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "skip-link-desktop.png", clip=VIEWPORT_TOP)
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+
+    # The first stop after the skip is inside the page, not back in the header's menu.
+    focus = tab_to(page, lambda f: f["text"] == "Add supporting link", limit=10)
+    assert focus["panel"] == "evidence-supports"
+    page.keyboard.press("Enter")
+    focus = tab_to(page, lambda f: f["tag"] == "input", limit=1)
+    assert focus["text"].startswith("Link")
+    page.keyboard.type("https://stats.example/bridge-2023")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.keyboard.press("Enter")
+    settle(page)
+    expect(page.get_by_role("status")).to_contain_text("Evidence added.")
+    expect(page.get_by_role("status")).to_be_focused()  # htmx focuses it as the swap settles
+    link = page.locator("#evidence-supports").get_by_role("link", name="https://stats.example/")
+    expect(link).to_be_visible()
+
+    focus = tab_to(page, lambda f: f["type"] == "radio")
+    assert focus["panel"] == "state"
+    expect(page.locator("#state input[type=radio]")).to_have_count(2)
+    page.keyboard.press("ArrowDown")  # an arrow moves to the next choice and checks it
+    for _ in range(4):
+        if focused(page)["text"] == "Corroborate":
+            break
+        page.keyboard.press("ArrowUp")
+    expect(page.locator("#state").get_by_label("Corroborate", exact=True)).to_be_checked()
+    assert focused(page)["text"] == "Corroborate"
+    focus = tab_to(page, lambda f: f["tag"] == "textarea", limit=1)
+    assert focus["text"] == "Rationale"
+    page.keyboard.type("The city's own counts give 91,200 a day.")
+    focus = tab_to(page, lambda f: f["tag"] == "button", limit=1)
+    assert focus["text"] == "Change state"
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.keyboard.press("Enter")
+    settle(page)
+    expect(page.get_by_role("status")).to_contain_text("State changed.")
+    expect(page.get_by_role("status")).to_be_focused()
+
+    claim.refresh_from_db()
+    assert claim.state == "corroborated"
+    assert claim.rationale == "The city's own counts give 91,200 a day."
+    assert claim.evidence.filter(url="https://stats.example/bridge-2023").exists()
