@@ -234,6 +234,7 @@ def _find_chromium() -> str | None:
 
 
 CHROMIUM = _find_chromium()
+FACTORY_PASSWORD = "pw"  # every user from tests/factories.py
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 PHONE, DESKTOP = 390, 1280
 
@@ -289,3 +290,29 @@ def roles_outlive_module(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         restore_roles()
         connections.close_all()
+
+
+def open_browser_page(browser, browser_context_args, width: int = DESKTOP, **options):
+    """A page in a fresh browser context at ``width`` (phone height at the phone's width)."""
+    context = browser.new_context(
+        **browser_context_args,
+        viewport={"width": width, "height": 844 if width == PHONE else 900},
+        **options,
+    )
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def log_in_page(page, user, password: str | None = None) -> None:
+    """Sign in through the real login form (``user`` or a user name); a reviewer lands on
+    My queue, everyone else on the claim queue."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto("/login/")
+    page.get_by_label("Username").fill(getattr(user, "username", user))
+    page.get_by_label("Password").fill(password or FACTORY_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    landing = re.compile(r"^(Claim queue|My queue)$")
+    expect(page.get_by_role("heading", name=landing)).to_be_visible()

@@ -16,14 +16,13 @@ pytest.importorskip("pytest_playwright", reason="pip install playwright pytest-p
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from tests.conftest import BROWSER_TEST, DESKTOP, PHONE
+from tests.conftest import BROWSER_TEST, DESKTOP, PHONE, log_in_page, open_browser_page
 from tests.web.pages import build_desk
 
 pytestmark = BROWSER_TEST
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-FACTORY_PASSWORD = "pw"  # every user from tests/factories.py
 OPEN_DETAILS = """() => {
     const closed = document.querySelectorAll("main details:not([open])");
     closed.forEach(details => { details.open = true; });
@@ -35,22 +34,6 @@ MIN_TARGET = 24  # CSS pixels, WCAG 2.2 success criterion 2.5.8
 @pytest.fixture
 def desk():
     return build_desk()
-
-
-def _open(browser, browser_context_args, width: int) -> Page:
-    context = browser.new_context(
-        **browser_context_args, viewport={"width": width, "height": 844 if width == PHONE else 900}
-    )
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
-def _log_in(page: Page, username: str) -> None:
-    page.goto(reverse("login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(FACTORY_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Claim queue", exact=True)).to_be_visible()
 
 
 def _axe_violations(page: Page) -> list[str]:
@@ -103,10 +86,10 @@ def _pages_of(role: str, desk) -> list[str]:
 @pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("role", ["editor", "reviewer", "viewer"])
 def test_axe_finds_no_violation(browser, browser_context_args, desk, role, width):
-    page = _open(browser, browser_context_args, width)
+    page = open_browser_page(browser, browser_context_args, width)
     page.goto(reverse("login"))
     violations = _axe_violations(page)
-    _log_in(page, getattr(desk, role).username)
+    log_in_page(page, getattr(desk, role).username)
     for path in _pages_of(role, desk):
         page.goto(path)
         # The closed forms (add a link, retract, assign) are checked open, as they are used.
@@ -173,8 +156,8 @@ def test_contrast_of_known_colours():
 
 def test_focus_ring_is_visible_on_every_stop(browser, browser_context_args, desk):
     """Tab through the queue and the claim page: each stop shows a ring of 2 px or more, at 3:1."""
-    page = _open(browser, browser_context_args, DESKTOP)
-    _log_in(page, desk.editor.username)
+    page = open_browser_page(browser, browser_context_args, DESKTOP)
+    log_in_page(page, desk.editor.username)
     faint = []
     for path in (reverse("claims:list"), reverse("claims:detail", args=[desk.claim.pk])):
         page.goto(path)
@@ -215,8 +198,8 @@ TARGETS = """min => {
 
 
 def test_touch_targets_are_at_least_24_px_on_a_phone(browser, browser_context_args, desk):
-    page = _open(browser, browser_context_args, PHONE)
-    _log_in(page, desk.editor.username)
+    page = open_browser_page(browser, browser_context_args, PHONE)
+    log_in_page(page, desk.editor.username)
     small = []
     claim = reverse("claims:detail", args=[desk.claim.pk])
     for path in (reverse("claims:list"), reverse("claims:list") + "?per_page=10", claim):

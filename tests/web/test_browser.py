@@ -22,10 +22,8 @@ from playwright.sync_api import Page, expect
 from claims import services
 from claims.demo.data import DEMO_EDITOR, DEMO_USERS
 from claims.models import Assignment, Claim, Stance
-from tests.conftest import BROWSER_TEST, DESKTOP, PHONE, SCREENSHOTS, add_evidence
+from tests.conftest import BROWSER_TEST, DESKTOP, PHONE, SCREENSHOTS, add_evidence, log_in_page
 from tests.factories import SourceFactory
-
-FACTORY_PASSWORD = "pw"  # every user from tests/factories.py
 
 pytestmark = BROWSER_TEST
 
@@ -80,16 +78,6 @@ def browser_desk(editor, reviewer, other_reviewer, viewer):
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def log_in(page: Page, user, password: str | None = None) -> None:
-    """Sign in through the real login form; a reviewer lands on My queue, others on the queue."""
-    page.goto("/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(password or FACTORY_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    landing = re.compile(r"^(Claim queue|My queue)$")
-    expect(page.get_by_role("heading", name=landing)).to_be_visible()
-
-
 def settle(page: Page) -> None:
     """Wait until the browser is idle, before the test itself writes to the database."""
     page.wait_for_load_state("networkidle")
@@ -142,7 +130,7 @@ def test_reviewer_finds_claim_adds_evidence_and_changes_state(
     open_page, javascript, browser_desk, reviewer
 ):
     page = open_page(javascript=javascript)
-    log_in(page, reviewer)
+    log_in_page(page, reviewer)
     expect(page.get_by_role("heading", name="My queue", exact=True)).to_be_visible()
     page.goto("/claims/")
     rows = page.locator("#queue-results tbody tr")
@@ -210,7 +198,7 @@ def test_reviewer_finds_claim_adds_evidence_and_changes_state(
 
 def test_editor_assigns_reviewer_on_claim_page(page, browser_desk, editor, other_reviewer):
     claim = browser_desk["mine"]
-    log_in(page, editor)
+    log_in_page(page, editor)
     page.goto(claim.get_absolute_url())
     panel = page.locator("#assignments")
     omar = panel.locator(".assignment", has_text="Omar Other")
@@ -238,7 +226,7 @@ def test_viewer_sees_no_actions(page, browser_desk, editor, reviewer, viewer):
     add_evidence(claim, editor, Stance.SUPPORTS, title="Traffic counts")
     add_evidence(claim, editor, Stance.CONTRADICTS, title="Audit office")
 
-    log_in(page, viewer)
+    log_in_page(page, viewer)
     expect(page.locator("#queue-results tbody tr")).to_have_count(3)
     expect(page.get_by_role("link", name="New claim")).to_have_count(0)
 
@@ -267,7 +255,7 @@ def test_a_link_added_in_another_tab_breaks_no_form(
     add_evidence(claim, editor, Stance.SUPPORTS, title="Traffic counts")
     links_tab, verdict_tab = open_page(javascript=javascript), open_page(javascript=javascript)
     for page in (links_tab, verdict_tab):
-        log_in(page, reviewer)
+        log_in_page(page, reviewer)
         page.goto(claim.get_absolute_url())
         settle(page)
     add_evidence(claim, editor, Stance.CONTRADICTS, title="Audit office")  # someone else
@@ -293,7 +281,7 @@ def test_conflict_keeps_what_the_user_typed(open_page, javascript, browser_desk,
     first = add_evidence(claim, editor, Stance.SUPPORTS, title="Traffic counts")
     add_evidence(claim, editor, Stance.SUPPORTS, title="Sensor log")
     page = open_page(javascript=javascript)
-    log_in(page, reviewer)
+    log_in_page(page, reviewer)
     page.goto(claim.get_absolute_url())
 
     state = page.locator("#state")
@@ -377,7 +365,7 @@ def test_screenshots_of_queue_and_claim_page(open_page):
     overflows = []
     for width, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
         page = open_page(width=width, height=844 if width == PHONE else 900)
-        log_in(page, editor, demo_editor.password)
+        log_in_page(page, editor, demo_editor.password)
         expect(page.locator("#queue-results tbody tr")).to_have_count(12)
         expect(page.locator(".overdue").first).to_be_visible()
         page.screenshot(path=SCREENSHOTS / f"queue-{name}.png", full_page=True)
@@ -427,7 +415,7 @@ def test_reviewer_adds_evidence_and_changes_state_by_keyboard(open_page, browser
     # A contradicting link already: the state form offers two moves, to choose between by arrow.
     add_evidence(claim, reviewer, Stance.CONTRADICTS, title="Audit office")
     page = open_page()
-    log_in(page, reviewer)
+    log_in_page(page, reviewer)
     page.goto(claim.get_absolute_url())
 
     page.keyboard.press("Tab")
@@ -466,12 +454,15 @@ def test_reviewer_adds_evidence_and_changes_state_by_keyboard(open_page, browser
     focus = tab_to(page, lambda f: f["tag"] == "textarea", limit=1)
     assert focus["text"] == "Rationale"
     page.keyboard.type("The city's own counts give 91,200 a day.")
+    focus = tab_to(page, lambda f: f["tag"] == "input", limit=1)
+    assert focus["text"].startswith("Note on your review")
+    page.keyboard.type("Sensor logs checked.")
     focus = tab_to(page, lambda f: f["tag"] == "button", limit=1)
-    assert focus["text"] == "Change state"
+    assert focus["text"] == "Change state and close my review"
     with page.expect_response(lambda r: r.request.method == "POST"):
         page.keyboard.press("Enter")
     settle(page)
-    expect(page.get_by_role("status")).to_contain_text("State changed.")
+    expect(page.get_by_role("status")).to_contain_text("State changed and your review closed.")
     expect(page.get_by_role("status")).to_be_focused()
 
     claim.refresh_from_db()

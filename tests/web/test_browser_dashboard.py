@@ -16,26 +16,9 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from claims.demo.data import DEMO_EDITOR, DEMO_USERS
-from tests.conftest import BROWSER_TEST, DESKTOP, PHONE, SCREENSHOTS
+from tests.conftest import BROWSER_TEST, DESKTOP, PHONE, SCREENSHOTS, log_in_page, open_browser_page
 
 pytestmark = BROWSER_TEST
-
-
-def _open(browser, browser_context_args, width: int) -> Page:
-    context = browser.new_context(
-        **browser_context_args,
-        viewport={"width": width, "height": 844 if width == PHONE else 900},
-    )
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
-def _log_in(page: Page, username: str, password: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Claim queue", exact=True)).to_be_visible()
 
 
 def _assert_weekly_chart_reads_on_a_phone(page: Page) -> None:
@@ -73,8 +56,8 @@ def test_dashboard_screenshots_on_the_demo_desk(browser, browser_context_args):
     assert get_user_model().objects.filter(username=demo_editor.username).exists()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
-        page = _open(browser, browser_context_args, width)
-        _log_in(page, demo_editor.username, demo_editor.password)
+        page = open_browser_page(browser, browser_context_args, width)
+        log_in_page(page, demo_editor.username, demo_editor.password)
         page.get_by_role("link", name="Dashboard").click()
         expect(page.get_by_role("heading", name="Desk dashboard")).to_be_visible()
         expect(page.locator("svg.chart")).to_have_count(4)
@@ -91,8 +74,8 @@ def test_dashboard_screenshots_on_the_demo_desk(browser, browser_context_args):
         page.context.close()
 
     # A figure opens the queue on the claims behind it.
-    page = _open(browser, browser_context_args, DESKTOP)
-    _log_in(page, demo_editor.username, demo_editor.password)
+    page = open_browser_page(browser, browser_context_args, DESKTOP)
+    log_in_page(page, demo_editor.username, demo_editor.password)
     page.goto("/dashboard/")
     _assert_figure_says_it_is_a_link(page)
     disputed = page.locator(".figure-state-disputed")
