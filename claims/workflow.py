@@ -100,8 +100,16 @@ def allowed_targets(claim: Claim) -> list[Transition]:
 
 def check_retraction(claim: Claim, stance: str) -> None:
     """Refuse retracting the last standing link that the claim's current state rests on."""
+    error = retraction_error(claim, stance)
+    if error is not None:
+        raise error
+
+
+def retraction_error(claim: Claim, stance: str) -> ValidationError | None:
+    """Why a link of ``stance`` may not be retracted now, or None: the page asks this to show
+    the control disabled with its reason, the service to refuse."""
     if REQUIRED_STANCE.get(claim.state) == stance and claim.standing_count(stance) <= 1:
-        raise ValidationError(
+        return ValidationError(
             _(
                 "This is the last standing %(stance)s link of a claim that is %(state)s. "
                 "Move the claim's state first, then retract the link."

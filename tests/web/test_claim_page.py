@@ -1,7 +1,9 @@
 """A claim's page: what it shows, to whom, in how many queries, escaped."""
 
-from claims.models import ReviewState, Stance
-from tests.conftest import add_evidence, detail_url, login, make_claim
+from django.urls import reverse
+
+from claims.models import Claim, ReviewState, Stance
+from tests.conftest import add_evidence, change_state, detail_url, login, make_claim
 from tests.factories import SourceFactory
 
 # Claim page ---------------------------------------------------------------------------------------
@@ -83,3 +85,24 @@ def test_user_input_is_escaped_everywhere(client, editor):
         assert "<script>alert" not in content
         assert "<img src=x" not in content
         assert "&lt;script&gt;" in content
+
+
+def test_retract_on_the_last_link_a_verdict_rests_on_is_shown_disabled_with_why(
+    client, editor, claim
+):
+    link = add_evidence(claim, editor, Stance.SUPPORTS)
+    change_state(Claim.objects.get(pk=claim.pk), editor, ReviewState.CORROBORATED)
+    page = login(client, editor).get(detail_url(claim)).content.decode()
+    assert f'aria-describedby="blocked-{link.pk}"' in page
+    assert "This is the last standing supporting link of a claim that is corroborated" in page
+    assert reverse("claims:evidence_retract", args=[claim.pk, link.pk]) not in page
+
+
+def test_a_reviewer_not_assigned_is_told_why_there_is_nothing_to_do(client, reviewer, claim):
+    page = login(client, reviewer).get(detail_url(claim)).content.decode()
+    assert "This claim is not assigned to you" in page
+
+
+def test_an_assigned_reviewer_is_not_told_so(client, reviewer, assigned_claim):
+    page = login(client, reviewer).get(detail_url(assigned_claim)).content.decode()
+    assert "This claim is not assigned to you" not in page

@@ -12,12 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from claims import services
+from claims import services, workflow
 from claims.models import Assignment, AssignmentStatus, Claim, Evidence, Stance
 from claims.permissions import (
     Action,
     available_actions,
     can,
+    is_editor,
+    is_reviewer,
     require,
 )
 from claims.selectors import claim_page
@@ -53,6 +55,10 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
     evidence = list(claim.evidence.all())
     for link in evidence:
         link.can_retract = can(user, Action.RETRACT_EVIDENCE, claim, target=link, actions=actions)
+        if link.can_retract:
+            # Shown disabled with its reason rather than refused after the reason is typed.
+            blocked = workflow.retraction_error(claim, link.stance)
+            link.retract_blocked = blocked.messages[0] if blocked else ""
         link.retract_form = forms.get(f"retract-{link.pk}") or RetractForm(
             prefix=f"retract-{link.pk}"
         )
@@ -81,8 +87,15 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         "conflict": conflict,
         "can_edit": Action.EDIT_CLAIM in actions,
         "can_edit_sources": Action.MANAGE_SOURCES in actions,
+        "unassigned_reviewer": _reviews_elsewhere(user, claim, actions),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
+
+
+def _reviews_elsewhere(user, claim: Claim, actions) -> bool:
+    """A reviewer who may not act on this claim because it is not assigned to them: the page
+    says why, instead of just showing no controls."""
+    return is_reviewer(user) and not is_editor(user) and Action.ADD_EVIDENCE not in actions
 
 
 @require_GET
