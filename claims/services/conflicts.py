@@ -60,13 +60,18 @@ def changes_since(claim: Claim, version: int) -> list[AuditEvent]:
     )
 
 
+def _when(change: str, moment, now) -> str:
+    if (now - moment).total_seconds() < 60:
+        return _("%(change)s, just now") % {"change": change}
+    return _("%(change)s, %(time)s ago") % {"change": change, "time": timesince(moment, now)}
+
+
 def _changes_in_words(changes: list[AuditEvent]) -> str:
     if not changes:
         return _("This claim changed while you were working on it: review it, then submit again.")
     now = timezone.now()
     named = [
-        _("%(change)s, %(time)s ago")
-        % {"change": describe(event).rstrip("."), "time": timesince(event.created_at, now)}
+        _when(describe(event).rstrip("."), event.created_at, now)
         for event in changes[-CHANGES_NAMED:]
     ]
     sentence = "; ".join(named)

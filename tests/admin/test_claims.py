@@ -154,7 +154,7 @@ def test_stale_edit_shows_a_conflict_keeps_the_input_and_does_not_overwrite(
     assert response.status_code == 200
     errors = page_errors(response)
     assert "changed the claim's text from" in errors[0]
-    assert "ago" in errors[0]
+    assert "just now" in errors[0]
     assert "version" not in errors[0]  # in words, without the claim's internal version numbers
     assert "Someone else's wording." in errors[1]
     assert response.context["adminform"].form["text"].value() == "My wording."

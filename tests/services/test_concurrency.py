@@ -37,7 +37,7 @@ def test_stale_version_raises_conflict_and_writes_nothing(claim, editor):
     assert conflict.value.expected_version == seen
     # Said in words, who did what and when, without version numbers.
     assert "changed the claim's text from" in str(conflict.value)
-    assert "ago" in str(conflict.value)
+    assert "just now" in str(conflict.value)
     assert "version" not in str(conflict.value)
     claim.refresh_from_db()
     assert claim.text == "First edit wins"
@@ -160,3 +160,30 @@ def test_simultaneous_state_changes_one_wins_one_conflicts(monkeypatch):
     changes = AuditEvent.objects.filter(claim_id=claim.pk, action="claim.state_changed")
     assert changes.count() == 1
     assert changes.get().data["new"]["state"] == winner
+
+
+def test_a_conflict_says_how_long_ago_an_older_change_was(claim, editor):
+    import datetime
+
+    from claims import clock
+
+    seen = claim.version
+    with clock.replaying(clock.now() - datetime.timedelta(minutes=5)):
+        services.claim_update(
+            actor=editor,
+            claim=claim,
+            expected_version=seen,
+            text="Five minutes ago",
+            claimant=claim.claimant,
+            claimed_on=None,
+        )
+    with pytest.raises(services.ClaimConflict) as conflict:
+        services.claim_update(
+            actor=editor,
+            claim=claim,
+            expected_version=seen,
+            text="Now",
+            claimant=claim.claimant,
+            claimed_on=None,
+        )
+    assert "5\xa0minutes ago" in str(conflict.value)
