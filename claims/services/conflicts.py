@@ -50,13 +50,18 @@ class ClaimEditConflict(ClaimConflict):
 
 
 def changes_since(claim: Claim, version: int) -> list[AuditEvent]:
-    """The claim's events after the one a page at ``version`` showed, oldest first.
+    """The claim's events after the ones a page at ``version`` knew of, oldest first.
 
-    The services keep a claim's version and its audit length in step (one bump per event), so
-    the version a page carried is also the last event it knew of.
+    Every write after a claim's creation bumps its version once and records one event, so the
+    newest ``claim.version - version`` events are those made since.
     """
+    since = claim.version - version
+    if since <= 0:
+        return []
     return list(
-        AuditEvent.objects.filter(claim_id=claim.pk, sequence__gt=version).order_by("sequence")
+        AuditEvent.objects.filter(
+            claim_id=claim.pk, sequence__gt=claim.audit_length - since
+        ).order_by("sequence")
     )
 
 
