@@ -91,11 +91,16 @@ class HttpURLField(forms.URLField):
         self.error_messages["invalid"] = validate_http_url.message
 
 
+# Long enough for any statement worth checking, short enough for a queue row and a verdict card.
+CLAIM_TEXT_LENGTH = 1000
+
+
 class ClaimForm(forms.Form):
     text = forms.CharField(
         label=_("Claim"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The statement under review, in neutral words."),
+        max_length=CLAIM_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "data-counter": _("%(left)s characters left")}),
+        help_text=_("The statement under review, in neutral words (at most 1,000 characters)."),
     )
     claimant = forms.CharField(label=_("Claimant"), max_length=200, help_text=_("Who made it."))
     claimed_on = forms.DateField(

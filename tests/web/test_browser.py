@@ -246,6 +246,14 @@ def test_viewer_sees_no_actions(page, browser_desk, editor, reviewer, viewer):
 # 4. Someone else changes the claim while the form is open ----------------------------------------
 
 
+def test_the_claim_text_counts_down_as_one_types(open_page, editor):
+    page = open_page()
+    log_in_page(page, editor)
+    page.goto("/claims/new/")
+    page.get_by_label("Claim", exact=True).fill("Ten chars.")
+    expect(page.locator("#id_text-counter")).to_have_text("990 characters left")
+
+
 def test_a_link_added_in_another_tab_breaks_no_form(
     open_page, javascript, browser_desk, editor, reviewer
 ):

@@ -366,3 +366,15 @@ def test_editing_a_claim_with_a_verdict_asks_why_and_the_history_shows_before_an
         in page
     )
     assert "“Closer quote.”" in page
+
+
+def test_claim_text_has_a_maximum_that_the_page_announces(client, editor, source):
+    login(client, editor)
+    page = client.get("/claims/new/").content.decode()
+    assert 'maxlength="1000"' in page
+    assert 'data-counter="%(left)s characters left"' in page
+    response = client.post("/claims/new/", claim_post(source, text="x" * 1001))
+    assert response.status_code == 422
+    assert response.context["form"].errors["text"] == [
+        "Ensure this value has at most 1000 characters (it has 1001)."
+    ]
