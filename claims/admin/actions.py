@@ -6,11 +6,10 @@ claim the workflow refuses, or that someone changed since the page was shown, is
 and named in one warning with the reason; the others are written.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -25,7 +24,7 @@ from claims.selectors.people import display_name
 from claims.web.forms import VersionField
 
 # How many claims one bulk action may change, and how many each message names before "and N more".
-BULK_ACTION_LIMIT = 500
+BULK_ACTION_LIMIT = services.BULK_LIMIT
 CLAIMS_NAMED = 10
 BULK_CONFIRM = "confirm"
 
@@ -35,12 +34,9 @@ BULK_CONFIRM = "confirm"
     permissions=["assign_reviewer"],
 )
 def assign_reviewer(modeladmin, request, queryset):
-    def assign(claim, _version, data):
-        services.reviewer_assign(
-            actor=request.user,
-            claim=claim,
-            reviewer=data["reviewer"],
-            due_on=data["due_on"],
+    def write(claims, data):
+        return services.claims_assign_reviewer(
+            actor=request.user, claims=claims, reviewer=data["reviewer"], due_on=data["due_on"]
         )
 
     def done(data):
@@ -53,9 +49,8 @@ def assign_reviewer(modeladmin, request, queryset):
         form_class=BulkAssignForm,
         title=_("Assign a reviewer"),
         submit=_("Assign"),
-        write=assign,
+        write=write,
         done=done,
-        needs_version=False,
     )
 
 
@@ -64,11 +59,11 @@ def assign_reviewer(modeladmin, request, queryset):
     permissions=["change_state"],
 )
 def change_state(modeladmin, request, queryset):
-    def move(claim, version, data):
-        services.claim_change_state(
+    def write(claims, data):
+        return services.claims_change_state(
             actor=request.user,
-            claim=claim,
-            expected_version=version,
+            claims=claims,
+            versions=_versions_seen(request.POST, claims),
             state=data["state"],
             rationale=data["rationale"],
         )
@@ -83,7 +78,7 @@ def change_state(modeladmin, request, queryset):
         form_class=BulkStateChangeForm,
         title=_("Change the state of claims"),
         submit=_("Change state"),
-        write=move,
+        write=write,
         done=done,
     )
 
@@ -96,9 +91,8 @@ def _bulk_action(
     form_class,
     title: str,
     submit: str,
-    write: Callable[[Claim, int | None, dict], object],
+    write: Callable[[list[Claim], dict], services.BulkOutcome],
     done: Callable[[dict], str],
-    needs_version: bool = True,
 ):
     """Ask for the action's input on an intermediate page, then write claim by claim.
 
@@ -117,9 +111,8 @@ def _bulk_action(
         return None
     form = form_class(request.POST if BULK_CONFIRM in request.POST else None)
     if form.is_bound and form.is_valid():
-        seen = _versions_seen(request.POST, claims) if needs_version else None
-        changed, refused = _write_each(claims, write, form.cleaned_data, seen)
-        _report(modeladmin, request, changed, refused, done(form.cleaned_data))
+        outcome = write(claims, form.cleaned_data)
+        _report(modeladmin, request, outcome.changed, outcome.refused, done(form.cleaned_data))
         return None
     return _confirmation_page(modeladmin, request, form, claims, title=title, submit=submit)
 
@@ -166,41 +159,6 @@ def _versions_seen(post, claims) -> dict[int, int]:
         except ValidationError:
             continue
     return seen
-
-
-def _write_each(claims, write, data, seen: dict[int, int] | None):
-    """One service call per claim, each in the service's own transaction.
-
-    A write that rests on what its page showed (a state move) is made at the version the
-    confirmation page showed (``seen``): a claim someone changed since is refused as a conflict
-    rather than changed blind, and so is one the post does not say a version for. A write that
-    conflicts with nothing (assigning) has ``seen`` None. Returns the claims changed and, by
-    reason, those refused.
-    """
-    changed, refused = [], defaultdict(list)
-    unsaid = str(VersionField().error_messages["required"])
-    for claim in claims:
-        if seen is not None and claim.pk not in seen:
-            refused[unsaid].append(claim)
-            continue
-        if not Claim.objects.filter(pk=claim.pk).exists():
-            refused[_("The claim no longer exists.")].append(claim)
-            continue
-        try:
-            write(claim, None if seen is None else seen[claim.pk], data)
-        except ValidationError as error:
-            reason = " ".join(error.messages)
-        except services.ClaimConflict:
-            # The conflict's own message names versions: one reason per claim, unreadable
-            # in bulk. What the user needs is that it moved under them.
-            reason = _("Someone else changed the claim after you chose it: look at it again first.")
-        except PermissionDenied as denied:
-            reason = str(denied) or _("You do not have permission to do this.")
-        else:
-            changed.append(claim)
-            continue
-        refused[reason].append(claim)
-    return changed, dict(refused)
 
 
 def _report(modeladmin, request, changed, refused, done: str) -> None:

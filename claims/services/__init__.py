@@ -8,6 +8,7 @@ One module per aggregate; what they share lives in ``_shared``.
 """
 
 from .assignments import reviewer_assign, reviewer_complete, reviewer_withdraw
+from .bulk import BULK_LIMIT, BulkOutcome, claims_assign_reviewer, claims_change_state
 from .claims import AppearanceInput, claim_change_state, claim_create, claim_update
 from .conflicts import ClaimConflict, ClaimEditConflict, EditConflict, SourceConflict
 from .evidence import evidence_add, evidence_retract
@@ -15,8 +16,10 @@ from .imports import IMPORT_BATCH_SIZE, claim_import
 from .sources import source_create, source_update
 
 __all__ = [
+    "BULK_LIMIT",
     "IMPORT_BATCH_SIZE",
     "AppearanceInput",
+    "BulkOutcome",
     "ClaimConflict",
     "ClaimEditConflict",
     "EditConflict",
@@ -25,6 +28,8 @@ __all__ = [
     "claim_create",
     "claim_import",
     "claim_update",
+    "claims_assign_reviewer",
+    "claims_change_state",
     "evidence_add",
     "evidence_retract",
     "reviewer_assign",

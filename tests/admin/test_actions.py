@@ -210,12 +210,12 @@ def test_a_conflict_while_the_action_runs_is_a_refusal_not_an_error(
 ):
     claim = new_claim(staff_editor, "Supported")
     add_evidence(claim, staff_editor)
-    real = services.claim_change_state
 
     def someone_else_first(**kwargs):
         raise services.ClaimConflict(Claim.objects.get(pk=kwargs["claim"].pk), 0)
 
-    monkeypatch.setattr(services, "claim_change_state", someone_else_first)
+    # The bulk service calls the state service once per claim.
+    monkeypatch.setattr("claims.services.bulk.claim_change_state", someone_else_first)
     response = confirm_action(
         editor_client,
         "change_state",
@@ -223,7 +223,6 @@ def test_a_conflict_while_the_action_runs_is_a_refusal_not_an_error(
         state=ReviewState.CORROBORATED,
         rationale="Confirmed.",
     )
-    monkeypatch.setattr(services, "claim_change_state", real)
 
     [warning] = messages_by_level(response)["warning"]
     assert "Someone else changed the claim after you chose it" in warning
