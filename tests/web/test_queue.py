@@ -283,3 +283,24 @@ def test_my_queue_lists_open_assignments_soonest_first(client, reviewer, queue_d
         claims["overdue"].text,
         claims["open"].text,
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "q=inflation&state=&reviewer=&sort=updated&per_page=",
+            "/claims/?q=inflation&sort=updated",
+        ),
+        ("state=&reviewer=", "/claims/"),
+        ("reviewer=me&q=&state=disputed", "/claims/?reviewer=me&state=disputed"),
+    ],
+)
+def test_empty_filter_parameters_are_dropped_by_a_redirect(client, editor, query, expected):
+    response = login(client, editor).get(f"/claims/?{query}")
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_a_queue_address_without_empty_parameters_is_not_redirected(client, editor):
+    assert login(client, editor).get("/claims/?q=inflation&state=disputed").status_code == 200
