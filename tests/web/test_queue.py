@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from claims import services
 from claims.models import Claim, Stance
+from claims.selectors.people import display_name
 from tests.conftest import add_evidence, login, make_claim
 from tests.factories import ClaimFactory, ReviewerFactory
 
@@ -304,3 +305,34 @@ def test_empty_filter_parameters_are_dropped_by_a_redirect(client, editor, query
 
 def test_a_queue_address_without_empty_parameters_is_not_redirected(client, editor):
     assert login(client, editor).get("/claims/?q=inflation&state=disputed").status_code == 200
+
+
+def test_applied_filters_show_as_chips_that_remove_themselves(
+    client, editor, other_reviewer, queue_desk
+):
+    _claims, axios = queue_desk
+    query = f"state=disputed&reviewer={other_reviewer.pk}&source={axios.pk}&overdue=on&sort=state"
+    response = login(client, editor).get(f"/claims/?{query}&page=1")
+    chips = {chip["name"]: chip for chip in response.context["queue"].chips}
+    assert list(chips) == ["state", "reviewer", "source", "overdue"]
+    assert chips["reviewer"]["label"] == "Reviewer"
+    assert chips["reviewer"]["value"] == display_name(other_reviewer)
+    assert chips["source"]["value"] == str(axios)  # as the select shows it
+    assert chips["state"]["value"] == "Disputed"
+    assert chips["reviewer"]["remove_query"] == (
+        f"?state=disputed&source={axios.pk}&overdue=on&sort=state"
+    )
+    content = response.content.decode()
+    assert f"Reviewer: <strong>{display_name(other_reviewer)}</strong>" in content
+    assert (
+        f'href="/claims/?state=disputed&amp;reviewer={other_reviewer.pk}&amp;overdue=on'
+        '&amp;sort=state"' in content
+    )
+
+
+def test_no_chip_for_an_invalid_or_absent_filter(client, editor, queue_desk):
+    login(client, editor)
+    response = client.get("/claims/?reviewer=99999&created_from=2023-13-45&supporting=maybe")
+    assert response.context["queue"].chips == []
+    assert 'class="chips"' not in response.content.decode()
+    assert client.get("/claims/").context["queue"].chips == []
