@@ -99,9 +99,12 @@ class PlainInput(forms.widgets.Input):
         value = self.format_value(value)
         if value is not None:
             final_attrs["value"] = value
-        return format_html(
-            '<input type="{}" name="{}"{}>', self.input_type, name, flatatt(final_attrs)
-        )
+        input_type = self.input_type
+        # A browser empties a date field whose value is no date, so a mistyped date would vanish
+        # beside its error; as text it stays there to be corrected.
+        if input_type == "date" and final_attrs.get("aria-invalid") and value:
+            input_type = "text"
+        return format_html('<input type="{}" name="{}"{}>', input_type, name, flatatt(final_attrs))
 
 
 class PlainCheckbox(forms.CheckboxInput):

@@ -336,3 +336,21 @@ def test_no_chip_for_an_invalid_or_absent_filter(client, editor, queue_desk):
     assert response.context["queue"].chips == []
     assert 'class="chips"' not in response.content.decode()
     assert client.get("/claims/").context["queue"].chips == []
+
+
+def test_a_mistyped_date_stays_in_its_field_with_a_message_and_other_filters_apply(
+    client, editor, queue_desk
+):
+    claims, _ = queue_desk
+    response = login(client, editor).get("/claims/?created_from=2023-13-45&state=disputed")
+    assert queue_texts(response) == [claims["disputed"].text]
+    form = response.context["queue"].filterset.form
+    assert form.errors["created_from"]
+    content = response.content.decode()
+    field = content.split('name="created_from"')[0].rsplit('<div class="field', 1)[1]
+    assert field.startswith(" field-error")
+    # As text: a browser would empty a date input holding no date.
+    assert '<input type="text" name="created_from"' in content
+    assert 'value="2023-13-45"' in content.split('name="created_from"')[1].split(">")[0]
+    assert '<input type="date" name="created_to"' in content
+    assert str(form.errors["created_from"][0]) in content
