@@ -354,3 +354,10 @@ def test_a_mistyped_date_stays_in_its_field_with_a_message_and_other_filters_app
     assert 'value="2023-13-45"' in content.split('name="created_from"')[1].split(">")[0]
     assert '<input type="date" name="created_to"' in content
     assert str(form.errors["created_from"][0]) in content
+
+
+def test_sort_links_outside_the_table_headers_keep_the_filters(client, editor, queue_desk):
+    content = login(client, editor).get("/claims/?state=unverified&sort=created").content
+    nav = content.decode().split('class="sort-links"')[1].split("</nav>")[0]
+    assert 'href="?state=unverified&amp;sort=claimant"' in nav
+    assert 'href="?state=unverified&amp;sort=created" aria-current="true"' in nav
