@@ -361,3 +361,10 @@ def test_sort_links_outside_the_table_headers_keep_the_filters(client, editor, q
     nav = content.decode().split('class="sort-links"')[1].split("</nav>")[0]
     assert 'href="?state=unverified&amp;sort=claimant"' in nav
     assert 'href="?state=unverified&amp;sort=created" aria-current="true"' in nav
+
+
+def test_the_state_is_chosen_by_the_tabs_and_carried_by_the_filter_form(client, editor, queue_desk):
+    content = login(client, editor).get("/claims/?state=disputed").content.decode()
+    form = content.split('<aside class="panel filters"')[1].split("</form>")[0]
+    assert '<select name="state"' not in form
+    assert '<input type="hidden" name="state" value="disputed">' in form
