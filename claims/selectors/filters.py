@@ -99,9 +99,12 @@ class PlainInput(forms.widgets.Input):
         value = self.format_value(value)
         if value is not None:
             final_attrs["value"] = value
-        return format_html(
-            '<input type="{}" name="{}"{}>', self.input_type, name, flatatt(final_attrs)
-        )
+        input_type = self.input_type
+        # A browser empties a date field whose value is no date, so a mistyped date would vanish
+        # beside its error; as text it stays there to be corrected.
+        if input_type == "date" and final_attrs.get("aria-invalid") and value:
+            input_type = "text"
+        return format_html('<input type="{}" name="{}"{}>', input_type, name, flatatt(final_attrs))
 
 
 class PlainCheckbox(forms.CheckboxInput):
@@ -245,6 +248,30 @@ class ClaimFilter(django_filters.FilterSet):
                 if name not in names:
                     queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+    def applied_filters(self) -> list[tuple[str, str, str]]:
+        """(name, label, value as shown) for each filter that applies, in the form's order.
+
+        Only valid values: a filter left out of the filtering (a mistyped date, an unknown
+        reviewer) must not look applied. Choices show their label, as the select does, so a
+        reviewer appears by name, never by id; a date is left for the template to format.
+        """
+        if not self.is_bound:
+            return []
+        self.form.is_valid()
+        applied = []
+        for name, field in self.form.fields.items():
+            value = self.form.cleaned_data.get(name)
+            if value in (None, "", False, []):
+                continue
+            if isinstance(field, forms.ChoiceField):
+                value = {str(key): label for key, label in field.choices}.get(str(value))
+                if value is None:
+                    continue
+            elif value is True:
+                value = ""
+            applied.append((name, field.label, value))
+        return applied
 
     def filter_search(self, queryset, name, value):
         return search_claims(queryset, value)

@@ -87,6 +87,26 @@ class ClaimQueue:
     def selected_state(self) -> str:
         return _applied_value(self.filterset, "state") or ""
 
+    @property
+    def chips(self) -> list[dict]:
+        """The applied filters, each with the query string that drops it (and the page)."""
+        params = self.filterset.data
+        chips = []
+        for name, label, value in self.filterset.applied_filters():
+            remaining = params.copy()
+            remaining.pop(name, None)
+            remaining.pop("page", None)
+            query = remaining.urlencode()
+            chips.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "value": value,
+                    "remove_query": f"?{query}" if query else "",
+                }
+            )
+        return chips
+
     def page_range(self):
         return self.page.paginator.get_elided_page_range(
             self.page.number, on_each_side=2, on_ends=1

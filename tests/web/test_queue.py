@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from claims import services
 from claims.models import Claim, Stance
+from claims.selectors.people import display_name
 from tests.conftest import add_evidence, login, make_claim
 from tests.factories import ClaimFactory, ReviewerFactory
 
@@ -283,3 +284,87 @@ def test_my_queue_lists_open_assignments_soonest_first(client, reviewer, queue_d
         claims["overdue"].text,
         claims["open"].text,
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "q=inflation&state=&reviewer=&sort=updated&per_page=",
+            "/claims/?q=inflation&sort=updated",
+        ),
+        ("state=&reviewer=", "/claims/"),
+        ("reviewer=me&q=&state=disputed", "/claims/?reviewer=me&state=disputed"),
+    ],
+)
+def test_empty_filter_parameters_are_dropped_by_a_redirect(client, editor, query, expected):
+    response = login(client, editor).get(f"/claims/?{query}")
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_a_queue_address_without_empty_parameters_is_not_redirected(client, editor):
+    assert login(client, editor).get("/claims/?q=inflation&state=disputed").status_code == 200
+
+
+def test_applied_filters_show_as_chips_that_remove_themselves(
+    client, editor, other_reviewer, queue_desk
+):
+    _claims, axios = queue_desk
+    query = f"state=disputed&reviewer={other_reviewer.pk}&source={axios.pk}&overdue=on&sort=state"
+    response = login(client, editor).get(f"/claims/?{query}&page=1")
+    chips = {chip["name"]: chip for chip in response.context["queue"].chips}
+    assert list(chips) == ["state", "reviewer", "source", "overdue"]
+    assert chips["reviewer"]["label"] == "Reviewer"
+    assert chips["reviewer"]["value"] == display_name(other_reviewer)
+    assert chips["source"]["value"] == str(axios)  # as the select shows it
+    assert chips["state"]["value"] == "Disputed"
+    assert chips["reviewer"]["remove_query"] == (
+        f"?state=disputed&source={axios.pk}&overdue=on&sort=state"
+    )
+    content = response.content.decode()
+    assert f"Reviewer: <strong>{display_name(other_reviewer)}</strong>" in content
+    assert (
+        f'href="/claims/?state=disputed&amp;reviewer={other_reviewer.pk}&amp;overdue=on'
+        '&amp;sort=state"' in content
+    )
+
+
+def test_no_chip_for_an_invalid_or_absent_filter(client, editor, queue_desk):
+    login(client, editor)
+    response = client.get("/claims/?reviewer=99999&created_from=2023-13-45&supporting=maybe")
+    assert response.context["queue"].chips == []
+    assert 'class="chips"' not in response.content.decode()
+    assert client.get("/claims/").context["queue"].chips == []
+
+
+def test_a_mistyped_date_stays_in_its_field_with_a_message_and_other_filters_apply(
+    client, editor, queue_desk
+):
+    claims, _ = queue_desk
+    response = login(client, editor).get("/claims/?created_from=2023-13-45&state=disputed")
+    assert queue_texts(response) == [claims["disputed"].text]
+    form = response.context["queue"].filterset.form
+    assert form.errors["created_from"]
+    content = response.content.decode()
+    field = content.split('name="created_from"')[0].rsplit('<div class="field', 1)[1]
+    assert field.startswith(" field-error")
+    # As text: a browser would empty a date input holding no date.
+    assert '<input type="text" name="created_from"' in content
+    assert 'value="2023-13-45"' in content.split('name="created_from"')[1].split(">")[0]
+    assert '<input type="date" name="created_to"' in content
+    assert str(form.errors["created_from"][0]) in content
+
+
+def test_sort_links_outside_the_table_headers_keep_the_filters(client, editor, queue_desk):
+    content = login(client, editor).get("/claims/?state=unverified&sort=created").content
+    nav = content.decode().split('class="sort-links"')[1].split("</nav>")[0]
+    assert 'href="?state=unverified&amp;sort=claimant"' in nav
+    assert 'href="?state=unverified&amp;sort=created" aria-current="true"' in nav
+
+
+def test_the_state_is_chosen_by_the_tabs_and_carried_by_the_filter_form(client, editor, queue_desk):
+    content = login(client, editor).get("/claims/?state=disputed").content.decode()
+    form = content.split('<aside class="panel filters"')[1].split("</form>")[0]
+    assert '<select name="state"' not in form
+    assert '<input type="hidden" name="state" value="disputed">' in form

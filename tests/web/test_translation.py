@@ -12,6 +12,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.conf import settings
@@ -149,6 +150,8 @@ def english_on_pages(desk) -> dict[str, list[str]]:
     found = {}
     for page, html in render_pages(desk):
         typed = {str(value) for value in (page.data or {}).values() if isinstance(value, str)}
+        # What the address carries was typed too: the queue shows its search as a filter chip.
+        typed.update(value for _name, value in parse_qsl(urlsplit(page.path).query) if value)
         values = sorted(data | typed, key=len, reverse=True)
         texts = dict.fromkeys(t for t in readable_texts(html) if has_english(t, values))
         if texts:

@@ -4,7 +4,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -31,9 +31,26 @@ def home(request):
     return redirect("claims:list")
 
 
+def _without_empty_parameters(request):
+    """The same queue without the parameters left empty, or None when there are none.
+
+    A GET form sends every field, so a search for one word came back with a dozen empty
+    parameters in the address; a redirect gives the reader an address worth sharing, with or
+    without JavaScript (htmx follows it)."""
+    pairs = list(request.GET.lists())
+    kept = [(name, [v for v in values if v]) for name, values in pairs]
+    kept = [(name, values) for name, values in kept if values]
+    if kept == pairs:
+        return None
+    query = urlencode(kept, doseq=True)
+    return request.path + (f"?{query}" if query else "")
+
+
 @require_GET
 def claim_list(request):
     require_reader(request.user)
+    if (cleaner := _without_empty_parameters(request)) is not None:
+        return redirect(cleaner)
     claims = queue.claim_queue(user=request.user, params=request.GET)
     context = {
         "queue": claims,
