@@ -188,22 +188,14 @@ def claim_update(
             check_version(claim, expected_version)
         else:
             mine = _merged(claim, expected_version, seen, mine, appearances is not None)
-        old = {
-            "text": claim.text,
-            "claimant": claim.claimant,
-            "claimed_on": json_value(claim.claimed_on),
-        }
+        old = _edited_fields(claim)
         claim.text, claim.claimant, claim.claimed_on = (
             mine["text"],
             mine["claimant"],
             mine["claimed_on"],
         )
         wanted = _clean_claim(claim, appearances)
-        new = {
-            "text": claim.text,
-            "claimant": claim.claimant,
-            "claimed_on": json_value(claim.claimed_on),
-        }
+        new = _edited_fields(claim)
         changed = [field for field in old if old[field] != new[field]]
         old_changes = {field: old[field] for field in changed}
         new_changes = {field: new[field] for field in changed}
@@ -214,25 +206,39 @@ def claim_update(
                 old_changes["appearances"], new_changes["appearances"] = replaced
                 changed.append("appearances")
 
-        if not changed:
-            return claim
-        reason = (reason or "").strip()
-        if claim.state != ReviewState.UNVERIFIED and not reason:
-            raise ValidationError(
-                {"reason": _("This claim has a verdict: say why its wording changes.")},
-                code="reason_required",
-            )
-        data = {"old": old_changes, "new": new_changes}
-        if reason:
-            data["reason"] = reason
-        save_with_event(
-            claim,
-            actor=actor,
-            action=AuditAction.CLAIM_EDITED,
-            data=data,
-            fields=[f for f in changed if f != "appearances"],
-        )
+        if changed:
+            _record_edit(claim, actor, old_changes, new_changes, reason)
     return claim
+
+
+def _edited_fields(claim: Claim) -> dict:
+    """The claim's own editable fields, as an event's JSON holds them."""
+    return {
+        "text": claim.text,
+        "claimant": claim.claimant,
+        "claimed_on": json_value(claim.claimed_on),
+    }
+
+
+def _record_edit(claim: Claim, actor, old: dict, new: dict, reason: str) -> None:
+    """Save the edited fields with their ``claim.edited`` event; a claim with a verdict needs
+    the reason its wording changed."""
+    reason = (reason or "").strip()
+    if claim.state != ReviewState.UNVERIFIED and not reason:
+        raise ValidationError(
+            {"reason": _("This claim has a verdict: say why its wording changes.")},
+            code="reason_required",
+        )
+    data = {"old": old, "new": new}
+    if reason:
+        data["reason"] = reason
+    save_with_event(
+        claim,
+        actor=actor,
+        action=AuditAction.CLAIM_EDITED,
+        data=data,
+        fields=[field for field in new if field != "appearances"],
+    )
 
 
 def _merged(claim: Claim, expected_version: int, seen: dict, mine: dict, appearances: bool):

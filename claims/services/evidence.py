@@ -34,6 +34,7 @@ def evidence_add(
     lock orders it with every other write, and its own rules (one page once per stance) are
     checked again under that lock.
     """
+    describing = {"title": title, "publisher": publisher, "excerpt": excerpt, "note": note}
     with transaction.atomic():
         claim = lock_claim(claim.pk)
         require(actor, Action.ADD_EVIDENCE, claim)
@@ -45,10 +46,7 @@ def evidence_add(
             stance=stance,
             url=url.strip(),
             normalized_url=normalized,
-            title=title.strip(),
-            publisher=publisher.strip(),
-            excerpt=excerpt.strip(),
-            note=note.strip(),
+            **{name: value.strip() for name, value in describing.items()},
             added_by=actor,
             added_at=clock.now(),
         )
@@ -72,10 +70,7 @@ def evidence_add(
                 "new": {
                     "stance": stance,
                     "url": evidence.url,
-                    "title": evidence.title,
-                    "publisher": evidence.publisher,
-                    "excerpt": evidence.excerpt,
-                    "note": evidence.note,
+                    **{name: getattr(evidence, name) for name in describing},
                 },
             },
             fields=[counter],
