@@ -266,7 +266,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
-        opened_days_ago=16,
+        opened_days_ago=19,
         text="Israel offered its forces a bigger part in the strike, but the US insisted on "
         "carrying it out itself.",
         claimant="Senior Israeli defense official",
@@ -410,7 +410,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         steps=(Assign("editor", "reviewer", due_in_days=10),),
     ),
     DemoClaim(
-        opened_days_ago=50,
+        opened_days_ago=56,
         text="Netanyahu tried to make amends with Trump at the Abraham Accords signing in "
         "September 2020.",
         claimant="Former White House official",
