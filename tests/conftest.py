@@ -133,6 +133,30 @@ def detail_url(claim):
     return reverse("claims:detail", args=[claim.pk])
 
 
+def edit_data(claim, **changes):
+    """The edit form as its page showed ``claim``, with ``changes`` typed in."""
+    claim = Claim.objects.get(pk=claim.pk)
+    shown = {
+        "text": claim.text,
+        "claimant": claim.claimant,
+        "claimed_on": claim.claimed_on.isoformat() if claim.claimed_on else "",
+    }
+    rows = list(claim.appearances.all())
+    data = {
+        **shown,
+        **{f"seen_{field}": value for field, value in shown.items()},
+        "expected_version": claim.version,
+        "appearances-TOTAL_FORMS": str(len(rows)),
+        "appearances-INITIAL_FORMS": str(len(rows)),
+        "appearances-MIN_NUM_FORMS": "0",
+        "appearances-MAX_NUM_FORMS": "20",
+    }
+    for number, row in enumerate(rows):
+        data[f"appearances-{number}-source"] = row.source_id
+        data[f"appearances-{number}-quote"] = row.quote
+    return {**data, **changes}
+
+
 def make_claim(editor, text="A claim", claimant="Someone", source=None):
     return services.claim_create(
         actor=editor,

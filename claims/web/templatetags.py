@@ -1,6 +1,8 @@
 """Template filters of the desk, loaded as ``{% load desk %}`` (registered in settings)."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from claims.selectors.people import display_name as person_name
 
@@ -12,3 +14,23 @@ def display_name(user) -> str:
     """A person as every page names them; empty for an account that is gone, so that a
     template's ``default`` can say so."""
     return "" if user is None else person_name(user)
+
+
+@register.simple_tag(takes_context=True)
+def changed_attrs(context, item_id: str) -> str:
+    """On the element an action just changed: focus moves to it (a page load and an htmx swap
+    both honour ``autofocus``) and CSS highlights it for a moment."""
+    feedback = context.get("feedback")
+    if feedback is None or feedback.item != item_id:
+        return ""
+    return mark_safe(' tabindex="-1" autofocus data-changed')
+
+
+@register.simple_tag(takes_context=True)
+def feedback_for(context, item_id: str) -> str:
+    """The confirmation, written inside the element it is about. The page's live region
+    announces the same words, so this copy is not a live region itself (it would be read twice)."""
+    feedback = context.get("feedback")
+    if feedback is None or feedback.item != item_id:
+        return ""
+    return format_html('<p class="feedback">{}</p>', feedback.text)

@@ -171,6 +171,7 @@ class Page:
     data: dict | None = None  # POSTed when given
     status: int = 200
     htmx_target: str = ""
+    follow: bool = False  # a POST's redirect followed: the page as shown after the action
 
 
 def main_pages(desk: Desk) -> list[Page]:
@@ -212,6 +213,16 @@ def main_pages(desk: Desk) -> list[Page]:
             reverse("claims:state_change", args=[pk]),
             {"state-expected_version": claim.version},
             status=422,
+        ),
+        Page(
+            "claim page, after adding a link",
+            "reviewer",
+            reverse("claims:evidence_add", args=[pk, Stance.SUPPORTS]),
+            {  # a new address each time the pages are built: a second one is no duplicate
+                "supports-url": f"https://pages.example/after-an-action/{Evidence.objects.count()}",
+                "supports-stance": Stance.SUPPORTS,
+            },
+            follow=True,
         ),
         Page("new claim", "editor", reverse("claims:create")),
         Page("new claim, invalid input", "editor", reverse("claims:create"), {}, status=422),
@@ -260,7 +271,7 @@ def render_pages(desk: Desk, pages: list[Page] | None = None) -> Iterator[tuple[
         if page.data is None:
             response = client.get(page.path, headers=headers)
         else:
-            response = client.post(page.path, page.data, headers=headers)
+            response = client.post(page.path, page.data, headers=headers, follow=page.follow)
         assert response.status_code == page.status, f"{page.name}: {response.status_code}"
         if response.streaming:
             html = b"".join(response.streaming_content).decode()

@@ -97,6 +97,7 @@ def test_axe_finds_no_violation(browser, browser_context_args, desk, role, width
         violations += _axe_violations(page)
     if role == "editor":
         violations += _refused_forms(page, desk)
+        violations += _after_an_action(page, desk)
     page.context.close()
     assert not violations, "axe-core found:\n" + "\n".join(violations)
 
@@ -113,6 +114,17 @@ def _refused_forms(page: Page, desk) -> list[str]:
     page.locator("#state").get_by_role("button", name="Change state").click()
     expect(page.locator("#state .errorlist").first).to_be_visible()
     return violations + _axe_violations(page)
+
+
+def _after_an_action(page: Page, desk) -> list[str]:
+    """The claim page as an action leaves it: the new link confirmed, focused, highlighted."""
+    page.goto(reverse("claims:detail", args=[desk.idle.pk]))
+    column = page.locator("#evidence-supports")
+    column.get_by_text("Add supporting link").click()
+    column.get_by_label("Link").fill(f"https://axe.example/{page.viewport_size['width']}")
+    column.get_by_role("button", name="Add link").click()
+    expect(column.locator("li[data-changed] .feedback")).to_be_visible()
+    return _axe_violations(page)
 
 
 # Focus you can see (WCAG 2.4.7, 1.4.11) -----------------------------------------------------

@@ -160,12 +160,13 @@ def test_reviewer_finds_claim_adds_evidence_and_changes_state(
             page, column.get_by_role("button", name="Add link"), javascript=javascript
         )
         assert response.status == 302
+        added = column.locator("li", has=page.get_by_role("link", name=title))
         if not javascript:
-            expect(page).to_have_url(
-                re.compile(rf"/claims/{browser_desk['mine'].pk}/#evidence-{stance}$")
-            )
-        expect(page.get_by_role("status")).to_contain_text("Evidence added.")
-        expect(column.get_by_role("link", name=title)).to_be_visible()
+            link_id = added.get_attribute("id")
+            expect(page).to_have_url(re.compile(rf"/claims/{browser_desk['mine'].pk}/#{link_id}$"))
+        expect(page.get_by_role("status")).to_have_text("Evidence added.")
+        expect(added.locator(".feedback")).to_have_text("Evidence added.")
+        expect(added).to_be_focused()
         expect(timeline(page).first).to_contain_text(f"Rita Reviewer added {word} evidence {url}")
 
     state = page.locator("#state")
@@ -176,7 +177,11 @@ def test_reviewer_finds_claim_adds_evidence_and_changes_state(
     closing = state.get_by_role("button", name="Change state and close my review")
     response = submit(page, closing, javascript=javascript)
     assert response.status == 302
-    expect(page.get_by_role("status")).to_contain_text("State changed and your review closed.")
+    expect(page.get_by_role("status")).to_have_text("State changed and your review closed.")
+    expect(state.locator("#state-now .feedback")).to_have_text(
+        "State changed and your review closed."
+    )
+    expect(state.locator("#state-now")).to_be_focused()
     expect(state.locator(".badge")).to_have_text("Corroborated")
     expect(timeline(page).nth(1)).to_have_text(
         re.compile(
@@ -323,6 +328,38 @@ def test_conflict_keeps_what_the_user_typed(open_page, javascript, browser_desk,
     )
 
 
+def test_feedback_stays_beside_the_action_on_a_phone(open_page, javascript, browser_desk, reviewer):
+    """On a phone the confirmation appears in the link just added, which takes focus, is
+    highlighted and stays in view: the page does not jump to its top, and the next Tab goes on
+    from the new link, not from the logo."""
+    claim = browser_desk["mine"]
+    for number in range(3):  # links above the form push it well down a phone's screen
+        add_evidence(claim, reviewer, Stance.CONTRADICTS, title=f"Earlier report {number}")
+    page = open_page(javascript=javascript, width=PHONE, height=844)
+    log_in_page(page, reviewer)
+    page.goto(claim.get_absolute_url())
+    column = page.locator("#evidence-contradicts")
+    column.get_by_text("Add contradicting link").click()
+    column.get_by_label("Link").fill("https://audit.example/bridge-2023")
+    column.get_by_label("Title").fill("Audit office report")
+    submit(page, column.get_by_role("button", name="Add link"), javascript=javascript)
+
+    added = column.locator("li[data-changed]")
+    expect(added.get_by_role("link")).to_have_text("Audit office report")
+    expect(added).to_be_focused()
+    expect(added.locator(".feedback")).to_have_text("Evidence added.")
+    expect(added.locator(".feedback")).to_be_in_viewport()
+    expect(page.get_by_role("status")).to_have_text("Evidence added.")
+    assert page.evaluate("window.scrollY") > 300, "the page jumped back to its top"
+    animation = added.evaluate("element => getComputedStyle(element).animationName")
+    assert animation == "just-changed"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"feedback-phone-{'js' if javascript else 'no-js'}.png")
+
+    page.keyboard.press("Tab")
+    expect(added.get_by_role("link", name="Audit office report")).to_be_focused()
+
+
 # 5. Screenshots of a realistic desk -------------------------------------------------------------
 
 
@@ -445,9 +482,12 @@ def test_reviewer_adds_evidence_and_changes_state_by_keyboard(open_page, browser
         page.keyboard.press("Enter")
     settle(page)
     expect(page.get_by_role("status")).to_contain_text("Evidence added.")
-    expect(page.get_by_role("status")).to_be_focused()  # htmx focuses it as the swap settles
     link = page.locator("#evidence-supports").get_by_role("link", name="https://stats.example/")
     expect(link).to_be_visible()
+    # htmx focuses the new link's item as the swap settles: the next Tab starts from there.
+    new_item = page.locator("#evidence-supports li[data-changed]")
+    expect(new_item).to_be_focused()
+    expect(new_item.get_by_role("link")).to_have_text(link.inner_text())
 
     focus = tab_to(page, lambda f: f["type"] == "radio")
     assert focus["panel"] == "state"
@@ -471,7 +511,7 @@ def test_reviewer_adds_evidence_and_changes_state_by_keyboard(open_page, browser
         page.keyboard.press("Enter")
     settle(page)
     expect(page.get_by_role("status")).to_contain_text("State changed and your review closed.")
-    expect(page.get_by_role("status")).to_be_focused()
+    expect(page.locator("#state-now")).to_be_focused()
 
     claim.refresh_from_db()
     assert claim.state == "corroborated"

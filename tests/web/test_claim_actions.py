@@ -35,8 +35,8 @@ def test_reviewer_adds_evidence_and_is_redirected(client, reviewer, assigned_cla
         evidence_data(assigned_claim),
     )
     assert response.status_code == 302
-    assert response["Location"].endswith("#evidence-supports")
     evidence = Evidence.objects.get(claim=assigned_claim)
+    assert response["Location"].endswith(f"#link-{evidence.pk}")
     assert evidence.added_by == reviewer
     assert AuditEvent.objects.filter(claim_id=assigned_claim.pk).last().action == (
         AuditAction.EVIDENCE_ADDED

@@ -11,7 +11,7 @@ from claims.audit.actions import AuditAction
 from claims.models import AuditEvent, Claim
 from claims.permissions import Action
 from claims.web.views import editing
-from tests.conftest import detail_url, login
+from tests.conftest import detail_url, edit_data, login
 from tests.factories import ReviewerFactory
 
 # Create and edit ----------------------------------------------------------------------------------
@@ -77,30 +77,6 @@ def test_edit_claim_and_conflict_on_stale_version(client, editor, claim, source)
     assert "Typed on a stale page" in content
     claim.refresh_from_db()
     assert claim.text == "A sharper wording"
-
-
-def edit_data(claim, **changes):
-    """The edit form as its page showed ``claim``, with ``changes`` typed in."""
-    claim = Claim.objects.get(pk=claim.pk)
-    shown = {
-        "text": claim.text,
-        "claimant": claim.claimant,
-        "claimed_on": claim.claimed_on.isoformat() if claim.claimed_on else "",
-    }
-    rows = list(claim.appearances.all())
-    data = {
-        **shown,
-        **{f"seen_{field}": value for field, value in shown.items()},
-        "expected_version": claim.version,
-        "appearances-TOTAL_FORMS": str(len(rows)),
-        "appearances-INITIAL_FORMS": str(len(rows)),
-        "appearances-MIN_NUM_FORMS": "0",
-        "appearances-MAX_NUM_FORMS": "20",
-    }
-    for number, row in enumerate(rows):
-        data[f"appearances-{number}-source"] = row.source_id
-        data[f"appearances-{number}-quote"] = row.quote
-    return {**data, **changes}
 
 
 def test_two_edits_of_different_fields_merge(client, editor, claim):

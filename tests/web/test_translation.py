@@ -146,9 +146,10 @@ def exemption(text: str) -> str | None:
 
 def english_on_pages(desk) -> dict[str, list[str]]:
     """Per page, the texts still in English under the pseudo-locale."""
-    data = data_texts()
+    rendered = list(render_pages(desk))
+    data = data_texts()  # read after the pages: some of them post, and their rows are data too
     found = {}
-    for page, html in render_pages(desk):
+    for page, html in rendered:
         typed = {str(value) for value in (page.data or {}).values() if isinstance(value, str)}
         # What the address carries was typed too: the queue shows its search as a filter chip.
         typed.update(value for _name, value in parse_qsl(urlsplit(page.path).query) if value)

@@ -5,7 +5,6 @@ Each action is a plain POST that redirects back to the claim page, so everything
 JavaScript; htmx posts the same forms and swaps the claim's workspace in place.
 """
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from claims.permissions import (
     require,
 )
 from claims.selectors import claim_page
+from claims.web import feedback
 from claims.web.forms import (
     AssignForm,
     CloseAssignmentForm,
@@ -54,6 +54,7 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
     }
     evidence = list(claim.evidence.all())
     for link in evidence:
+        link.dom_id = feedback.link_item(link)
         link.can_retract = can(user, Action.RETRACT_EVIDENCE, claim, target=link, actions=actions)
         if link.can_retract:
             # Shown disabled with its reason rather than refused after the reason is typed.
@@ -64,6 +65,7 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         )
     assignments = list(claim.assignments.all())
     for assignment in assignments:
+        assignment.dom_id = feedback.assignment_item(assignment)
         assignment.can_complete = can(
             user, Action.COMPLETE_ASSIGNMENT, claim, target=assignment, actions=actions
         )
@@ -76,7 +78,10 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         assignment.withdraw_form = forms.get(f"withdraw-{assignment.pk}") or WithdrawForm(
             prefix=f"withdraw-{assignment.pk}"
         )
+    confirmation, other_messages = feedback.take_feedback(request)
     context = {
+        "feedback": confirmation,
+        "other_messages": other_messages,
         "claim": claim,
         "actions": actions,
         "forms": forms,
@@ -107,11 +112,13 @@ def claim_detail(request, pk):
 # Actions on a claim -------------------------------------------------------------------------------
 
 
-def _run(request, claim: Claim, form, key: str, write, success: str, anchor: str):
-    """Validate ``form``, call ``write(cleaned_data)``, then redirect, or show the page again."""
+def _run(request, claim: Claim, form, key: str, write, success: str, item):
+    """Validate ``form``, call ``write(cleaned_data)``, then redirect to the claim page with
+    ``success`` confirmed beside ``item(written)``, the element the write changed; or show the
+    page again with the form as typed."""
     if form.is_valid():
         try:
-            write(form.cleaned_data)
+            written = write(form.cleaned_data)
         except services.ClaimConflict as conflict:
             keep_input_after_conflict(form, conflict)
             return _claim_page(
@@ -120,8 +127,9 @@ def _run(request, claim: Claim, form, key: str, write, success: str, anchor: str
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, success)
-            return redirect(f"{claim.get_absolute_url()}#{anchor}")
+            changed = item(written)
+            feedback.confirm(request, success, item=changed)
+            return redirect(f"{claim.get_absolute_url()}#{changed}")
     return _claim_page(request, claim_or_404(claim.pk), bound={key: form}, status=422)
 
 
@@ -135,7 +143,7 @@ def evidence_add(request, pk, stance):
     key = "support" if stance == Stance.SUPPORTS else "contradict"
 
     def write(data):
-        services.evidence_add(
+        return services.evidence_add(
             actor=request.user,
             claim=claim,
             stance=stance,
@@ -146,7 +154,7 @@ def evidence_add(request, pk, stance):
             note=data["note"],
         )
 
-    return _run(request, claim, form, key, write, _("Evidence added."), f"evidence-{stance}")
+    return _run(request, claim, form, key, write, _("Evidence added."), feedback.link_item)
 
 
 @require_POST
@@ -158,15 +166,13 @@ def evidence_retract(request, pk, evidence_id):
     form = RetractForm(request.POST, prefix=key)
 
     def write(data):
-        services.evidence_retract(
+        return services.evidence_retract(
             actor=request.user,
             evidence=evidence,
             reason=data["reason"],
         )
 
-    return _run(
-        request, claim, form, key, write, _("Evidence retracted."), f"evidence-{evidence.stance}"
-    )
+    return _run(request, claim, form, key, write, _("Evidence retracted."), feedback.link_item)
 
 
 @require_POST
@@ -176,14 +182,16 @@ def reviewer_assign(request, pk):
     form = AssignForm(request.POST, prefix="assign")
 
     def write(data):
-        services.reviewer_assign(
+        return services.reviewer_assign(
             actor=request.user,
             claim=claim,
             reviewer=data["reviewer"],
             due_on=data["due_on"],
         )
 
-    return _run(request, claim, form, "assign", write, _("Reviewer assigned."), "assignments")
+    return _run(
+        request, claim, form, "assign", write, _("Reviewer assigned."), feedback.assignment_item
+    )
 
 
 def _close_assignment(
@@ -196,14 +204,20 @@ def _close_assignment(
     key = f"{'withdraw' if form_class is WithdrawForm else 'close'}-{assignment.pk}"
     form = form_class(request.POST, prefix=key)
     return _run(
-        request, claim, form, key, lambda data: close(assignment, data), success, "assignments"
+        request,
+        claim,
+        form,
+        key,
+        lambda data: close(assignment, data),
+        success,
+        feedback.assignment_item,
     )
 
 
 @require_POST
 def assignment_complete(request, pk, assignment_id):
     def close(assignment, data):
-        services.reviewer_complete(
+        return services.reviewer_complete(
             actor=request.user,
             assignment=assignment,
             note=data["note"],
@@ -217,7 +231,7 @@ def assignment_complete(request, pk, assignment_id):
 @require_POST
 def assignment_withdraw(request, pk, assignment_id):
     def close(assignment, data):
-        services.reviewer_withdraw(
+        return services.reviewer_withdraw(
             actor=request.user,
             assignment=assignment,
             reason=data["reason"],
@@ -243,7 +257,7 @@ def state_change(request, pk):
     closing = reviews and request.POST.get("state-close_review") == "on"
 
     def write(data):
-        services.claim_change_state(
+        return services.claim_change_state(
             actor=request.user,
             claim=claim,
             expected_version=data["expected_version"],
@@ -254,7 +268,7 @@ def state_change(request, pk):
         )
 
     done = _("State changed and your review closed.") if closing else _("State changed.")
-    return _run(request, claim, form, "state", write, done, "state")
+    return _run(request, claim, form, "state", write, done, lambda _claim: feedback.STATE_ITEM)
 
 
 def _has_open_review(user, claim: Claim) -> bool:

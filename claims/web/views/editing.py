@@ -17,6 +17,7 @@ from claims.permissions import (
     require,
 )
 from claims.selectors.people import display_name
+from claims.web import feedback
 from claims.web.forms import (
     AppearanceFormSet,
     ClaimCreateForm,
@@ -48,7 +49,11 @@ def claim_create(request):
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, _created_message(form.cleaned_data.get("reviewer")))
+            feedback.confirm(
+                request,
+                _created_message(form.cleaned_data.get("reviewer")),
+                item=feedback.CLAIM_ITEM,
+            )
             return redirect(claim)
     status = 422 if request.method == "POST" and ADD_ROW not in request.POST else 200
     return render(
@@ -120,7 +125,7 @@ def claim_edit(request, pk):
         except ValidationError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, _("Claim saved."))
+            feedback.confirm(request, _("Claim saved."), item=feedback.CLAIM_ITEM)
             return redirect(claim)
     status = 200 if request.method == "GET" or ADD_ROW in request.POST else 422
     status = 409 if conflict else status
