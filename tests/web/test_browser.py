@@ -360,6 +360,62 @@ def test_feedback_stays_beside_the_action_on_a_phone(open_page, javascript, brow
     expect(added.get_by_role("link", name="Audit office report")).to_be_focused()
 
 
+def test_two_edits_merge_and_a_clash_is_shown_side_by_side(open_page, browser_desk, editor):
+    """Two editors have the edit page open. One changes the claimant, the other the wording: both
+    land. Then both change the wording: the second sees theirs and hers side by side, keeps
+    hers, and nothing typed is lost."""
+    claim = browser_desk["mine"]
+    edit_url = f"/claims/{claim.pk}/edit/"
+    other_editor = get_user_model().objects.create_user(
+        "eve", password="pw", first_name="Eve", last_name="Editor"
+    )
+    other_editor.groups.set(editor.groups.all())
+    for width, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        hers, theirs = open_page(width=width), open_page(width=width)
+        log_in_page(hers, editor)
+        log_in_page(theirs, other_editor, "pw")
+        for page in (hers, theirs):
+            page.goto(edit_url)
+            settle(page)
+        theirs.get_by_label("Claimant").fill(f"Mayor Alvarez's office ({name})")
+        theirs.get_by_role("button", name="Save claim").click()
+        expect(theirs.locator("#claim .feedback")).to_have_text("Claim saved.")
+
+        wording = f"The harbour bridge carried 91,000 cars a day in 2023 ({name})."
+        hers.get_by_label("Claim", exact=True).fill(wording)
+        hers.get_by_role("button", name="Save claim").click()
+        expect(hers.locator("#claim .feedback")).to_have_text("Claim saved.")
+        claim.refresh_from_db()
+        assert (claim.text, claim.claimant) == (wording, f"Mayor Alvarez's office ({name})")
+
+        # Now both change the wording, from pages opened on the same version.
+        for page in (hers, theirs):
+            page.goto(edit_url)
+            settle(page)
+        theirs.get_by_label("Claim", exact=True).fill("Their wording of the bridge claim.")
+        theirs.get_by_role("button", name="Save claim").click()
+        expect(theirs.locator("#claim .feedback")).to_be_visible()
+        mine = f"My wording of the bridge claim ({name})."
+        hers.get_by_label("Claim", exact=True).fill(mine)
+        hers.get_by_role("button", name="Save claim").click()
+        conflict = hers.get_by_role("alert")
+        expect(conflict).to_contain_text("Someone else changed this claim")
+        expect(conflict).to_contain_text("Eve Editor")
+        clash = conflict.locator(".clashes tbody tr")
+        expect(clash).to_have_count(1)
+        expect(clash).to_contain_text("Their wording of the bridge claim.")
+        expect(clash).to_contain_text(mine)
+        expect(hers.get_by_label("Claim", exact=True)).to_have_value(mine)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        hers.screenshot(path=SCREENSHOTS / f"edit-conflict-{name}.png", full_page=True)
+        assert not _sideways_overflow(hers)
+        assert Claim.objects.get(pk=claim.pk).text == "Their wording of the bridge claim."
+
+        hers.get_by_role("button", name="Save claim").click()  # hers, deliberately, once more
+        expect(hers.locator("#claim .feedback")).to_have_text("Claim saved.")
+        assert Claim.objects.get(pk=claim.pk).text == mine
+
+
 # 5. Screenshots of a realistic desk -------------------------------------------------------------
 
 
@@ -402,7 +458,8 @@ def _sideways_overflow(page: Page) -> str | None:
 
 
 def test_screenshots_of_queue_and_claim_page(open_page):
-    """Shoot the queue and the claim page at desk and phone width; neither may scroll sideways."""
+    """Shoot the queue, the claim page and the printable report at desk and phone width; none
+    may scroll sideways."""
     claim = _demo_desk()
     demo_editor = next(u for u in DEMO_USERS if u.username == DEMO_EDITOR)
     editor = get_user_model().objects.get(username=demo_editor.username)
@@ -419,6 +476,13 @@ def test_screenshots_of_queue_and_claim_page(open_page):
         page.goto(claim.get_absolute_url())
         expect(page.locator("#timeline li")).to_have_count(claim.audit_length)
         page.screenshot(path=SCREENSHOTS / f"claim-{name}.png", full_page=True)
+        overflows.append(_sideways_overflow(page))
+
+        page.goto("/claims/")
+        page.get_by_role("link", name="Printable report").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Claims report")
+        expect(page.get_by_role("button", name="Print")).to_be_visible()
+        page.screenshot(path=SCREENSHOTS / f"report-{name}.png", full_page=True)
         overflows.append(_sideways_overflow(page))
     assert not [o for o in overflows if o]
 
