@@ -4,13 +4,19 @@ Roles are Django groups holding model permissions (created by a data migration):
 Editors hold ``claims.manage_claims`` and run the whole workflow; Reviewers hold
 ``claims.review_claims`` and act only on claims with an open assignment to them; Viewers read.
 Superusers act as editors.
+
+With sign-off on (``FACTCHECK_SIGNOFF``), nobody changes a claim's state directly: whoever could
+change it proposes instead, and an editor other than the proposer signs the proposal off or
+returns it. Nobody signs off their own proposal, superusers included.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, AssignmentStatus, Claim, Evidence
+from .models import Assignment, AssignmentStatus, Claim, Evidence, Proposal
 
 EDITORS_GROUP = "Editors"
 REVIEWERS_GROUP = "Reviewers"
@@ -28,6 +34,26 @@ class Action(models.TextChoices):
     COMPLETE_ASSIGNMENT = "complete_assignment", _("mark this assignment done")
     WITHDRAW_ASSIGNMENT = "withdraw_assignment", _("withdraw this assignment")
     MANAGE_SOURCES = "manage_sources", _("add and edit sources")
+    PROPOSE_VERDICT = "propose_verdict", _("propose a verdict for this claim")
+    SIGN_OFF_VERDICT = "sign_off_verdict", _("sign off this verdict")
+    RETURN_VERDICT = "return_verdict", _("return this proposed verdict")
+    WITHDRAW_PROPOSAL = "withdraw_proposal", _("withdraw this proposal")
+
+
+# The actions that exist only with sign-off on, and the one they replace.
+SIGNOFF_ACTIONS = frozenset(
+    {
+        Action.PROPOSE_VERDICT,
+        Action.SIGN_OFF_VERDICT,
+        Action.RETURN_VERDICT,
+        Action.WITHDRAW_PROPOSAL,
+    }
+)
+
+
+def signoff_required() -> bool:
+    """Does a verdict wait for a second editor's sign-off (the desk's setting)?"""
+    return settings.FACTCHECK_SIGNOFF
 
 
 def is_editor(user) -> bool:
@@ -79,12 +105,14 @@ def _reviews(user, claim: Claim) -> bool:
 def available_actions(user, claim: Claim | None = None) -> frozenset[str]:
     """The claim-level actions this user may take now (on a claim, or desk-wide when None).
 
-    Actions on one evidence link or assignment also depend on that object: see ``can``.
+    Actions on one evidence link, assignment or proposal also depend on that object: see ``can``.
     """
     if not user.is_authenticated or not can_view(user):
         return frozenset()
+    signoff = signoff_required()
     if is_editor(user):
         actions = set(Action.values)
+        actions -= {Action.CHANGE_STATE} if signoff else SIGNOFF_ACTIONS
         if claim is None:
             actions -= {
                 Action.RETRACT_EVIDENCE,
@@ -93,14 +121,38 @@ def available_actions(user, claim: Claim | None = None) -> frozenset[str]:
             }
         return frozenset(actions)
     actions = {Action.VIEW}
+    if signoff and user.has_perm("claims.review_claims"):
+        # A proposer may take back their proposal even after their review closed.
+        actions.add(Action.WITHDRAW_PROPOSAL)
     if claim is not None and _reviews(user, claim):
         actions |= {
             Action.ADD_EVIDENCE,
-            Action.CHANGE_STATE,
+            Action.PROPOSE_VERDICT if signoff else Action.CHANGE_STATE,
             Action.RETRACT_EVIDENCE,
             Action.COMPLETE_ASSIGNMENT,
         }
     return frozenset(actions)
+
+
+def proposal_refusal(user, action: str, proposal: Proposal) -> str | None:
+    """Why ``user`` may not take ``action`` on ``proposal`` although their role allows it, in
+    words the page shows beside the disabled control; None when they may."""
+    if not proposal.is_pending:
+        return gettext("This proposal has been decided already.")
+    own = proposal.proposed_by_id == user.pk
+    if action == Action.WITHDRAW_PROPOSAL:
+        return None if own else gettext("Only the person who proposed it may withdraw it.")
+    if own:
+        return gettext("You proposed this verdict: another editor signs it off or returns it.")
+    if (
+        action == Action.SIGN_OFF_VERDICT
+        and not settings.FACTCHECK_CREATOR_MAY_SIGN_OFF
+        and proposal.claim.created_by_id == user.pk
+    ):
+        return gettext(
+            "You created this claim: on this desk another editor signs off its verdicts."
+        )
+    return None
 
 
 def can(
@@ -108,7 +160,7 @@ def can(
     action: str,
     claim: Claim | None = None,
     *,
-    target: Evidence | Assignment | None = None,
+    target: Evidence | Assignment | Proposal | None = None,
     actions: frozenset[str] | None = None,
 ) -> bool:
     """May ``user`` take ``action`` on ``claim`` (and on ``target``, its evidence or assignment)?
@@ -133,12 +185,16 @@ def can(
         )
     if action == Action.WITHDRAW_ASSIGNMENT:
         return isinstance(target, Assignment) and target.is_open
+    if action in (Action.SIGN_OFF_VERDICT, Action.RETURN_VERDICT, Action.WITHDRAW_PROPOSAL):
+        return isinstance(target, Proposal) and proposal_refusal(user, action, target) is None
     return True
 
 
 def require(user, action: str, claim: Claim | None = None, *, target=None) -> None:
     """Raise PermissionDenied, with a message a person can read, unless ``can`` says yes."""
     if not can(user, action, claim, target=target):
+        if isinstance(target, Proposal) and action in available_actions(user, claim):
+            raise PermissionDenied(proposal_refusal(user, action, target))
         raise PermissionDenied(
             _("You do not have permission to %(action)s.") % {"action": Action(action).label}
         )

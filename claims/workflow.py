@@ -81,6 +81,51 @@ def transition_error(claim: Claim, target: str, rationale: str) -> ValidationErr
     return None
 
 
+def verdict_error(
+    claim: Claim, target: str, rationale: str, correction_note: str = ""
+) -> ValidationError | None:
+    """``transition_error``, plus what a published verdict asks of a change: once the public has
+    seen a verdict, every later move is a correction, which needs a public correction note, and
+    a new rationale for the same verdict is a correction too."""
+    correcting = claim.published_at is not None
+    rationale = (rationale or "").strip()
+    if correcting and target == claim.state and target != ReviewState.UNVERIFIED:
+        if not rationale:
+            error = ValidationError(
+                _("Write a rationale for this change of state."), code="rationale_required"
+            )
+        elif rationale == claim.rationale:
+            error = ValidationError(
+                _("Nothing to correct: the state and the rationale are as published."),
+                code="same_state",
+            )
+        else:
+            error = None
+    else:
+        error = transition_error(claim, target, rationale)
+    if error is None and correcting and not (correction_note or "").strip():
+        error = ValidationError(
+            _("This changes a published verdict: write the correction note readers will see."),
+            code="correction_note_required",
+        )
+    return error
+
+
+# The form field each refusal of a move belongs to.
+VERDICT_ERROR_FIELDS = {
+    "rationale_required": "rationale",
+    "correction_note_required": "correction_note",
+}
+
+
+def check_verdict(claim: Claim, target: str, rationale: str, correction_note: str = "") -> None:
+    """Raise the refusal of this move by the form field it is about (state, rationale or the
+    correction note)."""
+    error = verdict_error(claim, target, rationale, correction_note)
+    if error is not None:
+        raise ValidationError({VERDICT_ERROR_FIELDS.get(error.code, "state"): error})
+
+
 def check_transition(claim: Claim, target: str, rationale: str) -> None:
     """Raise the ValidationError that refuses this move, if any."""
     error = transition_error(claim, target, rationale)

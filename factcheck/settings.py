@@ -171,6 +171,13 @@ FACTCHECK_VERDICT_URL = os.environ.get("FACTCHECK_VERDICT_URL", "")
 if FACTCHECK_VERDICT_URL and "{id}" not in FACTCHECK_VERDICT_URL:
     raise ImproperlyConfigured("FACTCHECK_VERDICT_URL needs {id} where the claim's number goes.")
 
+# Four eyes: a verdict, and any change to a published one, is proposed and waits until an editor
+# other than the proposer signs it off. A one-person desk sets FACTCHECK_SIGNOFF=false: moves
+# then take effect at once (a change to a published verdict still needs a correction note).
+FACTCHECK_SIGNOFF = env_bool("FACTCHECK_SIGNOFF", True)
+# Whether the editor who created a claim may sign off its verdicts (false: someone else must).
+FACTCHECK_CREATOR_MAY_SIGN_OFF = env_bool("FACTCHECK_CREATOR_MAY_SIGN_OFF", True)
+
 # The dashboard lists unverified claims unchanged for at least this many days as idle.
 FACTCHECK_IDLE_DAYS = int(os.environ.get("FACTCHECK_IDLE_DAYS", "14"))
 

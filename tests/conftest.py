@@ -111,11 +111,17 @@ def add_evidence(claim, actor, stance=Stance.SUPPORTS, url=None, **fields):
     return evidence
 
 
-def change_state(claim, actor, state, rationale="Checked against the sources."):
-    """Move the claim through the service at its current version; the claim, reread."""
+def change_state(claim, actor, state, rationale="Checked against the sources.", correction_note=""):
+    """Move the claim through the service at its current version (a one-person desk: the tests
+    run with sign-off off unless they turn it on); the claim, reread."""
     claim.refresh_from_db()
     services.claim_change_state(
-        actor=actor, claim=claim, expected_version=claim.version, state=state, rationale=rationale
+        actor=actor,
+        claim=claim,
+        expected_version=claim.version,
+        state=state,
+        rationale=rationale,
+        correction_note=correction_note,
     )
     claim.refresh_from_db()
     return claim

@@ -18,3 +18,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # Test threads (live server, race tests) close their connections: test databases can be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+FACTCHECK_SIGNOFF = (
+    False  # everything but sign-off is tested as a one-person desk; tests/signoff/ turn it on
+)

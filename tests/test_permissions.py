@@ -2,10 +2,11 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
 
 from claims import services
 from claims.models import Assignment, AuditEvent, ReviewState, Stance
-from claims.permissions import Action, available_actions, can
+from claims.permissions import SIGNOFF_ACTIONS, Action, available_actions, can
 
 from .conftest import add_evidence
 from .factories import UserFactory
@@ -27,11 +28,15 @@ def assert_refused_and_nothing_written(claim, call):
 
 
 def test_editor_may_do_everything(claim, editor):
-    assert available_actions(editor, claim) == set(Action.values)
+    """On a desk without sign-off an editor changes states directly; with it, they propose,
+    sign off and return instead."""
+    assert available_actions(editor, claim) == set(Action.values) - SIGNOFF_ACTIONS
+    with override_settings(FACTCHECK_SIGNOFF=True):
+        assert available_actions(editor, claim) == set(Action.values) - {Action.CHANGE_STATE}
 
 
 def test_superuser_acts_as_editor(claim, superuser):
-    assert available_actions(superuser, claim) == set(Action.values)
+    assert available_actions(superuser, claim) == set(Action.values) - SIGNOFF_ACTIONS
     services.claim_update(
         actor=superuser,
         claim=claim,

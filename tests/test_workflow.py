@@ -61,8 +61,12 @@ def test_corroborate_then_dispute_then_reopen_with_reason(claim, editor):
     claim = change_state(claim, editor, ReviewState.CORROBORATED, "Two records agree.")
     assert claim.first_verdict_at is not None
     first_verdict = claim.first_verdict_at
-    claim = change_state(claim, editor, ReviewState.DISPUTED, "A later record contradicts it.")
-    claim = change_state(claim, editor, ReviewState.UNVERIFIED, "New material came in.")
+    claim = change_state(
+        claim, editor, ReviewState.DISPUTED, "A later record contradicts it.", "We erred."
+    )
+    claim = change_state(
+        claim, editor, ReviewState.UNVERIFIED, "New material came in.", "Under review again."
+    )
     assert claim.state == ReviewState.UNVERIFIED
     assert claim.rationale == "New material came in."
     assert claim.first_verdict_at == first_verdict  # the first verdict is kept for desk figures
@@ -113,7 +117,9 @@ def test_retracting_a_link_the_state_does_not_need_is_allowed(claim, editor):
 def test_after_reopening_the_last_link_can_be_retracted(claim, editor):
     link = add_evidence(claim, editor, Stance.CONTRADICTS)
     claim = change_state(claim, editor, ReviewState.DISPUTED)
-    claim = change_state(claim, editor, ReviewState.UNVERIFIED, "Reopened to fix the link.")
+    claim = change_state(
+        claim, editor, ReviewState.UNVERIFIED, "Reopened to fix the link.", "Withdrawn for now."
+    )
     services.evidence_retract(actor=editor, evidence=link, reason="Broken link")
     link.refresh_from_db()
     assert not link.is_standing

@@ -15,6 +15,13 @@ class AuditAction(models.TextChoices):
     REVIEWER_COMPLETED = "reviewer.completed", _("review completed")
     REVIEWER_WITHDRAWN = "reviewer.withdrawn", _("reviewer withdrawn")
     SOURCE_EDITED = "source.edited", _("source edited")
+    VERDICT_PROPOSED = "verdict.proposed", _("verdict proposed")
+    VERDICT_APPROVED = "verdict.approved", _("verdict signed off")
+    VERDICT_RETURNED = "verdict.returned", _("verdict returned")
+    VERDICT_WITHDRAWN = "verdict.withdrawn", _("proposal withdrawn")
 
 
 ACTIONS = frozenset(AuditAction.values)  # ``.values`` builds a new list on every access
+
+# The events that move a claim's state: directly, or by signing off a proposed verdict.
+STATE_MOVES = frozenset({AuditAction.CLAIM_STATE_CHANGED, AuditAction.VERDICT_APPROVED})

@@ -116,12 +116,72 @@ def _source_edited(event, data):
     }
 
 
-@sentences.register(AuditAction.CLAIM_STATE_CHANGED)
-def _state_changed(event, data):
-    return _("%(who)s changed the state from %(old)s to %(new)s") % {
+def _move(event, data) -> dict:
+    """The words of a state move's event: who, and from which state to which."""
+    return {
         "who": event.actor_name,
         "old": _state_label((data.get("old") or {}).get("state")),
         "new": _state_label(_new(data).get("state")),
+    }
+
+
+@sentences.register(AuditAction.CLAIM_STATE_CHANGED)
+def _state_changed(event, data):
+    if data.get("correction_note"):
+        return _(
+            "%(who)s corrected the published verdict from %(old)s to %(new)s, noting “%(note)s”"
+        ) % {**_move(event, data), "note": data["correction_note"]}
+    return _("%(who)s changed the state from %(old)s to %(new)s") % _move(event, data)
+
+
+@sentences.register(AuditAction.VERDICT_PROPOSED)
+def _verdict_proposed(event, data):
+    if data.get("correction_note"):
+        return _(
+            "%(who)s proposed correcting the published verdict from %(old)s to %(new)s, "
+            "noting “%(note)s”"
+        ) % {**_move(event, data), "note": data["correction_note"]}
+    return _("%(who)s proposed moving the claim from %(old)s to %(new)s") % _move(event, data)
+
+
+@sentences.register(AuditAction.VERDICT_APPROVED)
+def _verdict_approved(event, data):
+    words = {**_move(event, data), "proposer": data.get("proposed_by") or _("a former user")}
+    if data.get("correction_note"):
+        sentence = _(
+            "%(who)s signed off the correction by %(proposer)s from %(old)s to %(new)s, noting "
+            "“%(note)s”"
+        ) % {**words, "note": data["correction_note"]}
+    else:
+        sentence = (
+            _(
+                "%(who)s signed off the verdict of %(proposer)s, moving the claim from %(old)s "
+                "to %(new)s"
+            )
+            % words
+        )
+    if data.get("note"):
+        sentence = _("%(sentence)s (their note: “%(note)s”)") % {
+            "sentence": sentence,
+            "note": data["note"],
+        }
+    return sentence
+
+
+@sentences.register(AuditAction.VERDICT_RETURNED)
+def _verdict_returned(event, data):
+    return _("%(who)s returned the proposal of %(proposer)s (%(state)s)") % {
+        "who": event.actor_name,
+        "proposer": data.get("proposed_by") or _("a former user"),
+        "state": _state_label(data.get("state")),
+    }
+
+
+@sentences.register(AuditAction.VERDICT_WITHDRAWN)
+def _verdict_withdrawn(event, data):
+    return _("%(who)s withdrew their proposal (%(state)s)") % {
+        "who": event.actor_name,
+        "state": _state_label(data.get("state")),
     }
 
 

@@ -27,6 +27,7 @@ class DemoUser:
 # The passwords are published on purpose; never load the demo into a database that faces the world.
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("editor", "demo-editor", EDITORS_GROUP, "Erin", "Editor", is_staff=True),
+    DemoUser("chief", "demo-chief", EDITORS_GROUP, "Chen", "Chief", is_staff=True),
     DemoUser("reviewer", "demo-reviewer", REVIEWERS_GROUP, "Rafael", "Reviewer"),
     DemoUser("reviewer2", "demo-reviewer2", REVIEWERS_GROUP, "Rosa", "Reviewer"),
     DemoUser("viewer", "demo-viewer", VIEWERS_GROUP, "Victor", "Viewer"),
@@ -117,9 +118,14 @@ class Withdraw:
 
 @dataclass(frozen=True)
 class ChangeState:
+    """A move of the claim's state; with sign-off on, proposed by ``actor`` and signed off by
+    ``signed_off_by``. A change to a published verdict carries its public correction note."""
+
     actor: str
     state: str
     rationale: str
+    correction_note: str = ""
+    signed_off_by: str = "chief"
 
 
 Step = AddEvidence | RetractEvidence | Assign | Complete | Withdraw | ChangeState
@@ -299,6 +305,8 @@ CLAIMS: tuple[DemoClaim, ...] = (
                 ReviewState.UNVERIFIED,
                 "Reopened: Trump's October 2023 account contradicts this, and the support so far "
                 "is one unnamed official. Needs a second review.",
+                correction_note="We withdrew this verdict: it rested on one unnamed official, and "
+                "Trump's own later account contradicts it. It is under review again.",
             ),
             Assign("editor", "reviewer2", due_in_days=5),
         ),

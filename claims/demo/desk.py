@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from claims import clock, services
 from claims.models import AssignmentStatus, Claim, Source
+from claims.permissions import signoff_required
 from claims.urlnorm import normalize_url
 
 from . import data as demo_data
@@ -229,13 +230,20 @@ def _withdraw(step: demo_data.Withdraw, claim, users, sources) -> None:
 
 
 def _change_state(step: demo_data.ChangeState, claim, users, sources) -> None:
-    services.claim_change_state(
-        actor=users[step.actor],
-        claim=claim,
-        expected_version=claim.version,
-        state=step.state,
-        rationale=step.rationale,
-    )
+    move = {
+        "actor": users[step.actor],
+        "claim": claim,
+        "expected_version": claim.version,
+        "state": step.state,
+        "rationale": step.rationale,
+        "correction_note": step.correction_note,
+    }
+    if not signoff_required():
+        services.claim_change_state(**move)
+        return
+    proposal = services.verdict_propose(**move)
+    signer = step.signed_off_by if step.signed_off_by != step.actor else demo_data.DEMO_EDITOR
+    services.verdict_sign_off(actor=users[signer], proposal=proposal)
 
 
 _PLAYERS = {

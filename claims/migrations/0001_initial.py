@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,174 +16,500 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='claim')),
-                ('claimant', models.CharField(max_length=200, verbose_name='claimant')),
-                ('claimed_on', models.DateField(blank=True, null=True, verbose_name='date made')),
-                ('state', models.CharField(choices=[('unverified', 'Unverified'), ('corroborated', 'Corroborated'), ('disputed', 'Disputed')], default='unverified', max_length=20, verbose_name='review state')),
-                ('rationale', models.TextField(blank=True, verbose_name='verdict rationale')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='last change')),
-                ('state_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='state changed at')),
-                ('first_verdict_at', models.DateTimeField(blank=True, null=True, verbose_name='first verdict at')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('supporting_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='supporting')),
-                ('contradicting_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='contradicting')),
-                ('audit_length', models.PositiveIntegerField(default=0, editable=False, verbose_name='audit events')),
-                ('audit_head', models.CharField(blank=True, editable=False, max_length=64, verbose_name='audit chain head')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="claim")),
+                ("claimant", models.CharField(max_length=200, verbose_name="claimant")),
+                ("claimed_on", models.DateField(blank=True, null=True, verbose_name="date made")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Unverified"),
+                            ("corroborated", "Corroborated"),
+                            ("disputed", "Disputed"),
+                        ],
+                        default="unverified",
+                        max_length=20,
+                        verbose_name="review state",
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True, verbose_name="verdict rationale")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="last change",
+                    ),
+                ),
+                (
+                    "state_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="state changed at"),
+                ),
+                (
+                    "first_verdict_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first verdict at"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "supporting_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="supporting"
+                    ),
+                ),
+                (
+                    "contradicting_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="contradicting"
+                    ),
+                ),
+                (
+                    "audit_length",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="audit events"
+                    ),
+                ),
+                (
+                    "audit_head",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, verbose_name="audit chain head"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim',
-                'verbose_name_plural': 'claims',
-                'ordering': ['-updated_at', '-id'],
-                'permissions': [('manage_claims', 'Can run the whole review workflow and assign reviewers'), ('review_claims', 'Can review the claims assigned to them')],
+                "verbose_name": "claim",
+                "verbose_name_plural": "claims",
+                "ordering": ["-updated_at", "-id"],
+                "permissions": [
+                    ("manage_claims", "Can run the whole review workflow and assign reviewers"),
+                    ("review_claims", "Can review the claims assigned to them"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Appearance',
+            name="Appearance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quote', models.TextField(blank=True, verbose_name='quoted passage')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appearances', to='claims.claim', verbose_name='claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quote", models.TextField(blank=True, verbose_name="quoted passage")),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appearances",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appearance',
-                'verbose_name_plural': 'appearances',
-                'ordering': ['id'],
+                "verbose_name": "appearance",
+                "verbose_name_plural": "appearances",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('url', models.URLField(blank=True, max_length=2000, verbose_name='URL')),
-                ('outlet', models.CharField(blank=True, max_length=200, verbose_name='outlet')),
-                ('author', models.CharField(blank=True, max_length=200, verbose_name='author')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='publication date')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("url", models.URLField(blank=True, max_length=2000, verbose_name="URL")),
+                ("outlet", models.CharField(blank=True, max_length=200, verbose_name="outlet")),
+                ("author", models.CharField(blank=True, max_length=200, verbose_name="author")),
+                (
+                    "published_on",
+                    models.DateField(blank=True, null=True, verbose_name="publication date"),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['-published_on', 'title'],
-                'indexes': [models.Index(fields=['outlet'], name='source_outlet_idx')],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["-published_on", "title"],
+                "indexes": [models.Index(fields=["outlet"], name="source_outlet_idx")],
             },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='sources',
-            field=models.ManyToManyField(related_name='claims', through='claims.Appearance', to='claims.source', verbose_name='sources'),
+            model_name="claim",
+            name="sources",
+            field=models.ManyToManyField(
+                related_name="claims",
+                through="claims.Appearance",
+                to="claims.source",
+                verbose_name="sources",
+            ),
         ),
         migrations.AddField(
-            model_name='appearance',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appearances', to='claims.source', verbose_name='source'),
+            model_name="appearance",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="appearances",
+                to="claims.source",
+                verbose_name="source",
+            ),
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveIntegerField(verbose_name='position in chain')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('actor_name', models.CharField(max_length=300, verbose_name='actor name')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('data', models.JSONField(default=dict, verbose_name='data')),
-                ('previous_hash', models.CharField(blank=True, max_length=64, verbose_name='previous hash')),
-                ('hash', models.CharField(max_length=64, verbose_name='hash')),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('claim', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='audit_events', to='claims.claim', verbose_name='claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveIntegerField(verbose_name="position in chain")),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                ("actor_name", models.CharField(max_length=300, verbose_name="actor name")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                ("data", models.JSONField(default=dict, verbose_name="data")),
+                (
+                    "previous_hash",
+                    models.CharField(blank=True, max_length=64, verbose_name="previous hash"),
+                ),
+                ("hash", models.CharField(max_length=64, verbose_name="hash")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="audit_events",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['claim_id', 'sequence'],
-                'indexes': [models.Index(fields=['-created_at', '-id'], name='auditevent_recent_idx'), models.Index(fields=['action', '-created_at'], name='auditevent_action_idx')],
-                'constraints': [models.UniqueConstraint(fields=('claim', 'sequence'), name='auditevent_chain_position')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["claim_id", "sequence"],
+                "indexes": [
+                    models.Index(fields=["-created_at", "-id"], name="auditevent_recent_idx"),
+                    models.Index(fields=["action", "-created_at"], name="auditevent_action_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("claim", "sequence"), name="auditevent_chain_position"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('withdrawn', 'Withdrawn')], default='open', max_length=20, verbose_name='status')),
-                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='assigned at')),
-                ('closed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed at')),
-                ('close_reason', models.TextField(blank=True, verbose_name='note on closing')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned by')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='claims.claim', verbose_name='claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("withdrawn", "Withdrawn")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "assigned_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="assigned at",
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="closed at"
+                    ),
+                ),
+                ("close_reason", models.TextField(blank=True, verbose_name="note on closing")),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned by",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="closed by",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reviewer assignment',
-                'verbose_name_plural': 'reviewer assignments',
-                'ordering': ['due_on', 'assigned_at'],
-                'indexes': [models.Index(fields=['reviewer', 'status', 'due_on'], name='assignment_queue_idx'), models.Index(fields=['status', 'due_on'], name='assignment_status_due_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['open', 'done', 'withdrawn'])), name='assignment_status_valid'), models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('claim', 'reviewer'), name='assignment_one_open_per_reviewer')],
+                "verbose_name": "reviewer assignment",
+                "verbose_name_plural": "reviewer assignments",
+                "ordering": ["due_on", "assigned_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["reviewer", "status", "due_on"], name="assignment_queue_idx"
+                    ),
+                    models.Index(fields=["status", "due_on"], name="assignment_status_due_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["open", "done", "withdrawn"])),
+                        name="assignment_status_valid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "open")),
+                        fields=("claim", "reviewer"),
+                        name="assignment_one_open_per_reviewer",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('contradicts', 'Contradicts')], max_length=20, verbose_name='stance')),
-                ('url', models.URLField(max_length=2000, validators=[django.core.validators.URLValidator(message='Enter a full web address starting with http:// or https://.', schemes=['http', 'https'])], verbose_name='URL')),
-                ('normalized_url', models.CharField(editable=False, max_length=2000, verbose_name='normalized URL')),
-                ('title', models.CharField(blank=True, max_length=500, verbose_name='title')),
-                ('publisher', models.CharField(blank=True, max_length=200, verbose_name='publisher')),
-                ('excerpt', models.TextField(blank=True, verbose_name='quoted excerpt')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='added at')),
-                ('retracted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='retracted at')),
-                ('retraction_reason', models.TextField(blank=True, verbose_name='retraction reason')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='claims.claim', verbose_name='claim')),
-                ('retracted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='retracted by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[("supports", "Supports"), ("contradicts", "Contradicts")],
+                        max_length=20,
+                        verbose_name="stance",
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Enter a full web address starting with http:// or https://.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="URL",
+                    ),
+                ),
+                (
+                    "normalized_url",
+                    models.CharField(
+                        editable=False, max_length=2000, verbose_name="normalized URL"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=500, verbose_name="title")),
+                (
+                    "publisher",
+                    models.CharField(blank=True, max_length=200, verbose_name="publisher"),
+                ),
+                ("excerpt", models.TextField(blank=True, verbose_name="quoted excerpt")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "added_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="added at"
+                    ),
+                ),
+                (
+                    "retracted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="retracted at"
+                    ),
+                ),
+                (
+                    "retraction_reason",
+                    models.TextField(blank=True, verbose_name="retraction reason"),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="claims.claim",
+                        verbose_name="claim",
+                    ),
+                ),
+                (
+                    "retracted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="retracted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence link',
-                'verbose_name_plural': 'evidence links',
-                'ordering': ['added_at', 'id'],
-                'indexes': [models.Index(fields=['claim', 'stance'], name='evidence_claim_stance_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('stance__in', ['supports', 'contradicts'])), name='evidence_stance_valid'), models.UniqueConstraint(condition=models.Q(('retracted_at__isnull', True)), fields=('claim', 'stance', 'normalized_url'), name='evidence_unique_standing_url')],
+                "verbose_name": "evidence link",
+                "verbose_name_plural": "evidence links",
+                "ordering": ["added_at", "id"],
+                "indexes": [
+                    models.Index(fields=["claim", "stance"], name="evidence_claim_stance_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("stance__in", ["supports", "contradicts"])),
+                        name="evidence_stance_valid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("retracted_at__isnull", True)),
+                        fields=("claim", "stance", "normalized_url"),
+                        name="evidence_unique_standing_url",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['state', '-updated_at'], name='claim_state_updated_idx'),
+            model_name="claim",
+            index=models.Index(fields=["state", "-updated_at"], name="claim_state_updated_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['-updated_at', '-id'], name='claim_updated_idx'),
+            model_name="claim",
+            index=models.Index(fields=["-updated_at", "-id"], name="claim_updated_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['-created_at'], name='claim_created_idx'),
+            model_name="claim",
+            index=models.Index(fields=["-created_at"], name="claim_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['claimant'], name='claim_claimant_idx'),
+            model_name="claim",
+            index=models.Index(fields=["claimant"], name="claim_claimant_idx"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['unverified', 'corroborated', 'disputed'])), name='claim_state_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["unverified", "corroborated", "disputed"])),
+                name="claim_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'corroborated'), _negated=True), ('supporting_count__gt', 0), _connector='OR'), name='claim_corroborated_has_support'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "corroborated"), _negated=True),
+                    ("supporting_count__gt", 0),
+                    _connector="OR",
+                ),
+                name="claim_corroborated_has_support",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'disputed'), _negated=True), ('contradicting_count__gt', 0), _connector='OR'), name='claim_disputed_has_contradiction'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "disputed"), _negated=True),
+                    ("contradicting_count__gt", 0),
+                    _connector="OR",
+                ),
+                name="claim_disputed_has_contradiction",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appearance',
-            constraint=models.UniqueConstraint(fields=('claim', 'source'), name='appearance_unique_source'),
+            model_name="appearance",
+            constraint=models.UniqueConstraint(
+                fields=("claim", "source"), name="appearance_unique_source"
+            ),
         ),
     ]

@@ -3,11 +3,27 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-VIEW = ["view_source", "view_claim", "view_appearance", "view_evidence", "view_assignment",
-        "view_auditevent"]
+VIEW = [
+    "view_source",
+    "view_claim",
+    "view_appearance",
+    "view_evidence",
+    "view_assignment",
+    "view_auditevent",
+]
 ROLES = {
-    "Editors": VIEW + ["manage_claims", "add_claim", "change_claim", "add_source", "change_source",
-                       "add_evidence", "change_evidence", "add_assignment", "change_assignment"],
+    "Editors": VIEW
+    + [
+        "manage_claims",
+        "add_claim",
+        "change_claim",
+        "add_source",
+        "change_source",
+        "add_evidence",
+        "change_evidence",
+        "add_assignment",
+        "change_assignment",
+    ],
     "Reviewers": VIEW + ["review_claims"],
     "Viewers": VIEW,
 }

@@ -5,19 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0005_claim_search_index'),
+        ("claims", "0005_claim_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['claim', 'status', 'due_on'], name='assignment_claim_open_idx'),
+            model_name="assignment",
+            index=models.Index(
+                fields=["claim", "status", "due_on"], name="assignment_claim_open_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['state', 'supporting_count', 'contradicting_count'], name='claim_state_counts_idx'),
+            model_name="claim",
+            index=models.Index(
+                fields=["state", "supporting_count", "contradicting_count"],
+                name="claim_state_counts_idx",
+            ),
         ),
     ]

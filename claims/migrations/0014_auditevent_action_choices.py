@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0013_evidence_sort_indexes'),
+        ("claims", "0013_evidence_sort_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('claim.created', 'claim created'), ('claim.edited', 'claim edited'), ('claim.imported', 'claim imported'), ('claim.state_changed', 'state changed'), ('evidence.added', 'evidence added'), ('evidence.retracted', 'evidence retracted'), ('reviewer.assigned', 'reviewer assigned'), ('reviewer.completed', 'review completed'), ('reviewer.withdrawn', 'reviewer withdrawn'), ('source.edited', 'source edited')], max_length=40, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("claim.created", "claim created"),
+                    ("claim.edited", "claim edited"),
+                    ("claim.imported", "claim imported"),
+                    ("claim.state_changed", "state changed"),
+                    ("evidence.added", "evidence added"),
+                    ("evidence.retracted", "evidence retracted"),
+                    ("reviewer.assigned", "reviewer assigned"),
+                    ("reviewer.completed", "review completed"),
+                    ("reviewer.withdrawn", "reviewer withdrawn"),
+                    ("source.edited", "source edited"),
+                ],
+                max_length=40,
+                verbose_name="action",
+            ),
         ),
     ]

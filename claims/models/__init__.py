@@ -10,6 +10,7 @@ from .audit import AuditEvent, AuditEventQuerySet, AuditTrailIsAppendOnly
 from .claims import Appearance, Claim, ReviewState
 from .evidence import Evidence, EvidenceQuerySet, Stance, stance_adjective
 from .ids import LARGEST_ID, is_row_id
+from .signoff import Proposal, ProposalStatus, Publication
 from .sources import Source
 from .tally import StateTally
 
@@ -24,6 +25,9 @@ __all__ = [
     "Claim",
     "Evidence",
     "EvidenceQuerySet",
+    "Proposal",
+    "ProposalStatus",
+    "Publication",
     "ReviewState",
     "Source",
     "Stance",

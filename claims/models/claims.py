@@ -53,6 +53,14 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(_("last change"), default=timezone.now, editable=False)
     state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
     first_verdict_at = models.DateTimeField(_("first verdict at"), null=True, blank=True)
+    # The verdict as the public sees it: first published, last corrected (``Publication`` rows
+    # hold each one), and since when a proposed verdict has waited for sign-off.
+    published_at = models.DateTimeField(_("first published at"), null=True, blank=True)
+    corrected_at = models.DateTimeField(_("last corrected at"), null=True, blank=True)
+    signoff_waiting_since = models.DateTimeField(
+        _("waiting for sign-off since"), null=True, blank=True, editable=False
+    )
+    independent_review = models.BooleanField(_("independent review"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     supporting_count = models.PositiveIntegerField(_("supporting"), default=0, editable=False)
     contradicting_count = models.PositiveIntegerField(_("contradicting"), default=0, editable=False)
@@ -85,6 +93,12 @@ class Claim(models.Model):
             # where with the filter's column first it would sort every match to take a page.
             models.Index(fields=["state", "open_reviews"], name="claim_open_reviews_idx"),
             models.Index(fields=["state", "next_due_on"], name="claim_next_due_idx"),
+            # The queue's "waiting for sign-off" tab, longest waiting first.
+            models.Index(
+                fields=["signoff_waiting_since", "id"],
+                condition=Q(signoff_waiting_since__isnull=False),
+                name="claim_signoff_waiting_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -106,6 +120,11 @@ class Claim(models.Model):
 
     def get_absolute_url(self):
         return reverse("claims:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        """Does the public see a verdict on this claim now? Changing it is a correction."""
+        return self.published_at is not None and self.state != ReviewState.UNVERIFIED
 
     def standing_count(self, stance: str) -> int:
         """The number of unretracted links with this stance."""

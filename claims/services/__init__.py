@@ -4,8 +4,16 @@ Each service runs in one transaction: lock the claim row, check permission, chec
 user saw, validate, write, and record its one audit event. Views, forms, the admin and management
 commands call these functions; nothing else saves these rows. Errors are ``ValidationError`` (keyed
 by field where a form can show it at the field), ``PermissionDenied`` and ``ClaimConflict``.
-One module per aggregate; what they share lives in ``_shared``.
+One module per aggregate; what they share lives in ``_shared``. Sign-off's writes live in their
+own package, ``claims.signoff``, and are re-exported here: this is the one door for writes.
 """
+
+from claims.signoff.services import (
+    verdict_propose,
+    verdict_return,
+    verdict_sign_off,
+    verdict_withdraw,
+)
 
 from .assignments import reviewer_assign, reviewer_complete, reviewer_withdraw
 from .bulk import BULK_LIMIT, BulkOutcome, claims_assign_reviewer, claims_change_state
@@ -37,4 +45,8 @@ __all__ = [
     "reviewer_withdraw",
     "source_create",
     "source_update",
+    "verdict_propose",
+    "verdict_return",
+    "verdict_sign_off",
+    "verdict_withdraw",
 ]

@@ -13,7 +13,10 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from claims import workflow
 from claims.models import Claim
+from claims.permissions import signoff_required
+from claims.signoff.services import verdict_propose
 
 from .assignments import reviewer_assign
 from .claims import claim_change_state
@@ -45,13 +48,21 @@ def claims_change_state(
     *, actor, claims: Iterable[Claim], versions: dict[int, int], state: str, rationale: str
 ) -> BulkOutcome:
     """Move each claim to ``state`` with one rationale, each checked against the version its
-    page showed (``versions`` by claim id): a claim without one is refused, not guessed."""
+    page showed (``versions`` by claim id): a claim without one is refused, not guessed. With
+    sign-off on, each move is proposed instead, and ``changed`` lists the claims proposed."""
     unsaid = _("The form did not say which version of the claim you saw. Reload the page.")
+
+    # With sign-off on, each move is proposed, to wait for another editor like any other.
+    write = verdict_propose if signoff_required() else claim_change_state
 
     def move(claim):
         if claim.pk not in versions:
             raise ValidationError(unsaid)
-        claim_change_state(
+        if claim.state == state:
+            # On one claim's page the same state with a new rationale corrects a published
+            # verdict; in bulk, with one rationale for all, it is a move already made.
+            raise workflow.transition_error(claim, state, rationale)
+        write(
             actor=actor,
             claim=claim,
             expected_version=versions[claim.pk],

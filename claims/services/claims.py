@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from claims import clock, workflow
-from claims.audit.actions import AuditAction
+from claims.audit.actions import STATE_MOVES, AuditAction
 from claims.audit.chain import record_event
 from claims.models import Appearance, Assignment, AssignmentStatus, Claim, ReviewState, Source
 from claims.permissions import Action, require
+from claims.signoff.publication import Verdict, apply_verdict
 
 from ._shared import (
     check_source_url,
@@ -294,7 +295,7 @@ def _replace_appearances(claim: Claim, actor, wanted: list[AppearanceInput]):
     return before, after
 
 
-def _check_still_based_on(claim: Claim, expected_version: int, target: str) -> None:
+def check_still_based_on(claim: Claim, expected_version: int, target: str) -> None:
     """Refuse a move whose basis changed since the version the user saw."""
     if expected_version == claim.version:
         return
@@ -305,7 +306,8 @@ def _check_still_based_on(claim: Claim, expected_version: int, target: str) -> N
     undone = [
         event
         for event in changes
-        if event.action in (AuditAction.CLAIM_STATE_CHANGED, AuditAction.CLAIM_EDITED)
+        if event.action in STATE_MOVES
+        or event.action == AuditAction.CLAIM_EDITED
         or (
             event.action == AuditAction.EVIDENCE_RETRACTED
             and rests_on is not None
@@ -323,15 +325,19 @@ def claim_change_state(
     expected_version: int,
     state: str,
     rationale: str,
+    correction_note: str = "",
     close_my_review: bool = False,
     review_note: str = "",
 ) -> Claim:
-    """Move the claim through the workflow, giving the reason; the rationale becomes its verdict.
+    """Move the claim through the workflow, giving the reason; the rationale becomes its verdict,
+    published at once. This is the desk without sign-off: with it on, nobody may change a state
+    directly (``claims.permissions``) and ``claims.signoff.services.verdict_propose`` is the way.
 
     ``expected_version`` is the claim as the user saw it when deciding. The move is refused if,
     since then, the state moved, the claim itself was edited (the verdict would be on words
     the user did not read) or a link of the stance the move rests on was retracted; a link
-    added meanwhile, an assignment or a source's correction do not undo the decision.
+    added meanwhile, an assignment or a source's correction do not undo the decision. A change
+    to a published verdict is a correction and needs ``correction_note``.
 
     ``close_my_review`` finishes the actor's open review of the claim in the same transaction,
     with ``review_note``: a reviewer's verdict and the end of their review are one step, and
@@ -340,37 +346,23 @@ def claim_change_state(
     with transaction.atomic():
         claim = lock_claim(claim.pk)
         require(actor, Action.CHANGE_STATE, claim)
-        _check_still_based_on(claim, expected_version, state)
-        rationale = (rationale or "").strip()
-        try:
-            workflow.check_transition(claim, state, rationale)
-        except ValidationError as error:
-            field = "rationale" if error.code == "rationale_required" else "state"
-            raise ValidationError({field: error}) from error
-        old = {"state": claim.state, "rationale": claim.rationale}
-        now = clock.now()
-        claim.state, claim.rationale, claim.state_changed_at = state, rationale, now
-        fields = ["state", "rationale", "state_changed_at"]
-        if state != ReviewState.UNVERIFIED and claim.first_verdict_at is None:
-            claim.first_verdict_at = now
-            fields.append("first_verdict_at")
+        check_still_based_on(claim, expected_version, state)
+        verdict = Verdict(state, (rationale or "").strip(), (correction_note or "").strip())
+        workflow.check_verdict(claim, verdict.state, verdict.rationale, verdict.correction_note)
+        fields, data = apply_verdict(claim, verdict, proposed_by=actor, approved_by=actor)
         save_with_event(
             claim,
             actor=actor,
             action=AuditAction.CLAIM_STATE_CHANGED,
-            data={
-                "old": old,
-                "new": {"state": claim.state, "rationale": claim.rationale},
-                "reason": rationale,
-            },
+            data={**data, "reason": verdict.rationale},
             fields=fields,
         )
         if close_my_review:
-            _close_own_review(actor, claim, review_note)
+            close_own_review(actor, claim, review_note)
     return claim
 
 
-def _close_own_review(actor, claim: Claim, note: str) -> None:
+def close_own_review(actor, claim: Claim, note: str) -> None:
     """Finish the actor's open review of ``claim``; refused (rolling back the move) if they
     have none."""
     assignment = Assignment.objects.filter(

@@ -101,6 +101,7 @@ def test_bulk_state_change_writes_one_event_per_claim_and_refuses_what_the_workf
                 "rationale": "The ministry's figures confirm it.",
             },
             "reason": "The ministry's figures confirm it.",
+            "published_at": claim.published_at.isoformat(),
         }
     unsupported.refresh_from_db()
     assert unsupported.state == ReviewState.UNVERIFIED

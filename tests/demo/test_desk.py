@@ -73,6 +73,29 @@ def test_load_demo_creates_a_user_in_each_role_group():
         assert f"{demo_user.username} / {demo_user.password} / {demo_user.role}" in output
 
 
+def test_load_demo_with_signoff_on_has_every_verdict_signed_off_by_a_second_editor(settings):
+    """The demo as ``dev.py serve`` loads it: each verdict proposed, then signed off by an
+    editor other than its proposer; the reopened claim's withdrawal is a public correction."""
+    from claims.models import Publication
+
+    settings.FACTCHECK_SIGNOFF = True
+    load_demo()
+
+    verdicts = demo_claims().exclude(state=ReviewState.UNVERIFIED)
+    assert verdicts.exists()
+    for claim in verdicts:
+        assert claim.published_at is not None
+        events = claim.audit_events.order_by("sequence")
+        assert verify_chain(claim.pk, events, (claim.audit_length, claim.audit_head)) is None
+        assert not events.filter(action=AuditAction.CLAIM_STATE_CHANGED).exists()
+    publications = Publication.objects.filter(claim__in=demo_claims())
+    assert publications.count() >= verdicts.count()
+    assert all(p.approved_by_id != p.proposed_by_id for p in publications)
+    [correction] = publications.filter(is_correction=True)
+    assert correction.state == ReviewState.UNVERIFIED
+    assert correction.correction_note.startswith("We withdrew this verdict")
+
+
 def test_load_demo_audit_chains_verify():
     load_demo()
 

@@ -889,6 +889,7 @@ def test_json_round_trip_into_an_empty_database(tmp_path, editor, reviewer, clai
         expected_version=reopened.version,
         state=ReviewState.UNVERIFIED,
         rationale="The record was corrected.",
+        correction_note="Our verdict rested on a record since corrected.",
     )
     first = tmp_path / "first.json"
     call_command("export_verdicts", format="json", output=str(first))

@@ -115,13 +115,13 @@ def test_simultaneous_state_changes_one_wins_one_conflicts(monkeypatch):
 
     # Hold each winner inside its transaction a while, so the loser is certainly waiting
     # on the row lock rather than arriving after the commit.
-    original = workflow.check_transition
+    original = workflow.check_verdict
 
     def slow_check(*args, **kwargs):
         time.sleep(0.3)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(workflow, "check_transition", slow_check)
+    monkeypatch.setattr(workflow, "check_verdict", slow_check)
     barrier = threading.Barrier(2)
     outcomes = []
 
