@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 
 from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 _replayed: contextvars.ContextVar[datetime | None] = contextvars.ContextVar(
     "factcheck_replayed_time", default=None
@@ -48,3 +50,12 @@ def day_start(day: date) -> datetime | None:
         return midnight.astimezone(UTC)
     except OverflowError:
         return None
+
+
+def time_ago(moment: datetime, now: datetime | None = None) -> str:
+    """How long ago, in words a page shows: "just now" under a minute ("0 minutes ago" reads
+    as a fault), else Django's ``timesince`` ("2 hours, 5 minutes ago")."""
+    now = now or timezone.now()
+    if (now - moment).total_seconds() < 60:
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(moment, now)}

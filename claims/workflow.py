@@ -134,13 +134,20 @@ def check_transition(claim: Claim, target: str, rationale: str) -> None:
 
 
 def allowed_targets(claim: Claim) -> list[Transition]:
-    """The moves whose preconditions hold now (a rationale is still required when made)."""
-    return [
+    """The moves whose preconditions hold now (a rationale is still required when made); for a
+    published verdict, also keeping it with a corrected rationale."""
+    moves = [
         t
         for t in TRANSITIONS
         if t.source == claim.state
         and (t.requires_stance is None or claim.standing_count(t.requires_stance) > 0)
     ]
+    if claim.is_published:
+        moves.append(Transition(claim.state, claim.state, CORRECT_RATIONALE))
+    return moves
+
+
+CORRECT_RATIONALE = _lazy("Keep this verdict, correct its rationale")
 
 
 def check_retraction(claim: Claim, stance: str) -> None:

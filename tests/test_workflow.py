@@ -80,8 +80,13 @@ def test_allowed_targets_follow_the_evidence(claim, editor):
     targets = {t.target for t in workflow.allowed_targets(claim)}
     assert targets == {ReviewState.CORROBORATED, ReviewState.DISPUTED}
     claim = change_state(claim, editor, ReviewState.DISPUTED)
-    targets = {t.target for t in workflow.allowed_targets(claim)}
-    assert targets == {ReviewState.CORROBORATED, ReviewState.UNVERIFIED}
+    targets = [(t.target, str(t.label)) for t in workflow.allowed_targets(claim)]
+    # Published now: keeping the verdict with a corrected rationale is a move too.
+    assert targets == [
+        (ReviewState.CORROBORATED, "Corroborate"),
+        (ReviewState.UNVERIFIED, "Reopen as unverified"),
+        (ReviewState.DISPUTED, "Keep this verdict, correct its rationale"),
+    ]
 
 
 def test_retracting_the_last_link_a_verdict_needs_is_refused(claim, editor):

@@ -1,11 +1,11 @@
 """The conflicts a write refuses when the record changed since the user loaded it."""
 
 from django.utils import timezone
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from claims.audit.sentences import describe
+from claims.clock import time_ago
 from claims.models import AuditEvent, Claim, Source
 
 
@@ -66,9 +66,7 @@ def changes_since(claim: Claim, version: int) -> list[AuditEvent]:
 
 
 def _when(change: str, moment, now) -> str:
-    if (now - moment).total_seconds() < 60:
-        return _("%(change)s, just now") % {"change": change}
-    return _("%(change)s, %(time)s ago") % {"change": change, "time": timesince(moment, now)}
+    return _("%(change)s, %(when)s") % {"change": change, "when": time_ago(moment, now)}
 
 
 def _changes_in_words(changes: list[AuditEvent]) -> str:

@@ -28,6 +28,10 @@ def assignment_item(assignment) -> str:
     return f"assignment-{assignment.pk}"
 
 
+def proposal_item(proposal) -> str:
+    return f"proposal-{proposal.pk}"
+
+
 @dataclass(frozen=True)
 class Feedback:
     """What to confirm, and the id of the element on the claim page it is about."""

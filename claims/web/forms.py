@@ -390,6 +390,29 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason for withdrawing"), max_length=2000)
 
 
+class SignOffForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the proposer"),
+        max_length=2000,
+        required=False,
+        help_text=_("Optional: kept in the history with your sign-off."),
+    )
+
+
+class ReturnProposalForm(forms.Form):
+    """Sending a proposal back says why: the proposer reads it on the claim page."""
+
+    note = forms.CharField(
+        label=_("Why it goes back"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class WithdrawProposalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=2000, required=False)
+
+
 class StateChangeForm(forms.Form):
     """Offers only the moves whose preconditions hold now; the service checks again.
 
@@ -416,6 +439,17 @@ class StateChangeForm(forms.Form):
         help_text=_("Optional: kept with your finished review."),
     )
 
+    correction_note = forms.CharField(
+        label=_("Correction note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "Public: readers see it with the corrected verdict. Say what was wrong and what "
+            "changed."
+        ),
+    )
+
     def __init__(self, *args, claim: Claim, reviews: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].widget.choices = [
@@ -425,6 +459,14 @@ class StateChangeForm(forms.Form):
         self.reviews = reviews
         if not reviews:
             del self.fields["close_review"], self.fields["review_note"]
+        # Once the public has seen a verdict, every move corrects it (the service requires it).
+        self.corrects = claim.published_at is not None
+        if self.corrects:
+            # Required of the person typing, but checked by the service: a page from before
+            # the verdict was published never showed the field, and is a conflict, not a slip.
+            self.fields["correction_note"].widget.attrs["required"] = True
+        else:
+            del self.fields["correction_note"]
 
     @property
     def offers_moves(self) -> bool:

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from claims.clock import time_ago
 from claims.selectors.people import display_name as person_name
 
 register = template.Library()
@@ -14,6 +15,12 @@ def display_name(user) -> str:
     """A person as every page names them; empty for an account that is gone, so that a
     template's ``default`` can say so."""
     return "" if user is None else person_name(user)
+
+
+@register.filter
+def ago(moment) -> str:
+    """``{{ when|ago }}``: "just now", or "3 hours ago"."""
+    return time_ago(moment) if moment else ""
 
 
 @register.simple_tag(takes_context=True)

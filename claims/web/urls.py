@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims.web.views import claim, dashboard, editing, queue
+from claims.web.views import claim, dashboard, editing, queue, signoff
 
 app_name = "claims"
 
@@ -33,6 +33,21 @@ urlpatterns = [
         name="assignment_withdraw",
     ),
     path("claims/<int:pk>/state/", claim.state_change, name="state_change"),
+    path(
+        "claims/<int:pk>/proposals/<int:proposal_id>/sign-off/",
+        signoff.verdict_sign_off,
+        name="verdict_sign_off",
+    ),
+    path(
+        "claims/<int:pk>/proposals/<int:proposal_id>/return/",
+        signoff.verdict_return,
+        name="verdict_return",
+    ),
+    path(
+        "claims/<int:pk>/proposals/<int:proposal_id>/withdraw/",
+        signoff.verdict_withdraw,
+        name="verdict_withdraw",
+    ),
     path("sources/new/", editing.source_create, name="source_create"),
     path("sources/<int:pk>/edit/", editing.source_edit, name="source_edit"),
 ]

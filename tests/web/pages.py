@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, TextField
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +23,8 @@ from claims.models import (
     AuditEvent,
     Claim,
     Evidence,
+    Proposal,
+    Publication,
     ReviewState,
     Source,
     Stance,
@@ -47,6 +49,7 @@ class Desk:
     claim: Claim  # corroborated, with evidence both ways, a retraction and three reviewers
     disputed: Claim
     idle: Claim  # unverified and unchanged for a month
+    waiting: Claim  # a verdict proposed by the reviewer, waiting for sign-off
     assignments: dict = field(default_factory=dict)
 
 
@@ -143,12 +146,34 @@ def build_desk() -> Desk:
     )
     month_ago = timezone.now() - datetime.timedelta(days=30)
     Claim.objects.filter(pk=idle.pk).update(updated_at=month_ago, created_at=month_ago)
-    for number in range(1, 11):
+    fillers = [
         services.claim_create(
             actor=editor,
             text=f"Filler claim {number}",
             claimant="A minister",
             appearances=[services.AppearanceInput(post, "as quoted")],
+        )
+        for number in range(1, 11)
+    ]
+    # A published verdict corrected once, and a verdict waiting for sign-off.
+    disputed = change_state(
+        disputed,
+        editor,
+        ReviewState.DISPUTED,
+        "Reuters and the Pentagon say otherwise",
+        correction_note="We added the Pentagon's account, which we had missed.",
+    )
+    waiting = fillers[0]
+    add_evidence(waiting, editor, Stance.SUPPORTS, url="https://records.example/minister")
+    _assign(waiting, editor, reviewer)
+    waiting.refresh_from_db()
+    with override_settings(FACTCHECK_SIGNOFF=True):
+        services.verdict_propose(
+            actor=reviewer,
+            claim=waiting,
+            expected_version=waiting.version,
+            state=ReviewState.CORROBORATED,
+            rationale="The minister's own records agree.",
         )
     return Desk(
         editor=editor,
@@ -159,6 +184,7 @@ def build_desk() -> Desk:
         claim=Claim.objects.get(pk=claim.pk),
         disputed=disputed,
         idle=Claim.objects.get(pk=idle.pk),
+        waiting=Claim.objects.get(pk=waiting.pk),
         assignments={"overdue": overdue, "done": done, "withdrawn": withdrawn},
     )
 
@@ -172,6 +198,7 @@ class Page:
     status: int = 200
     htmx_target: str = ""
     follow: bool = False  # a POST's redirect followed: the page as shown after the action
+    signoff: bool = False  # shown on a desk with sign-off on (the tests' default is off)
 
 
 def main_pages(desk: Desk) -> list[Page]:
@@ -203,6 +230,7 @@ def main_pages(desk: Desk) -> list[Page]:
             {
                 "state-state": ReviewState.DISPUTED,
                 "state-rationale": "Decided before the claim was corroborated.",
+                "state-correction_note": "A later record contradicts the first.",
                 "state-expected_version": stale,
             },
             status=409,
@@ -223,6 +251,24 @@ def main_pages(desk: Desk) -> list[Page]:
                 "supports-stance": Stance.SUPPORTS,
             },
             follow=True,
+        ),
+        Page(
+            "claim page, waiting for sign-off",
+            "editor",
+            reverse("claims:detail", args=[desk.waiting.pk]),
+            signoff=True,
+        ),
+        Page(
+            "claim page, the proposer's view",
+            "reviewer",
+            reverse("claims:detail", args=[desk.waiting.pk]),
+            signoff=True,
+        ),
+        Page(
+            "claim page, a correction to propose",
+            "editor",
+            reverse("claims:detail", args=[desk.disputed.pk]),
+            signoff=True,
         ),
         Page("new claim", "editor", reverse("claims:create")),
         Page("new claim, invalid input", "editor", reverse("claims:create"), {}, status=422),
@@ -268,10 +314,11 @@ def render_pages(desk: Desk, pages: list[Page] | None = None) -> Iterator[tuple[
         headers = {}
         if page.htmx_target:
             headers = {"HX-Request": "true", "HX-Target": page.htmx_target}
-        if page.data is None:
-            response = client.get(page.path, headers=headers)
-        else:
-            response = client.post(page.path, page.data, headers=headers, follow=page.follow)
+        with override_settings(FACTCHECK_SIGNOFF=page.signoff):
+            if page.data is None:
+                response = client.get(page.path, headers=headers)
+            else:
+                response = client.post(page.path, page.data, headers=headers, follow=page.follow)
         assert response.status_code == page.status, f"{page.name}: {response.status_code}"
         if response.streaming:
             html = b"".join(response.streaming_content).decode()
@@ -284,7 +331,16 @@ def data_texts() -> set[str]:
     """Every text the desk's rows hold (claims, sources, evidence, people's names): what a page
     shows as data, not as its own wording."""
     texts = set()
-    for model in (Claim, Source, Appearance, Evidence, Assignment, AuditEvent):
+    for model in (
+        Claim,
+        Source,
+        Appearance,
+        Evidence,
+        Assignment,
+        AuditEvent,
+        Proposal,
+        Publication,
+    ):
         fields = [
             f.name
             for f in model._meta.concrete_fields

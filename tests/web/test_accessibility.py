@@ -102,6 +102,25 @@ def test_axe_finds_no_violation(browser, browser_context_args, desk, role, width
     assert not violations, "axe-core found:\n" + "\n".join(violations)
 
 
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("role", ["editor", "reviewer"])
+def test_axe_finds_no_violation_in_sign_off(
+    browser, browser_context_args, desk, role, width, settings
+):
+    """The claim page with sign-off on: a proposal waiting (the editor's view with sign-off and
+    return, the proposer's with withdraw) and a published verdict to correct."""
+    settings.FACTCHECK_SIGNOFF = True  # the live server runs in this process: it sees this
+    page = open_browser_page(browser, browser_context_args, width)
+    log_in_page(page, getattr(desk, role).username)
+    violations = []
+    for claim in (desk.waiting, desk.disputed):
+        page.goto(reverse("claims:detail", args=[claim.pk]))
+        page.evaluate(OPEN_DETAILS)
+        violations += _axe_violations(page)
+    page.context.close()
+    assert not violations, "axe-core found:\n" + "\n".join(violations)
+
+
 def _refused_forms(page: Page, desk) -> list[str]:
     """The pages as they come back with errors: a new claim and a state change, both empty."""
     page.goto(reverse("claims:create"))

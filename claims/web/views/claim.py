@@ -19,7 +19,9 @@ from claims.permissions import (
     can,
     is_editor,
     is_reviewer,
+    proposal_refusal,
     require,
+    signoff_required,
 )
 from claims.selectors import claim_page
 from claims.web import feedback
@@ -28,8 +30,11 @@ from claims.web.forms import (
     CloseAssignmentForm,
     EvidenceForm,
     RetractForm,
+    ReturnProposalForm,
+    SignOffForm,
     StateChangeForm,
     WithdrawForm,
+    WithdrawProposalForm,
     keep_input_after_conflict,
     show_service_error,
 )
@@ -79,7 +84,13 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
             prefix=f"withdraw-{assignment.pk}"
         )
     confirmation, other_messages = feedback.take_feedback(request)
+    signoff = claim_page.claim_signoff(claim)
+    if signoff.pending is not None:
+        _offer_decisions(user, claim, signoff.pending, actions, forms)
     context = {
+        "signoff": signoff,
+        "by_proposal": signoff_required(),
+        "can_move": bool({Action.CHANGE_STATE, Action.PROPOSE_VERDICT} & actions),
         "feedback": confirmation,
         "other_messages": other_messages,
         "claim": claim,
@@ -97,6 +108,29 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
     return render(request, "claims/claim_detail.html", context, status=status)
 
 
+def _offer_decisions(user, claim: Claim, proposal, actions, forms: dict) -> None:
+    """Which of sign off, return and withdraw the user gets on the waiting proposal, each with
+    its form; a decision their role allows but this proposal refuses (their own, say) is shown
+    disabled with the reason."""
+    proposal.dom_id = feedback.proposal_item(proposal)
+    for action, name in (
+        (Action.SIGN_OFF_VERDICT, "sign_off"),
+        (Action.RETURN_VERDICT, "return"),
+        (Action.WITHDRAW_PROPOSAL, "withdraw"),
+    ):
+        allowed = can(user, action, claim, target=proposal, actions=actions)
+        setattr(proposal, f"can_{name}", allowed)
+        refusal = (
+            "" if allowed or action not in actions else proposal_refusal(user, action, proposal)
+        )
+        setattr(proposal, f"{name}_refusal", refusal or "")
+    proposal.sign_off_form = forms.get("sign-off") or SignOffForm(prefix="sign-off")
+    proposal.return_form = forms.get("return") or ReturnProposalForm(prefix="return")
+    proposal.withdraw_form = forms.get("withdraw-proposal") or WithdrawProposalForm(
+        prefix="withdraw-proposal"
+    )
+
+
 def _reviews_elsewhere(user, claim: Claim, actions) -> bool:
     """A reviewer who may not act on this claim because it is not assigned to them: the page
     says why, instead of just showing no controls."""
@@ -112,7 +146,7 @@ def claim_detail(request, pk):
 # Actions on a claim -------------------------------------------------------------------------------
 
 
-def _run(request, claim: Claim, form, key: str, write, success: str, item):
+def run_claim_action(request, claim: Claim, form, key: str, write, success: str, item):
     """Validate ``form``, call ``write(cleaned_data)``, then redirect to the claim page with
     ``success`` confirmed beside ``item(written)``, the element the write changed; or show the
     page again with the form as typed."""
@@ -154,7 +188,9 @@ def evidence_add(request, pk, stance):
             note=data["note"],
         )
 
-    return _run(request, claim, form, key, write, _("Evidence added."), feedback.link_item)
+    return run_claim_action(
+        request, claim, form, key, write, _("Evidence added."), feedback.link_item
+    )
 
 
 @require_POST
@@ -172,7 +208,9 @@ def evidence_retract(request, pk, evidence_id):
             reason=data["reason"],
         )
 
-    return _run(request, claim, form, key, write, _("Evidence retracted."), feedback.link_item)
+    return run_claim_action(
+        request, claim, form, key, write, _("Evidence retracted."), feedback.link_item
+    )
 
 
 @require_POST
@@ -189,7 +227,7 @@ def reviewer_assign(request, pk):
             due_on=data["due_on"],
         )
 
-    return _run(
+    return run_claim_action(
         request, claim, form, "assign", write, _("Reviewer assigned."), feedback.assignment_item
     )
 
@@ -203,7 +241,7 @@ def _close_assignment(
     require(request.user, action, claim, target=assignment)
     key = f"{'withdraw' if form_class is WithdrawForm else 'close'}-{assignment.pk}"
     form = form_class(request.POST, prefix=key)
-    return _run(
+    return run_claim_action(
         request,
         claim,
         form,
@@ -250,25 +288,38 @@ def assignment_withdraw(request, pk, assignment_id):
 
 @require_POST
 def state_change(request, pk):
+    """Move the claim's state or, with sign-off on, propose the move for another editor."""
     claim = get_object_or_404(Claim, pk=pk)
-    require(request.user, Action.CHANGE_STATE, claim)
+    by_proposal = signoff_required()
+    require(request.user, Action.PROPOSE_VERDICT if by_proposal else Action.CHANGE_STATE, claim)
     reviews = _has_open_review(request.user, claim)
     form = StateChangeForm(request.POST, prefix="state", claim=claim, reviews=reviews)
     closing = reviews and request.POST.get("state-close_review") == "on"
+    write_move = services.verdict_propose if by_proposal else services.claim_change_state
 
     def write(data):
-        return services.claim_change_state(
+        return write_move(
             actor=request.user,
             claim=claim,
             expected_version=data["expected_version"],
             state=data["state"],
             rationale=data["rationale"],
+            correction_note=data.get("correction_note", ""),
             close_my_review=bool(data.get("close_review")),
             review_note=data.get("review_note", ""),
         )
 
+    if by_proposal:
+        done = (
+            _("Proposed, and your review closed: it waits for another editor's sign-off.")
+            if closing
+            else _("Proposed: it waits for another editor's sign-off.")
+        )
+        return run_claim_action(request, claim, form, "state", write, done, feedback.proposal_item)
     done = _("State changed and your review closed.") if closing else _("State changed.")
-    return _run(request, claim, form, "state", write, done, lambda _claim: feedback.STATE_ITEM)
+    return run_claim_action(
+        request, claim, form, "state", write, done, lambda _claim: feedback.STATE_ITEM
+    )
 
 
 def _has_open_review(user, claim: Claim) -> bool:
