@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, AssignmentStatus, Claim, Evidence, Proposal
+from .models import Assignment, AssignmentStatus, Claim, Evidence, Proposal, ProposalStatus
 
 EDITORS_GROUP = "Editors"
 REVIEWERS_GROUP = "Reviewers"
@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     SIGN_OFF_VERDICT = "sign_off_verdict", _("sign off this verdict")
     RETURN_VERDICT = "return_verdict", _("return this proposed verdict")
     WITHDRAW_PROPOSAL = "withdraw_proposal", _("withdraw this proposal")
+    SET_REVIEW_MODE = "set_review_mode", _("choose how this claim is reviewed")
 
 
 # The actions that exist only with sign-off on, and the one they replace.
@@ -47,6 +48,7 @@ SIGNOFF_ACTIONS = frozenset(
         Action.SIGN_OFF_VERDICT,
         Action.RETURN_VERDICT,
         Action.WITHDRAW_PROPOSAL,
+        Action.SET_REVIEW_MODE,
     }
 )
 
@@ -134,6 +136,24 @@ def available_actions(user, claim: Claim | None = None) -> frozenset[str]:
     return frozenset(actions)
 
 
+def judgements_hidden(user, claim: Claim) -> bool:
+    """Must ``user`` not see the other reviewers' judgements of ``claim`` yet?
+
+    In an independent review each reviewer judges blind: until they have proposed themselves,
+    their colleagues' proposals, rationales and review notes are hidden from them, on the claim
+    page, in its history and in every export; the audit chain keeps everything. Reads the
+    claim's assignments and proposals as prefetched by the claim page.
+    """
+    if not claim.independent_review:
+        return False
+    if not any(a.is_open and a.reviewer_id == user.pk for a in claim.assignments.all()):
+        return False
+    return not any(
+        p.independent and p.proposed_by_id == user.pk and p.status != ProposalStatus.WITHDRAWN
+        for p in claim.proposals.all()
+    )
+
+
 def proposal_refusal(user, action: str, proposal: Proposal) -> str | None:
     """Why ``user`` may not take ``action`` on ``proposal`` although their role allows it, in
     words the page shows beside the disabled control; None when they may."""
@@ -185,6 +205,8 @@ def can(
         )
     if action == Action.WITHDRAW_ASSIGNMENT:
         return isinstance(target, Assignment) and target.is_open
+    if action == Action.SIGN_OFF_VERDICT and target is None:
+        return True  # deciding an independent review as a whole: the service refuses its judges
     if action in (Action.SIGN_OFF_VERDICT, Action.RETURN_VERDICT, Action.WITHDRAW_PROPOSAL):
         return isinstance(target, Proposal) and proposal_refusal(user, action, target) is None
     return True

@@ -177,6 +177,9 @@ if FACTCHECK_VERDICT_URL and "{id}" not in FACTCHECK_VERDICT_URL:
 FACTCHECK_SIGNOFF = env_bool("FACTCHECK_SIGNOFF", True)
 # Whether the editor who created a claim may sign off its verdicts (false: someone else must).
 FACTCHECK_CREATOR_MAY_SIGN_OFF = env_bool("FACTCHECK_CREATOR_MAY_SIGN_OFF", True)
+# New claims under independent review by default: each reviewer judges blind and an editor
+# decides between their proposals (needs sign-off on). An editor can switch it per claim.
+FACTCHECK_INDEPENDENT_REVIEW = env_bool("FACTCHECK_INDEPENDENT_REVIEW", False)
 
 # The dashboard lists unverified claims unchanged for at least this many days as idle.
 FACTCHECK_IDLE_DAYS = int(os.environ.get("FACTCHECK_IDLE_DAYS", "14"))

@@ -9,6 +9,7 @@ class AuditAction(models.TextChoices):
     CLAIM_EDITED = "claim.edited", _("claim edited")
     CLAIM_IMPORTED = "claim.imported", _("claim imported")
     CLAIM_STATE_CHANGED = "claim.state_changed", _("state changed")
+    CLAIM_REVIEW_MODE_CHANGED = "claim.review_mode_changed", _("review mode changed")
     EVIDENCE_ADDED = "evidence.added", _("evidence added")
     EVIDENCE_RETRACTED = "evidence.retracted", _("evidence retracted")
     REVIEWER_ASSIGNED = "reviewer.assigned", _("reviewer assigned")

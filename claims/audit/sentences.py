@@ -134,6 +134,13 @@ def _state_changed(event, data):
     return _("%(who)s changed the state from %(old)s to %(new)s") % _move(event, data)
 
 
+@sentences.register(AuditAction.CLAIM_REVIEW_MODE_CHANGED)
+def _review_mode_changed(event, data):
+    if _new(data).get("independent"):
+        return _("%(who)s put the claim under independent review") % {"who": event.actor_name}
+    return _("%(who)s ended the independent review of the claim") % {"who": event.actor_name}
+
+
 @sentences.register(AuditAction.VERDICT_PROPOSED)
 def _verdict_proposed(event, data):
     if data.get("correction_note"):
@@ -147,6 +154,14 @@ def _verdict_proposed(event, data):
 @sentences.register(AuditAction.VERDICT_APPROVED)
 def _verdict_approved(event, data):
     words = {**_move(event, data), "proposer": data.get("proposed_by") or _("a former user")}
+    if data.get("own"):
+        return (
+            _(
+                "%(who)s decided the independent review with their own verdict, moving the claim "
+                "from %(old)s to %(new)s"
+            )
+            % words
+        )
     if data.get("correction_note"):
         sentence = _(
             "%(who)s signed off the correction by %(proposer)s from %(old)s to %(new)s, noting "

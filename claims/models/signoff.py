@@ -20,6 +20,8 @@ class ProposalStatus(models.TextChoices):
     APPROVED = "approved", _("Signed off")
     RETURNED = "returned", _("Returned")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # In an independent review, the proposals the deciding editor did not choose.
+    NOT_CHOSEN = "not_chosen", _("Not chosen")
 
 
 def _person(related_name: str, verbose_name):

@@ -1,9 +1,10 @@
 """A claim's page: the claim with everything shown on it, and its history in sentences."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch
 
+from claims.audit.actions import AuditAction
 from claims.audit.sentences import describe
 from claims.models import (
     Appearance,
@@ -15,6 +16,7 @@ from claims.models import (
     ProposalStatus,
     Publication,
 )
+from claims.permissions import judgements_hidden
 
 
 def claim_detail(pk: int) -> Claim:
@@ -56,24 +58,58 @@ def claim_detail(pk: int) -> Claim:
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Signoff:
     """What the claim page shows of sign-off: the proposal waiting, the proposal last returned
-    (when nothing waits, its note is for the proposer), and the corrections, newest first."""
+    (when nothing waits, its note is for the proposer), the corrections, newest first, and an
+    independent review's round: its proposals (empty while they are hidden from this user),
+    how many have proposed, whether all have and whether they agree."""
 
     pending: Proposal | None
     returned: Proposal | None
     corrections: list[Publication]
+    round: list[Proposal] = field(default_factory=list)
+    proposed: int = 0
+    reviewers: int = 0
+    hidden: bool = False
+    mine: Proposal | None = None
+    # Set by the page for the user: may they decide the round, and the form to decide with.
+    may_decide: bool = False
+    decide_form: object = None
+
+    @property
+    def complete(self) -> bool:
+        return self.proposed >= 2 and self.proposed >= self.reviewers
+
+    @property
+    def agree(self) -> bool:
+        return len({p.state for p in self.round}) == 1
 
 
-def claim_signoff(claim: Claim) -> Signoff:
+def claim_signoff(claim: Claim, user) -> Signoff:
     """From the rows ``claim_detail`` prefetched: no query of its own."""
     proposals = list(claim.proposals.all())
     pending = next((p for p in proposals if p.is_pending and not p.independent), None)
     latest = proposals[0] if proposals else None
     returned = latest if latest and latest.status == ProposalStatus.RETURNED else None
     corrections = [p for p in claim.publications.all() if p.is_correction]
-    return Signoff(pending, None if pending else returned, corrections)
+    signoff = Signoff(pending, None if pending else returned, corrections)
+    if not claim.independent_review:
+        return signoff
+    round_ = sorted(
+        (p for p in proposals if p.is_pending and p.independent), key=lambda p: p.proposed_at
+    )
+    proposers = {p.proposed_by_id for p in round_}
+    reviewing = {a.reviewer_id for a in claim.assignments.all() if a.is_open}
+    hidden = judgements_hidden(user, claim)
+    return replace(
+        signoff,
+        round=[] if hidden else round_,
+        proposed=len(proposers),
+        reviewers=len(reviewing | proposers),
+        hidden=hidden,
+        mine=next((p for p in round_ if p.proposed_by_id == user.pk), None),
+    )
 
 
 @dataclass
@@ -82,7 +118,33 @@ class TimelineEntry:
     sentence: str
 
 
-def claim_timeline(claim: Claim) -> list[TimelineEntry]:
-    """The claim's audit events, newest first, each as a readable sentence."""
+def claim_timeline(claim: Claim, user=None) -> list[TimelineEntry]:
+    """The claim's audit events, newest first, each as a readable sentence; for a reviewer who
+    has yet to judge an independent review blind, without their colleagues' proposals and
+    review notes (``permissions.judgements_hidden``)."""
     events = AuditEvent.objects.filter(claim_id=claim.pk).order_by("-sequence")
-    return [TimelineEntry(event, describe(event)) for event in events]
+    hidden = user is not None and judgements_hidden(user, claim)
+    return [
+        TimelineEntry(event, describe(event))
+        for event in events
+        if not (hidden and _a_colleagues_judgement(event, user))
+    ]
+
+
+_JUDGEMENT_ACTIONS = frozenset(
+    {
+        AuditAction.VERDICT_PROPOSED,
+        AuditAction.VERDICT_RETURNED,
+        AuditAction.VERDICT_WITHDRAWN,
+    }
+)
+
+
+def _a_colleagues_judgement(event: AuditEvent, user) -> bool:
+    if event.action == AuditAction.REVIEWER_COMPLETED:
+        return event.actor_id != user.pk
+    return (
+        event.action in _JUDGEMENT_ACTIONS
+        and (event.data or {}).get("independent")
+        and event.actor_id != user.pk
+    )

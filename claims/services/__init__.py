@@ -9,6 +9,8 @@ own package, ``claims.signoff``, and are re-exported here: this is the one door 
 """
 
 from claims.signoff.services import (
+    claim_set_review_mode,
+    verdict_decide,
     verdict_propose,
     verdict_return,
     verdict_sign_off,
@@ -35,6 +37,7 @@ __all__ = [
     "claim_change_state",
     "claim_create",
     "claim_import",
+    "claim_set_review_mode",
     "claim_update",
     "claims_assign_reviewer",
     "claims_change_state",
@@ -45,6 +48,7 @@ __all__ = [
     "reviewer_withdraw",
     "source_create",
     "source_update",
+    "verdict_decide",
     "verdict_propose",
     "verdict_return",
     "verdict_sign_off",

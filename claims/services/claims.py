@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from claims import clock, workflow
 from claims.audit.actions import STATE_MOVES, AuditAction
 from claims.audit.chain import record_event
 from claims.models import Appearance, Assignment, AssignmentStatus, Claim, ReviewState, Source
-from claims.permissions import Action, require
+from claims.permissions import Action, require, signoff_required
 from claims.signoff.publication import Verdict, apply_verdict
 
 from ._shared import (
@@ -124,7 +125,8 @@ def claim_create(
     claimed_on: date | None = None,
     appearances: Iterable[AppearanceInput] = (),
 ) -> Claim:
-    """Open a new claim for review, unverified, with where it appeared."""
+    """Open a new claim for review, unverified, with where it appeared; under independent
+    review where the desk makes that the default (it needs sign-off, which decides it)."""
     require(actor, Action.CREATE_CLAIM)
     now = clock.now()
     claim = Claim(
@@ -134,6 +136,7 @@ def claim_create(
         created_by=actor,
         created_at=now,
         updated_at=now,
+        independent_review=signoff_required() and settings.FACTCHECK_INDEPENDENT_REVIEW,
     )
     appearances = _clean_claim(claim, appearances)
     with transaction.atomic():
@@ -153,6 +156,7 @@ def claim_create(
                     "claimant": claim.claimant,
                     "claimed_on": json_value(claim.claimed_on),
                     "appearances": _appearance_data(appearances),
+                    **({"independent_review": True} if claim.independent_review else {}),
                 }
             },
         )

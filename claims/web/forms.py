@@ -409,6 +409,14 @@ class ReturnProposalForm(forms.Form):
     )
 
 
+class ReviewModeForm(forms.Form):
+    """Set by the button pressed: review independently, or end the independent review."""
+
+    independent = forms.TypedChoiceField(
+        choices=(("yes", "yes"), ("no", "no")), coerce=lambda value: value == "yes"
+    )
+
+
 class WithdrawProposalForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), max_length=2000, required=False)
 

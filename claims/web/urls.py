@@ -43,6 +43,8 @@ urlpatterns = [
         signoff.verdict_return,
         name="verdict_return",
     ),
+    path("claims/<int:pk>/decide/", signoff.verdict_decide, name="verdict_decide"),
+    path("claims/<int:pk>/review-mode/", signoff.review_mode, name="review_mode"),
     path(
         "claims/<int:pk>/proposals/<int:proposal_id>/withdraw/",
         signoff.verdict_withdraw,

@@ -50,6 +50,8 @@ class Desk:
     disputed: Claim
     idle: Claim  # unverified and unchanged for a month
     waiting: Claim  # a verdict proposed by the reviewer, waiting for sign-off
+    judged: Claim  # an independent review both reviewers have judged, differently
+    half_judged: Claim  # an independent review only the reviewer has judged
     assignments: dict = field(default_factory=dict)
 
 
@@ -175,6 +177,27 @@ def build_desk() -> Desk:
             state=ReviewState.CORROBORATED,
             rationale="The minister's own records agree.",
         )
+        # Independent reviews: one both reviewers have judged, one only Rita has.
+        judged, half = fillers[1], fillers[2]
+        for independent in (judged, half):
+            add_evidence(independent, editor, Stance.SUPPORTS)
+            add_evidence(independent, editor, Stance.CONTRADICTS)
+            for who in (reviewer, other):
+                _assign(independent, editor, who)
+            services.claim_set_review_mode(actor=editor, claim=independent, independent=True)
+        for claim_, who, state, why in (
+            (judged, reviewer, ReviewState.CORROBORATED, "The ministry's table agrees."),
+            (judged, other, ReviewState.DISPUTED, "The table was revised in March."),
+            (half, reviewer, ReviewState.DISPUTED, "No record supports it."),
+        ):
+            claim_.refresh_from_db()
+            services.verdict_propose(
+                actor=who,
+                claim=claim_,
+                expected_version=claim_.version,
+                state=state,
+                rationale=why,
+            )
     return Desk(
         editor=editor,
         reviewer=reviewer,
@@ -185,6 +208,8 @@ def build_desk() -> Desk:
         disputed=disputed,
         idle=Claim.objects.get(pk=idle.pk),
         waiting=Claim.objects.get(pk=waiting.pk),
+        judged=Claim.objects.get(pk=judged.pk),
+        half_judged=Claim.objects.get(pk=half.pk),
         assignments={"overdue": overdue, "done": done, "withdrawn": withdrawn},
     )
 
@@ -268,6 +293,18 @@ def main_pages(desk: Desk) -> list[Page]:
             "claim page, a correction to propose",
             "editor",
             reverse("claims:detail", args=[desk.disputed.pk]),
+            signoff=True,
+        ),
+        Page(
+            "claim page, an independent review to decide",
+            "editor",
+            reverse("claims:detail", args=[desk.judged.pk]),
+            signoff=True,
+        ),
+        Page(
+            "claim page, judging blind",
+            "other_reviewer",
+            reverse("claims:detail", args=[desk.half_judged.pk]),
             signoff=True,
         ),
         Page("new claim", "editor", reverse("claims:create")),

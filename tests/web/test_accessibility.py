@@ -113,7 +113,7 @@ def test_axe_finds_no_violation_in_sign_off(
     page = open_browser_page(browser, browser_context_args, width)
     log_in_page(page, getattr(desk, role).username)
     violations = []
-    for claim in (desk.waiting, desk.disputed):
+    for claim in (desk.waiting, desk.disputed, desk.judged, desk.half_judged):
         page.goto(reverse("claims:detail", args=[claim.pk]))
         page.evaluate(OPEN_DETAILS)
         violations += _axe_violations(page)

@@ -84,13 +84,19 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
             prefix=f"withdraw-{assignment.pk}"
         )
     confirmation, other_messages = feedback.take_feedback(request)
-    signoff = claim_page.claim_signoff(claim)
+    signoff = claim_page.claim_signoff(claim, user)
     if signoff.pending is not None:
         _offer_decisions(user, claim, signoff.pending, actions, forms)
+    can_move = bool({Action.CHANGE_STATE, Action.PROPOSE_VERDICT} & actions)
+    if claim.independent_review and signoff_required():
+        # Each reviewer of it proposes once; an editor decides once all have.
+        can_move = signoff.mine is None and _has_open_review(user, claim)
+        _offer_round(user, claim, signoff, actions, forms)
     context = {
         "signoff": signoff,
         "by_proposal": signoff_required(),
-        "can_move": bool({Action.CHANGE_STATE, Action.PROPOSE_VERDICT} & actions),
+        "can_move": can_move,
+        "can_set_review_mode": Action.SET_REVIEW_MODE in actions,
         "feedback": confirmation,
         "other_messages": other_messages,
         "claim": claim,
@@ -99,7 +105,7 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         "supporting": [e for e in evidence if e.stance == Stance.SUPPORTS],
         "contradicting": [e for e in evidence if e.stance == Stance.CONTRADICTS],
         "assignments": assignments,
-        "timeline": claim_page.claim_timeline(claim),
+        "timeline": claim_page.claim_timeline(claim, user),
         "conflict": conflict,
         "can_edit": Action.EDIT_CLAIM in actions,
         "can_edit_sources": Action.MANAGE_SOURCES in actions,
@@ -128,6 +134,25 @@ def _offer_decisions(user, claim: Claim, proposal, actions, forms: dict) -> None
     proposal.return_form = forms.get("return") or ReturnProposalForm(prefix="return")
     proposal.withdraw_form = forms.get("withdraw-proposal") or WithdrawProposalForm(
         prefix="withdraw-proposal"
+    )
+
+
+def _offer_round(user, claim: Claim, signoff, actions, forms: dict) -> None:
+    """An independent review's decisions: once every reviewer has proposed, an editor who did
+    not propose in it signs off one proposal or decides with their own verdict; a reviewer may
+    withdraw their own proposal."""
+    in_round = any(p.proposed_by_id == user.pk for p in signoff.round)
+    may_decide = signoff.complete and Action.SIGN_OFF_VERDICT in actions and not in_round
+    signoff.may_decide = may_decide
+    for proposal in signoff.round:
+        proposal.dom_id = feedback.proposal_item(proposal)
+        proposal.can_sign_off = may_decide
+        proposal.can_withdraw = can(
+            user, Action.WITHDRAW_PROPOSAL, claim, target=proposal, actions=actions
+        )
+        proposal.withdraw_form = WithdrawProposalForm(prefix="withdraw-proposal")
+    signoff.decide_form = forms.get("decide") or StateChangeForm(
+        prefix="decide", claim=claim, initial={"expected_version": claim.version}
     )
 
 

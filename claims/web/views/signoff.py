@@ -12,7 +12,13 @@ from claims import services
 from claims.models import Claim, Proposal
 from claims.permissions import Action, require
 from claims.web import feedback
-from claims.web.forms import ReturnProposalForm, SignOffForm, WithdrawProposalForm
+from claims.web.forms import (
+    ReturnProposalForm,
+    ReviewModeForm,
+    SignOffForm,
+    StateChangeForm,
+    WithdrawProposalForm,
+)
 from claims.web.views.claim import run_claim_action
 
 
@@ -65,3 +71,40 @@ def verdict_withdraw(request, pk, proposal_id):
 
     done = _("Your proposal is withdrawn.")
     return run_claim_action(request, claim, form, "withdraw-proposal", write, done, _at_state)
+
+
+@require_POST
+def verdict_decide(request, pk):
+    """An editor decides an independent review with their own verdict."""
+    claim = get_object_or_404(Claim, pk=pk)
+    require(request.user, Action.SIGN_OFF_VERDICT, claim)
+    form = StateChangeForm(request.POST, prefix="decide", claim=claim)
+
+    def write(data):
+        return services.verdict_decide(
+            actor=request.user,
+            claim=claim,
+            expected_version=data["expected_version"],
+            state=data["state"],
+            rationale=data["rationale"],
+            correction_note=data.get("correction_note", ""),
+        )
+
+    done = _("Decided with your verdict: it is published.")
+    return run_claim_action(request, claim, form, "decide", write, done, _at_state)
+
+
+@require_POST
+def review_mode(request, pk):
+    """Put the claim under independent review, or end it."""
+    claim = get_object_or_404(Claim, pk=pk)
+    require(request.user, Action.SET_REVIEW_MODE, claim)
+    form = ReviewModeForm(request.POST, prefix="mode")
+
+    def write(data):
+        return services.claim_set_review_mode(
+            actor=request.user, claim=claim, independent=data["independent"]
+        )
+
+    done = _("How the claim is reviewed is changed.")
+    return run_claim_action(request, claim, form, "mode", write, done, _at_state)
