@@ -128,7 +128,42 @@ class ChangeState:
     signed_off_by: str = "chief"
 
 
-Step = AddEvidence | RetractEvidence | Assign | Complete | Withdraw | ChangeState
+@dataclass(frozen=True)
+class Propose:
+    """A verdict proposed and left waiting (for sign-off, or in an independent review)."""
+
+    actor: str
+    state: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Return:
+    """The claim's waiting proposal sent back with a note for its proposer."""
+
+    actor: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ReviewIndependently:
+    actor: str
+
+
+# Steps that only exist on a desk with sign-off on: a one-person desk's demo leaves them out.
+SIGNOFF_STEPS = (Propose, Return, ReviewIndependently)
+
+Step = (
+    AddEvidence
+    | RetractEvidence
+    | Assign
+    | Complete
+    | Withdraw
+    | ChangeState
+    | Propose
+    | Return
+    | ReviewIndependently
+)
 
 
 @dataclass(frozen=True)
@@ -400,6 +435,16 @@ CLAIMS: tuple[DemoClaim, ...] = (
                 "Reassigned: Rosa is taking the claims about Israel's role.",
             ),
             Assign("editor", "reviewer", due_in_days=3),  # overdue by the time the demo loads
+            Propose(
+                "reviewer",
+                ReviewState.CORROBORATED,
+                "Trump said so and the October 2023 report repeats it.",
+            ),
+            Return(
+                "chief",
+                "The only support is unattributed (“reportedly”) and repeats Trump: find a named "
+                "source before we publish this.",
+            ),
         ),
     ),
     DemoClaim(
@@ -415,7 +460,21 @@ CLAIMS: tuple[DemoClaim, ...] = (
                 "Pence, had expressed appreciation for the Israeli role",
             ),
         ),
-        steps=(Assign("editor", "reviewer", due_in_days=10),),
+        steps=(
+            Assign("editor", "reviewer", due_in_days=10),
+            AddEvidence(
+                "reviewer",
+                "axios",
+                Stance.SUPPORTS,
+                "had expressed appreciation for the Israeli role",
+                note="A former senior Israeli official, speaking to Axios.",
+            ),
+            Propose(
+                "reviewer",
+                ReviewState.CORROBORATED,
+                "The official's account is specific, and nothing we found contradicts it.",
+            ),
+        ),
     ),
     DemoClaim(
         opened_days_ago=56,
@@ -428,6 +487,35 @@ CLAIMS: tuple[DemoClaim, ...] = (
                 "axios",
                 "Netanyahu tried to pull Trump aside to make amends when he visited the White "
                 "House in September 2020",
+            ),
+        ),
+        steps=(
+            ReviewIndependently("editor"),
+            Assign("editor", "reviewer"),
+            Assign("editor", "reviewer2"),
+            AddEvidence(
+                "editor",
+                "axios",
+                Stance.SUPPORTS,
+                "Netanyahu tried to pull Trump aside to make amends",
+                note="A former White House official, speaking to Axios.",
+            ),
+            AddEvidence(
+                "editor",
+                "let-us-down",
+                Stance.CONTRADICTS,
+                "I'll never forget that Bibi Netanyahu let us down",
+                note="Trump in October 2023: no sign that any amends were taken.",
+            ),
+            Propose(
+                "reviewer",
+                ReviewState.CORROBORATED,
+                "The claim is that he tried; the former official saw the attempt.",
+            ),
+            Propose(
+                "reviewer2",
+                ReviewState.DISPUTED,
+                "One unnamed official, and Trump's own later words show no reconciliation.",
             ),
         ),
     ),

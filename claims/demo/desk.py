@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import clock, services
-from claims.models import AssignmentStatus, Claim, Source
+from claims.models import AssignmentStatus, Claim, ProposalStatus, Source
 from claims.permissions import signoff_required
 from claims.urlnorm import normalize_url
 
@@ -157,6 +157,8 @@ def _load_claim(demo_claim, users, sources) -> None:
         player = _PLAYERS.get(type(step))
         if player is None:
             raise TypeError(f"Unknown demo step {step!r}")
+        if isinstance(step, demo_data.SIGNOFF_STEPS) and not signoff_required():
+            continue
         with clock.replaying(moment):
             player(step, claim, users, sources)
 
@@ -246,6 +248,28 @@ def _change_state(step: demo_data.ChangeState, claim, users, sources) -> None:
     services.verdict_sign_off(actor=users[signer], proposal=proposal)
 
 
+def _propose(step: demo_data.Propose, claim, users, sources) -> None:
+    services.verdict_propose(
+        actor=users[step.actor],
+        claim=claim,
+        expected_version=claim.version,
+        state=step.state,
+        rationale=step.rationale,
+    )
+
+
+def _return(step: demo_data.Return, claim, users, sources) -> None:
+    services.verdict_return(
+        actor=users[step.actor],
+        proposal=claim.proposals.get(status=ProposalStatus.PENDING),
+        note=step.note,
+    )
+
+
+def _review_independently(step: demo_data.ReviewIndependently, claim, users, sources) -> None:
+    services.claim_set_review_mode(actor=users[step.actor], claim=claim, independent=True)
+
+
 _PLAYERS = {
     demo_data.AddEvidence: _add_evidence,
     demo_data.RetractEvidence: _retract_evidence,
@@ -253,6 +277,9 @@ _PLAYERS = {
     demo_data.Complete: _complete,
     demo_data.Withdraw: _withdraw,
     demo_data.ChangeState: _change_state,
+    demo_data.Propose: _propose,
+    demo_data.Return: _return,
+    demo_data.ReviewIndependently: _review_independently,
 }
 
 

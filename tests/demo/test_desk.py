@@ -76,7 +76,7 @@ def test_load_demo_creates_a_user_in_each_role_group():
 def test_load_demo_with_signoff_on_has_every_verdict_signed_off_by_a_second_editor(settings):
     """The demo as ``dev.py serve`` loads it: each verdict proposed, then signed off by an
     editor other than its proposer; the reopened claim's withdrawal is a public correction."""
-    from claims.models import Publication
+    from claims.models import Proposal, ProposalStatus, Publication
 
     settings.FACTCHECK_SIGNOFF = True
     load_demo()
@@ -94,6 +94,18 @@ def test_load_demo_with_signoff_on_has_every_verdict_signed_off_by_a_second_edit
     [correction] = publications.filter(is_correction=True)
     assert correction.state == ReviewState.UNVERIFIED
     assert correction.correction_note.startswith("We withdrew this verdict")
+    # What sign-off looks like on a working desk: one waiting, one returned, and an
+    # independent review whose reviewers disagree.
+    proposals = Proposal.objects.filter(claim__in=demo_claims())
+    assert proposals.filter(status=ProposalStatus.PENDING, independent=False).count() == 1
+    [returned] = proposals.filter(status=ProposalStatus.RETURNED)
+    assert "named source" in returned.decision_note
+    [independent] = demo_claims().filter(independent_review=True)
+    judged = proposals.filter(claim=independent, status=ProposalStatus.PENDING)
+    assert sorted(judged.values_list("state", flat=True)) == ["corroborated", "disputed"]
+    assert independent.signoff_waiting_since is not None
+    load_demo()  # and a second load adds nothing
+    assert Proposal.objects.filter(claim__in=demo_claims()).count() == proposals.count()
 
 
 def test_load_demo_audit_chains_verify():
