@@ -181,3 +181,23 @@ def test_the_claim_page_reads_sign_off_in_bounded_queries(
     login(client, editor)
     with django_assert_max_num_queries(16):
         assert client.get(detail_url(supported)).status_code == 200
+
+
+def test_my_queue_lists_what_waits_for_an_editors_sign_off(
+    client, supported, reviewer, editor, chief, django_assert_max_num_queries
+):
+    login(client, reviewer)
+    post_move(client, supported)
+    page = login(client, chief).get(reverse("claims:my_queue")).content.decode()
+    assert "Waiting for your sign-off (1)" in page
+    assert supported.text in page
+    assert "ready for sign-off just now" in page
+    with django_assert_max_num_queries(8):
+        client.get(reverse("claims:my_queue"))
+    # Nobody is asked to sign off their own proposal; a reviewer signs off nothing.
+    Proposal.objects.filter(claim=supported).update(proposed_by=chief)
+    assert (
+        "Waiting for your sign-off" not in client.get(reverse("claims:my_queue")).content.decode()
+    )
+    page = login(client, reviewer).get(reverse("claims:my_queue")).content.decode()
+    assert "Waiting for your sign-off" not in page

@@ -17,6 +17,7 @@ from claims.permissions import (
 )
 from claims.selectors import queue
 from claims.selectors.filters import PAGE_SIZES, SORTS
+from claims.signoff.waiting import waiting_for_signoff
 from claims.web.presentation import queue_rows_html
 from claims.web.views.access import require_reader
 
@@ -70,7 +71,10 @@ def my_queue(request):
     return render(
         request,
         "claims/my_queue.html",
-        {"assignments": queue.reviewer_queue(request.user)},
+        {
+            "assignments": queue.reviewer_queue(request.user),
+            "waiting": waiting_for_signoff(request.user),
+        },
     )
 
 
