@@ -10,6 +10,7 @@ from .audit import AuditEvent, AuditEventQuerySet, AuditTrailIsAppendOnly
 from .claims import Appearance, Claim, ReviewState
 from .evidence import Evidence, EvidenceQuerySet, Stance, stance_adjective
 from .ids import LARGEST_ID, is_row_id
+from .preferences import DeskPreferences, QueueDensity
 from .sources import Source
 from .tally import StateTally
 
@@ -22,8 +23,10 @@ __all__ = [
     "AuditEventQuerySet",
     "AuditTrailIsAppendOnly",
     "Claim",
+    "DeskPreferences",
     "Evidence",
     "EvidenceQuerySet",
+    "QueueDensity",
     "ReviewState",
     "Source",
     "Stance",

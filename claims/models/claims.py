@@ -85,6 +85,9 @@ class Claim(models.Model):
             # where with the filter's column first it would sort every match to take a page.
             models.Index(fields=["state", "open_reviews"], name="claim_open_reviews_idx"),
             models.Index(fields=["state", "next_due_on"], name="claim_next_due_idx"),
+            # The queue sorted by due date, soonest first and undated last, paged from this
+            # index alone. PostgreSQL also has one in the other direction (migration 0015).
+            models.Index(fields=["next_due_on", "id"], name="claim_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(

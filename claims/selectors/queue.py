@@ -34,6 +34,7 @@ QUEUE_COLUMNS = (
     "contradicting_count",
     "updated_at",
     "created_at",
+    "version",  # what a checkbox sends, so a bulk state change is checked against the row seen
 )
 
 
