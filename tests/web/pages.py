@@ -150,6 +150,7 @@ def build_desk() -> Desk:
             claimant="A minister",
             appearances=[services.AppearanceInput(post, "as quoted")],
         )
+    services.desk_preferences_update(actor=admin, queue_density="compact")
     return Desk(
         editor=editor,
         reviewer=reviewer,
@@ -171,6 +172,7 @@ class Page:
     data: dict | None = None  # POSTed when given
     status: int = 200
     htmx_target: str = ""
+    follow: bool = False  # the page a POST redirects to, rather than the POST's own answer
 
 
 def main_pages(desk: Desk) -> list[Page]:
@@ -189,6 +191,18 @@ def main_pages(desk: Desk) -> list[Page]:
             "editor",
             reverse("claims:list") + "?state=corroborated",
             htmx_target="queue-results",
+        ),
+        Page("queue, compact", "admin", reverse("claims:list") + "?sort=due"),
+        Page(
+            "queue, bulk action refused",
+            "editor",
+            reverse("claims:list") + "?sort=claimant",
+            {
+                "claim": [f"{desk.idle.pk}:{desk.idle.version}"],
+                "action": "state",
+                "state": ReviewState.CORROBORATED,
+            },
+            status=422,
         ),
         Page("claim page, editor", "editor", detail),
         Page("claim page, reviewer", "reviewer", detail),
@@ -245,6 +259,19 @@ def main_pages(desk: Desk) -> list[Page]:
             reverse("admin:claims_claim_changelist"),
             {"action": "change_state", "_selected_action": [pk, desk.disputed.pk]},
         ),
+        # Last: it changes a claim, which the pages above show as built.
+        Page(
+            "queue after a bulk action",
+            "editor",
+            reverse("claims:list") + "?sort=claimant",
+            {
+                "claim": [f"{c.pk}:{c.version}" for c in (claim, desk.idle)],
+                "action": "state",
+                "state": ReviewState.DISPUTED,
+                "rationale": "The Knesset record says otherwise.",
+            },
+            follow=True,
+        ),
     ]
 
 
@@ -260,7 +287,7 @@ def render_pages(desk: Desk, pages: list[Page] | None = None) -> Iterator[tuple[
         if page.data is None:
             response = client.get(page.path, headers=headers)
         else:
-            response = client.post(page.path, page.data, headers=headers)
+            response = client.post(page.path, page.data, headers=headers, follow=page.follow)
         assert response.status_code == page.status, f"{page.name}: {response.status_code}"
         if response.streaming:
             html = b"".join(response.streaming_content).decode()
