@@ -5,6 +5,12 @@ directions on SQLite (NULL is its smallest value: ascending it reads the dated e
 the NULL ones, descending it simply walks backwards) and the ascending one on PostgreSQL, whose
 NULL is the largest value. Descending with NULLs last is no scan of that index on PostgreSQL,
 so it gets its own; SQLite cannot declare NULLS LAST in an index and does not need to.
+
+Both also carry the state and the open review count, so that a page under the state tabs or
+"Unassigned" is read from the index alone. Without them, at 100,000 claims on PostgreSQL,
+"unassigned, latest due first" read 51,720 rows to skip them (136 ms, under load) where the
+index alone takes 3.3 ms; page 800 of "unverified, soonest due" sorted 50,108 rows (178 ms)
+where the index takes 6.9 ms.
 """
 
 import django.db.models.deletion
@@ -13,7 +19,8 @@ from django.db import migrations, models
 
 
 CREATE_DESCENDING = (
-    "CREATE INDEX claim_due_desc_idx ON claims_claim (next_due_on DESC NULLS LAST, id DESC)"
+    "CREATE INDEX claim_due_desc_idx ON claims_claim (next_due_on DESC NULLS LAST, id DESC) "
+    "INCLUDE (state, open_reviews)"
 )
 DROP_DESCENDING = "DROP INDEX IF EXISTS claim_due_desc_idx"
 
@@ -49,7 +56,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='claim',
-            index=models.Index(fields=['next_due_on', 'id'], name='claim_due_idx'),
+            index=models.Index(fields=['next_due_on', 'id', 'state', 'open_reviews'], name='claim_due_idx'),
         ),
         migrations.AddField(
             model_name='deskpreferences',

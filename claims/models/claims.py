@@ -86,8 +86,11 @@ class Claim(models.Model):
             models.Index(fields=["state", "open_reviews"], name="claim_open_reviews_idx"),
             models.Index(fields=["state", "next_due_on"], name="claim_next_due_idx"),
             # The queue sorted by due date, soonest first and undated last, paged from this
-            # index alone. PostgreSQL also has one in the other direction (migration 0015).
-            models.Index(fields=["next_due_on", "id"], name="claim_due_idx"),
+            # index alone, also under the state and "has a reviewer" filters (the last two
+            # columns, for those). PostgreSQL has one in the other direction (migration 0015).
+            models.Index(
+                fields=["next_due_on", "id", "state", "open_reviews"], name="claim_due_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -243,11 +243,13 @@ class ClaimFilter(django_filters.FilterSet):
                 "id", "title", "outlet"
             )
         ]
+        # Kept for the page's other reviewer select (the queue's bulk form), read once.
+        self.reviewers = [(str(user.pk), display_name(user)) for user in reviewers]
         people = [
             (ME, _("Me")),
             (UNASSIGNED, _("Unassigned")),
             (ASSIGNED, _("Assigned to anyone")),
-            *((str(user.pk), display_name(user)) for user in reviewers),
+            *self.reviewers,
         ]
         people.extend(self._former_reviewer(people))
         # Handed over as callables: the form copies its fields deeply, and a list of choices

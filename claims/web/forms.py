@@ -6,12 +6,14 @@ assigning or closing reviews conflict with nothing and carry none.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims import services, workflow
 from claims.models import LARGEST_ID, Claim, ReviewState, Source, Stance, is_row_id
+from claims.selectors.filters import PlainInput, PlainSelect
 from claims.selectors.people import display_name, name_with_username, reviewer_candidates
 from claims.urlnorm import validate_http_url
 
@@ -491,14 +493,14 @@ class QueueBulkForm(forms.Form):
         choices=[(ASSIGN, _("Assign")), (CHANGE_STATE, _("Change state"))],
         error_messages={"required": _("Choose what to do with the selected claims.")},
     )
-    reviewer = ReviewerChoiceField(
-        label=_("Reviewer"), required=False, empty_label=_("Choose a reviewer…")
-    )
-    due_on = DueDateField(label=_("Due"))
+    # The reviewer field is added per form (see __init__). The selects are written out in
+    # Python, as the filter form's are: the bar is on every queue page an editor opens.
+    due_on = DueDateField(label=_("Due"), widget=PlainInput("date"))
     state = forms.ChoiceField(
         label=_("New state"),
         choices=[("", _("Choose a state…")), *ReviewState.choices],
         required=False,
+        widget=PlainSelect,
     )
     rationale = forms.CharField(
         label=_("Rationale"),
@@ -510,8 +512,27 @@ class QueueBulkForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "bulk-%s")
         super().__init__(*args, **kwargs)
+        # The reviewers' query is built only to check a posted choice: the page shows the ones
+        # it has already read (offer_reviewers), and building it cost 0.9 ms of every queue page.
+        reviewers = reviewer_candidates() if self.is_bound else get_user_model().objects.none()
+        self.fields = {
+            "reviewer": ReviewerChoiceField(
+                queryset=reviewers,
+                label=_("Reviewer"),
+                required=False,
+                empty_label=_("Choose a reviewer…"),
+                widget=PlainSelect,
+            ),
+            **self.fields,
+        }
         self.claims: list[Claim] = []
         self.missing: set[int] = set()
+
+    def offer_reviewers(self, reviewers: list[tuple[str, str]]) -> None:
+        """Offer these (id, name) pairs, which the page has already read for its filter form,
+        so that showing the bar asks the database nothing more; validating still asks."""
+        empty = self.fields["reviewer"].empty_label
+        self.fields["reviewer"].widget.plain_choices = [("", empty), *reviewers]
 
     def clean(self):
         data = super().clean()

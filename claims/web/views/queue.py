@@ -73,6 +73,8 @@ def _queue_page(request, *, bulk_form: QueueBulkForm | None = None, status: int 
     selectable = can_act_in_bulk(user)
     if selectable and bulk_form is None:
         bulk_form = QueueBulkForm()
+    if bulk_form is not None:
+        bulk_form.offer_reviewers(claims.filterset.reviewers)
     selected = ticked_claims(bulk_form.data) if bulk_form and bulk_form.is_bound else frozenset()
     context = {
         "queue": claims,
