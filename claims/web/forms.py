@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import services, workflow
 from claims.models import LARGEST_ID, Claim, ReviewState, Source, Stance, is_row_id
+from claims.selectors import queue
 from claims.selectors.filters import PlainInput, PlainSelect
 from claims.selectors.people import display_name, name_with_username, reviewer_candidates
 from claims.urlnorm import validate_http_url
@@ -558,7 +559,7 @@ class QueueBulkForm(forms.Form):
             if not (data.get("rationale") or "").strip():
                 self.add_error("rationale", _("Write a rationale for this change of state."))
         if chosen and not self.errors:
-            self.claims, self.missing = _claims_by_id(list(chosen))
+            self.claims, self.missing = queue.bulk_selection(list(chosen))
             if action == self.CHANGE_STATE:
                 self._check_some_can_move(data["state"], data["rationale"])
         return data
@@ -584,13 +585,3 @@ class QueueBulkForm(forms.Form):
     def opened(self) -> str:
         """The action whose fields to show open: the one just tried, when it was refused."""
         return self.data.get("action", "") if self.is_bound else ""
-
-
-def _claims_by_id(ids: list[int]) -> tuple[list[Claim], set[int]]:
-    """The claims with these ids, in this order, read in one query, and the ids of those gone
-    since the page was shown: they stay in the list as stand-ins, for the service to refuse."""
-    found = Claim.objects.only(
-        "id", "text", "state", "version", "supporting_count", "contradicting_count"
-    ).in_bulk(ids)
-    missing = {claim_id for claim_id in ids if claim_id not in found}
-    return [found.get(claim_id) or Claim(pk=claim_id) for claim_id in ids], missing

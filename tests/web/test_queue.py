@@ -930,3 +930,19 @@ def test_the_retired_filter_still_selects_the_same_claims_in_exports(client, edi
     text = b"".join(exported.streaming_content).decode()
     assert claims["unassigned"].text in text
     assert claims["open"].text not in text
+
+
+def test_a_claim_gone_since_the_page_was_shown_is_refused_by_number(
+    client, editor, reviewer, queue_desk
+):
+    claims, _ = queue_desk
+    response = bulk_post(
+        login(client, editor),
+        claim=[ticked(claims["unassigned"]), "999999:3"],
+        action="assign",
+        reviewer=reviewer.pk,
+    )
+    assert response.status_code == 302
+    result = client.get(response["Location"]).context["bulk_result"]
+    assert result.changed_title == "1 claim assigned to Rita Reviewer:"
+    assert result.refused == [("The claim no longer exists.", [(999999, "#999999")])]

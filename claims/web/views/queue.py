@@ -90,7 +90,9 @@ def _queue_page(request, *, bulk_form: QueueBulkForm | None = None, status: int 
         "density": density,
         "densities": QueueDensity.choices,
         "bulk_form": bulk_form if selectable else None,
-        "shown_claims": " ".join(selection_value(row.claim) for row in claims.rows),
+        "shown_claims": " ".join(selection_value(row.claim) for row in claims.rows)
+        if selectable
+        else "",
         "bulk_result": take_bulk_result(request),
         "queue_query": f"?{request.GET.urlencode()}" if request.GET else "",
     }
