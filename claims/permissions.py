@@ -81,6 +81,16 @@ def can_see_dashboard(user) -> bool:
     return can_view(user) and (is_editor(user) or user.is_staff)
 
 
+def can_act_in_bulk(user) -> bool:
+    """May the user select claims in the queue and act on many at once? The queue asks it to
+    offer the checkboxes and the bulk form, and its POST to accept one.
+
+    Editors only: a reviewer may act only on the claims assigned to them, so a bulk bar would
+    mostly offer them refusals. The services still check every claim on its own.
+    """
+    return is_editor(user)
+
+
 def role_label(user) -> str:
     """The role the header shows: read from the permissions every page loads anyway, so the
     header needs no query of its own for the user's groups."""

@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from claims import services
 from claims.models import Assignment, AuditEvent, ReviewState, Stance
-from claims.permissions import SIGNOFF_ACTIONS, Action, available_actions, can
+from claims.permissions import SIGNOFF_ACTIONS, Action, available_actions, can, can_act_in_bulk
 
 from .conftest import add_evidence
 from .factories import UserFactory
@@ -237,3 +237,12 @@ def test_the_header_shows_the_role_from_the_users_rights(client, db, request, ro
     client.force_login(request.getfixturevalue(role))
     html = client.get("/claims/").content.decode()
     assert f'<span class="role">{label}</span>' in html
+
+
+def test_only_editors_act_on_many_claims_at_once(editor, reviewer, viewer, superuser):
+    assert can_act_in_bulk(editor)
+    assert can_act_in_bulk(superuser)
+    assert not can_act_in_bulk(reviewer)
+    assert not can_act_in_bulk(viewer)
+    editor.is_active = False
+    assert not can_act_in_bulk(editor)

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -22,6 +21,7 @@ from claims.admin.forms import BulkAssignForm, BulkStateChangeForm
 from claims.models import Claim, ReviewState
 from claims.selectors.people import display_name
 from claims.web.forms import VersionField
+from claims.web.presentation import claim_label
 
 # How many claims one bulk action may change, and how many each message names before "and N more".
 BULK_ACTION_LIMIT = services.BULK_LIMIT
@@ -137,10 +137,7 @@ def _confirmation_page(modeladmin, request, form, claims, *, title: str, submit:
 
 def _claims_named(claims: list[Claim]) -> str:
     """``#12 “The bridge…”, #15 “…” and 40 more``: readable for one claim or for hundreds."""
-    named = ", ".join(
-        _("#%(id)s “%(text)s”") % {"id": claim.pk, "text": Truncator(claim.text).chars(40)}
-        for claim in claims[:CLAIMS_NAMED]
-    )
+    named = ", ".join(claim_label(claim) for claim in claims[:CLAIMS_NAMED])
     rest = len(claims) - CLAIMS_NAMED
     if rest > 0:
         named += " " + ngettext("and %(count)d more", "and %(count)d more", rest) % {"count": rest}

@@ -10,6 +10,7 @@ from .audit import AuditEvent, AuditEventQuerySet, AuditTrailIsAppendOnly
 from .claims import Appearance, Claim, ReviewState
 from .evidence import Evidence, EvidenceQuerySet, Stance, stance_adjective
 from .ids import LARGEST_ID, is_row_id
+from .preferences import DeskPreferences, QueueDensity
 from .signoff import Proposal, ProposalStatus, Publication
 from .sources import Source
 from .tally import StateTally
@@ -23,11 +24,13 @@ __all__ = [
     "AuditEventQuerySet",
     "AuditTrailIsAppendOnly",
     "Claim",
+    "DeskPreferences",
     "Evidence",
     "EvidenceQuerySet",
     "Proposal",
     "ProposalStatus",
     "Publication",
+    "QueueDensity",
     "ReviewState",
     "Source",
     "Stance",

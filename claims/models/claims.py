@@ -99,6 +99,12 @@ class Claim(models.Model):
                 condition=Q(signoff_waiting_since__isnull=False),
                 name="claim_signoff_waiting_idx",
             ),
+            # The queue sorted by due date, soonest first and undated last, paged from this
+            # index alone, also under the state and "has a reviewer" filters (the last two
+            # columns, for those). PostgreSQL has one in the other direction (migration 0018).
+            models.Index(
+                fields=["next_due_on", "id", "state", "open_reviews"], name="claim_due_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from claims import clock
 from claims.audit.sentences import describe
 from claims.models import Assignment, AssignmentStatus, AuditEvent, Claim, ReviewState
-from claims.selectors.filters import UNASSIGNED
+from claims.selectors.filters import ASSIGNED, UNASSIGNED
 from claims.selectors.people import display_name, name_from_parts
 from claims.selectors.queue import desk_state_counts
 
@@ -440,7 +440,7 @@ def _work_figures(counts: dict, median, this_week: datetime.date) -> list[Figure
         Figure(
             _("Open assignments"),
             f"{counts['open']:,}",
-            queue_url(assigned="yes"),
+            queue_url(reviewer=ASSIGNED),
             _("on %(claims)s") % {"claims": _claims_count(counts["assigned_claims"])},
         ),
         Figure(

@@ -5,8 +5,9 @@ import html
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -32,6 +33,7 @@ from claims.selectors.people import (
 
 ME = "me"
 UNASSIGNED = "unassigned"
+ASSIGNED = "assigned"  # any reviewer: the claims with at least one open assignment
 
 SORTS = {
     "updated": ("-updated_at", "-id"),
@@ -46,11 +48,40 @@ SORTS = {
     "-supporting": ("supporting_count", "id"),
     "contradicting": ("-contradicting_count", "-id"),
     "-contradicting": ("contradicting_count", "id"),
+    # Soonest due first, overdue at the top; latest first the other way. A claim with no due
+    # date has nothing to be soon or late about: it comes last either way.
+    "due": (F("next_due_on").asc(nulls_last=True), "id"),
+    "-due": (F("next_due_on").desc(nulls_last=True), "-id"),
 }
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 
 _YES_NO = (("", _("Any")), ("yes", _("Yes")), ("no", _("No")))
+
+
+# Parameters the queue no longer offers, each with the parameter and values that replaced it, so
+# a bookmarked address still selects the same claims. "Has a reviewer" (assigned=yes/no) said
+# again what the reviewer select says with "Unassigned"; the select now also offers "Assigned
+# to anyone".
+RETIRED_PARAMETERS = {"assigned": ("reviewer", {"yes": ASSIGNED, "no": UNASSIGNED})}
+
+
+def current_parameters(params: QueryDict | dict) -> QueryDict | dict:
+    """``params`` with every retired parameter replaced by the one the queue has now.
+
+    A parameter the new one already answers is dropped: a reviewer chosen by name or as
+    "me" implies having one, and when the two disagree the reviewer as chosen wins.
+    """
+    if not any(name in params for name in RETIRED_PARAMETERS):
+        return params
+    params = params.copy()
+    for name, (replacement, values) in RETIRED_PARAMETERS.items():
+        if name in params:
+            value = values.get(params.get(name))
+            del params[name]
+            if value and not params.get(replacement):
+                params[replacement] = value
+    return params
 
 
 def open_assignments():
@@ -145,7 +176,10 @@ class ClaimFilter(django_filters.FilterSet):
         widget=PlainSelect,
     )
     reviewer = django_filters.ChoiceFilter(
-        label=_("Reviewer"), method="filter_reviewer", empty_label=_("Anyone"), widget=PlainSelect
+        label=_("Reviewer"),
+        method="filter_reviewer",
+        empty_label=_("Anyone or no one"),
+        widget=PlainSelect,
     )
     claimant = django_filters.CharFilter(
         label=_("Claimant"), lookup_expr="icontains", widget=PlainInput("text")
@@ -197,6 +231,8 @@ class ClaimFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         self.user = user
+        if data is not None:
+            data = current_parameters(data)
         super().__init__(data, *args, **kwargs)
         reviewers = reviewer_candidates()
         # Choices are read once, for the select and for validation alike: one query each.
@@ -207,10 +243,13 @@ class ClaimFilter(django_filters.FilterSet):
                 "id", "title", "outlet"
             )
         ]
+        # Kept for the page's other reviewer select (the queue's bulk form), read once.
+        self.reviewers = [(str(user.pk), display_name(user)) for user in reviewers]
         people = [
             (ME, _("Me")),
             (UNASSIGNED, _("Unassigned")),
-            *((str(user.pk), display_name(user)) for user in reviewers),
+            (ASSIGNED, _("Assigned to anyone")),
+            *self.reviewers,
         ]
         people.extend(self._former_reviewer(people))
         # Handed over as callables: the form copies its fields deeply, and a list of choices
@@ -235,7 +274,7 @@ class ClaimFilter(django_filters.FilterSet):
     def _reviewer_id(self) -> int | None:
         """The one reviewer the reviewer filter names (``me`` or an id), if it names one."""
         value = self.form.cleaned_data.get("reviewer") if self.is_bound else None
-        if not value or value == UNASSIGNED:
+        if not value or value in (UNASSIGNED, ASSIGNED):
             return None
         return self.user.pk if value == ME else int(value)
 
@@ -279,6 +318,8 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_reviewer(self, queryset, name, value):
         if value == UNASSIGNED:
             return queryset.filter(open_reviews=0)
+        if value == ASSIGNED:
+            return queryset.filter(open_reviews__gt=0)
         reviewer_id = self._reviewer_id()
         # A reviewer's or a source's claims are few: IN reads them from the index once, where
         # SQLite would test EXISTS again for every claim (PostgreSQL plans both alike).
@@ -330,13 +371,6 @@ class ClaimFilter(django_filters.FilterSet):
         return _on_or_before(queryset, "updated_at", value)
 
     # Filters the desk dashboard links to: each of its figures opens the queue on its claims.
-    assigned = django_filters.ChoiceFilter(
-        label=_("Has a reviewer"),
-        choices=_YES_NO[1:],
-        method="filter_assigned",
-        empty_label=_("Any"),
-        widget=PlainSelect,
-    )
     verdict = django_filters.ChoiceFilter(
         label=_("Has reached a verdict"),
         choices=_YES_NO[1:],
@@ -354,12 +388,6 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_verdict_to",
         widget=_date_input(),
     )
-
-    def filter_assigned(self, queryset, name, value):
-        # The dashboard's "open assignments": claims with at least one open assignment.
-        if value == "yes":
-            return queryset.filter(open_reviews__gt=0)
-        return queryset.filter(open_reviews=0)
 
     def filter_verdict(self, queryset, name, value):
         return queryset.filter(first_verdict_at__isnull=value != "yes")

@@ -34,6 +34,7 @@ QUEUE_COLUMNS = (
     "contradicting_count",
     "updated_at",
     "created_at",
+    "version",  # what a checkbox sends, so a bulk state change is checked against the row seen
 )
 
 
@@ -217,6 +218,17 @@ def claim_queue(*, user, params: QueryDict) -> ClaimQueue:
     page.object_list = claims
     rows = queue_rows(claims, timezone.localdate())
     return ClaimQueue(filterset, page, rows, state_counts, total, sort, page_size)
+
+
+def bulk_selection(ids: list[int]) -> tuple[list[Claim], set[int]]:
+    """The claims a bulk action names, in the order named, read in one query with what the
+    workflow checks before a move and what the result shows; and the ids of those gone since
+    the page was shown, which stay in the list as stand-ins for the service to refuse."""
+    found = Claim.objects.only(
+        "id", "text", "state", "version", "supporting_count", "contradicting_count"
+    ).in_bulk(ids)
+    missing = {claim_id for claim_id in ids if claim_id not in found}
+    return [found.get(claim_id) or Claim(pk=claim_id) for claim_id in ids], missing
 
 
 def reviewer_queue(user) -> QuerySet:

@@ -4,8 +4,9 @@ Each service runs in one transaction: lock the claim row, check permission, chec
 user saw, validate, write, and record its one audit event. Views, forms, the admin and management
 commands call these functions; nothing else saves these rows. Errors are ``ValidationError`` (keyed
 by field where a form can show it at the field), ``PermissionDenied`` and ``ClaimConflict``.
-One module per aggregate; what they share lives in ``_shared``. Sign-off's writes live in their
-own package, ``claims.signoff``, and are re-exported here: this is the one door for writes.
+One module per aggregate; what they share lives in ``_shared``. A person's desk preferences
+(``preferences``) are not claim rows: no lock, version or audit event. Sign-off's writes live in
+their own package, ``claims.signoff``, and are re-exported here: this is the one door for writes.
 """
 
 from claims.signoff.services import (
@@ -23,6 +24,7 @@ from .claims import AppearanceInput, claim_change_state, claim_create, claim_upd
 from .conflicts import ClaimConflict, ClaimEditConflict, EditConflict, SourceConflict
 from .evidence import evidence_add, evidence_retract
 from .imports import IMPORT_BATCH_SIZE, claim_import
+from .preferences import desk_preferences_update
 from .sources import source_create, source_update
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "claim_update",
     "claims_assign_reviewer",
     "claims_change_state",
+    "desk_preferences_update",
     "evidence_add",
     "evidence_retract",
     "reviewer_assign",

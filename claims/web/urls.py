@@ -9,6 +9,7 @@ app_name = "claims"
 urlpatterns = [
     path("", queue.home, name="home"),
     path("claims/", queue.claim_list, name="list"),
+    path("claims/density/", queue.queue_density_update, name="density"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("claims/mine/", queue.my_queue, name="my_queue"),
     path("claims/export/<str:export_format>/", queue.claim_export, name="export"),

@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.test import SimpleTestCase
 
 from claims.models import Claim
-from claims.selectors.filters import ClaimFilter, PlainSelect
+from claims.selectors.filters import ClaimFilter, PlainSelect, current_parameters
 from tests.factories import SourceFactory
 
 CHOICES = [("", "Any source"), ("1", "Budget <draft> & notes"), ("2", 'The "Post"')]
@@ -39,3 +39,37 @@ def test_source_filter_lists_every_source_and_keeps_the_chosen_one(editor):
 
     assert f'<option value="{chosen.pk}" selected>Axios report (Axios)</option>' in html
     assert ">Evening Post report</option>" in html
+
+
+# Retired parameters -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("assigned=yes", {"reviewer": ["assigned"]}),
+        ("assigned=no&state=disputed", {"state": ["disputed"], "reviewer": ["unassigned"]}),
+        ("assigned=yes&reviewer=7", {"reviewer": ["7"]}),  # a named reviewer says more
+        ("assigned=no&reviewer=me", {"reviewer": ["me"]}),  # they disagree: the reviewer wins
+        ("assigned=perhaps&q=tax", {"q": ["tax"]}),
+        ("q=tax", {"q": ["tax"]}),
+    ],
+)
+def test_a_retired_parameter_becomes_the_one_that_replaced_it(old, new):
+    assert dict(current_parameters(QueryDict(old)).lists()) == new
+
+
+def test_parameters_with_nothing_retired_are_returned_as_they_are():
+    params = QueryDict("q=tax&state=disputed")
+    assert current_parameters(params) is params
+
+
+def test_a_plain_dict_of_parameters_is_mapped_too():
+    assert current_parameters({"assigned": "no"}) == {"reviewer": "unassigned"}
+
+
+@pytest.mark.django_db
+def test_the_filter_set_reads_a_retired_parameter_as_its_replacement(editor):
+    filterset = ClaimFilter(QueryDict("assigned=yes"), user=editor, queryset=Claim.objects.all())
+    assert filterset.form["reviewer"].value() == "assigned"
+    assert [name for name, _label, _value in filterset.applied_filters()] == ["reviewer"]

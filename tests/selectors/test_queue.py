@@ -1,4 +1,5 @@
-"""The queue selector: rows, order and pages, in a fixed number of queries."""
+"""The queue selector: rows, order and pages, in a fixed number of queries; and the claims a
+bulk action names."""
 
 import datetime
 
@@ -7,7 +8,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from claims.models import AssignmentStatus, Claim
-from claims.selectors.queue import claim_queue
+from claims.selectors.queue import bulk_selection, claim_queue
+from tests.conftest import make_claim
 from tests.factories import AssignmentFactory, ClaimFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +82,15 @@ def test_queue_query_count_does_not_grow_with_rows(editor, django_assert_num_que
     for query in ("per_page=10", f"per_page=100&reviewer={reviewer.pk}&q=claim&supporting=no"):
         with django_assert_num_queries(5):
             assert queue(editor, query).rows
+
+
+def test_bulk_selection_reads_the_named_claims_in_order_in_one_query(
+    editor, django_assert_num_queries
+):
+    first, second = make_claim(editor, "First"), make_claim(editor, "Second")
+    with django_assert_num_queries(1):
+        claims, missing = bulk_selection([second.pk, 999_999, first.pk])
+        assert [claim.text for claim in claims] == ["Second", "", "First"]
+        assert [claim.state for claim in claims] == ["unverified"] * 3
+    assert [claim.pk for claim in claims] == [second.pk, 999_999, first.pk]
+    assert missing == {999_999}

@@ -198,6 +198,7 @@ def build_desk() -> Desk:
                 state=state,
                 rationale=why,
             )
+    services.desk_preferences_update(actor=admin, queue_density="compact")
     return Desk(
         editor=editor,
         reviewer=reviewer,
@@ -242,6 +243,18 @@ def main_pages(desk: Desk) -> list[Page]:
             "editor",
             reverse("claims:list") + "?state=corroborated",
             htmx_target="queue-results",
+        ),
+        Page("queue, compact", "admin", reverse("claims:list") + "?sort=due"),
+        Page(
+            "queue, bulk action refused",
+            "editor",
+            reverse("claims:list") + "?sort=claimant",
+            {
+                "claim": [f"{desk.idle.pk}:{desk.idle.version}"],
+                "action": "state",
+                "state": ReviewState.CORROBORATED,
+            },
+            status=422,
         ),
         Page("claim page, editor", "editor", detail),
         Page("claim page, reviewer", "reviewer", detail),
@@ -338,6 +351,19 @@ def main_pages(desk: Desk) -> list[Page]:
             "admin",
             reverse("admin:claims_claim_changelist"),
             {"action": "change_state", "_selected_action": [pk, desk.disputed.pk]},
+        ),
+        # Last: it changes a claim, which the pages above show as built.
+        Page(
+            "queue after a bulk action",
+            "editor",
+            reverse("claims:list") + "?sort=claimant",
+            {
+                "claim": [f"{c.pk}:{c.version}" for c in (claim, desk.idle)],
+                "action": "state",
+                "state": ReviewState.DISPUTED,
+                "rationale": "The Knesset record says otherwise.",
+            },
+            follow=True,
         ),
     ]
 

@@ -98,6 +98,7 @@ def test_axe_finds_no_violation(browser, browser_context_args, desk, role, width
     if role == "editor":
         violations += _refused_forms(page, desk)
         violations += _after_an_action(page, desk)
+        violations += _queue_bulk_and_compact(page, desk)
     page.context.close()
     assert not violations, "axe-core found:\n" + "\n".join(violations)
 
@@ -144,6 +145,31 @@ def _after_an_action(page: Page, desk) -> list[str]:
     column.get_by_role("button", name="Add link").click()
     expect(column.locator("li[data-changed] .feedback")).to_be_visible()
     return _axe_violations(page)
+
+
+def _queue_bulk_and_compact(page: Page, desk) -> list[str]:
+    """The queue's bulk form refused (nothing chosen) and done (a result above the rows), then
+    the compact rows; the queue is left comfortable again for the tests that follow."""
+    page.goto(reverse("claims:list"))
+    bar = page.locator(".bulk-bar")
+    bar.get_by_text("Assign a reviewer").click()
+    bar.get_by_role("button", name="Assign to the selected").click()
+    expect(bar.locator(".errorlist").first).to_be_visible()
+    violations = _axe_violations(page)
+    page.get_by_label(f"Select claim #{desk.idle.pk}:", exact=False).check()
+    # The refused action comes back open, with the reviewer still to choose.
+    bar.get_by_label("Reviewer").select_option(label="Omar Other")
+    bar.get_by_role("button", name="Assign to the selected").click()
+    expect(page.locator("#bulk-result")).to_be_visible()
+    violations += _axe_violations(page)
+    for density in ("Compact", "Comfortable"):
+        page.get_by_role("button", name=density).click()
+        expect(page.locator("#queue-results")).to_have_class(
+            re.compile(f"density-{density.lower()}")
+        )
+        page.evaluate(OPEN_DETAILS)
+        violations += _axe_violations(page)
+    return violations
 
 
 # Focus you can see (WCAG 2.4.7, 1.4.11) -----------------------------------------------------
@@ -237,5 +263,10 @@ def test_touch_targets_are_at_least_24_px_on_a_phone(browser, browser_context_ar
         page.goto(path)
         page.evaluate(OPEN_DETAILS)
         small += [f"{path} {target}" for target in page.evaluate(TARGETS, MIN_TARGET)]
+    page.goto(reverse("claims:list"))
+    page.get_by_role("button", name="Compact").click()
+    expect(page.locator("#queue-results")).to_have_class(re.compile("density-compact"))
+    page.evaluate(OPEN_DETAILS)
+    small += [f"compact queue {target}" for target in page.evaluate(TARGETS, MIN_TARGET)]
     page.context.close()
     assert not small, f"targets under {MIN_TARGET} x {MIN_TARGET} px:\n" + "\n".join(small)

@@ -2,6 +2,7 @@
 behind them, who may see it, what it escapes, and its fixed number of queries."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -167,6 +168,17 @@ def test_every_figure_links_to_the_queue_on_its_claims(dashboard_desk, editor):
     assert {
         label: queue_total(editor, figure.url) for label, figure in shown.items()
     } == expected_claims
+
+
+def test_every_dashboard_link_opens_the_queue_as_it_stands(client, editor, dashboard_desk):
+    """No figure or bar links to a retired parameter (which would only redirect)."""
+    client.force_login(editor)
+    page = client.get("/dashboard/").content.decode()
+    links = {html.unescape(link) for link in re.findall(r'href="(/claims/\?[^"]*)"', page)}
+    assert "/claims/?reviewer=assigned" in links  # "Open assignments"
+    assert "/claims/?state=unverified&reviewer=unassigned" in links  # "Claims with no reviewer"
+    for link in links:
+        assert client.get(link).status_code == 200, link
 
 
 # Charts ---------------------------------------------------------------------------------------
@@ -464,10 +476,11 @@ def test_the_queue_form_carries_the_filters_the_dashboard_links_to(client, edito
     """Changing another filter on the queue keeps the dashboard's filters: they are form fields."""
     client.force_login(editor)
     html = client.get(
-        "/claims/?assigned=no&verdict=yes&verdict_from=2026-01-05&verdict_to=2026-01-11"
+        "/claims/?reviewer=unassigned&verdict=yes&verdict_from=2026-01-05&verdict_to=2026-01-11"
     ).content.decode()
     assert '<details class="more-filters" open>' in html
-    for name in ("assigned", "verdict"):
+    for name in ("reviewer", "verdict"):
         assert f'<select name="{name}" id="id_{name}">' in html
+    assert '<option value="unassigned" selected>' in html
     assert 'name="verdict_from" id="id_verdict_from" value="2026-01-05"' in html
     assert 'name="verdict_to" id="id_verdict_to" value="2026-01-11"' in html

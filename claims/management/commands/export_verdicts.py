@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from claims.interchange.exports import FORMATS, write_export
-from claims.selectors.filters import SORTS, UNASSIGNED
+from claims.selectors.filters import ASSIGNED, SORTS, UNASSIGNED
 
 # Command option -> the queue's GET parameter.
 FILTER_OPTIONS = {
@@ -42,8 +42,11 @@ class Command(BaseCommand):
         parser.add_argument("--state", help=_("unverified, corroborated or disputed."))
         parser.add_argument(
             "--reviewer",
-            help=_("Open assignment to this reviewer (username or id), or '%(unassigned)s'.")
-            % {"unassigned": UNASSIGNED},
+            help=_(
+                "Open assignment to this reviewer (username or id), to anyone ('%(assigned)s') "
+                "or to no one ('%(unassigned)s')."
+            )
+            % {"assigned": ASSIGNED, "unassigned": UNASSIGNED},
         )
         parser.add_argument("--claimant", help=_("Claimant contains this text."))
         parser.add_argument("--source", help=_("Appeared in the source with this id."))
@@ -89,7 +92,7 @@ class Command(BaseCommand):
             if value not in (None, ""):
                 params[name] = str(value)
         reviewer = params.get("reviewer")
-        if reviewer and reviewer != UNASSIGNED and not reviewer.isdigit():
+        if reviewer and reviewer not in (UNASSIGNED, ASSIGNED) and not reviewer.isdigit():
             user = get_user_model().objects.filter(username=reviewer).first()
             if user is None:
                 raise CommandError(_("reviewer: no user named %(name)r.") % {"name": reviewer})

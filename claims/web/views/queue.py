@@ -1,24 +1,33 @@
 """The claim queue, a reviewer's own queue, and the queue's view downloaded as an export."""
 
-from django.http import Http404, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from claims import services
 from claims.interchange import exports
+from claims.models import QueueDensity, ReviewState
 from claims.permissions import (
     Action,
     can,
+    can_act_in_bulk,
     is_editor,
     is_reviewer,
+    signoff_required,
 )
 from claims.selectors import queue
-from claims.selectors.filters import PAGE_SIZES, SORTS
+from claims.selectors.filters import PAGE_SIZES, SORTS, current_parameters
+from claims.selectors.people import display_name
+from claims.selectors.preferences import queue_density
 from claims.signoff.waiting import waiting_for_signoff
-from claims.web.presentation import queue_rows_html
+from claims.web.bulk import keep_bulk_result, take_bulk_result
+from claims.web.forms import QueueBulkForm, ticked_claims
+from claims.web.presentation import queue_rows_html, selection_value
 from claims.web.views.access import require_reader
 
 
@@ -32,37 +41,124 @@ def home(request):
     return redirect("claims:list")
 
 
-def _without_empty_parameters(request):
-    """The same queue without the parameters left empty, or None when there are none.
+def _cleaner_address(request):
+    """The same queue without the parameters left empty and with retired ones replaced, or
+    None when it is already so.
 
     A GET form sends every field, so a search for one word came back with a dozen empty
     parameters in the address; a redirect gives the reader an address worth sharing, with or
-    without JavaScript (htmx follows it)."""
+    without JavaScript (htmx follows it). A bookmark from before a filter was merged into
+    another opens on the filter that replaced it, shown as such in the form."""
     pairs = list(request.GET.lists())
-    kept = [(name, [v for v in values if v]) for name, values in pairs]
+    current = current_parameters(request.GET)
+    kept = [(name, [v for v in values if v]) for name, values in current.lists()]
     kept = [(name, values) for name, values in kept if values]
     if kept == pairs:
         return None
-    query = urlencode(kept, doseq=True)
-    return request.path + (f"?{query}" if query else "")
+    return _queue_address(kept)
 
 
-@require_GET
-def claim_list(request):
-    require_reader(request.user)
-    if (cleaner := _without_empty_parameters(request)) is not None:
-        return redirect(cleaner)
-    claims = queue.claim_queue(user=request.user, params=request.GET)
+def _queue_address(pairs) -> str:
+    """The queue's address with these parameters (a QueryDict or (name, values) pairs)."""
+    pairs = list(pairs.lists()) if hasattr(pairs, "lists") else pairs
+    query = urlencode(pairs, doseq=True)
+    return reverse("claims:list") + (f"?{query}" if query else "")
+
+
+def _queue_page(request, *, bulk_form: QueueBulkForm | None = None, status: int = 200):
+    """The queue as ``request.GET`` filters it, in the user's density; for those who may act
+    in bulk, with checkboxes and the bulk form (``bulk_form`` when shown again with errors,
+    its ticks kept)."""
+    user = request.user
+    claims = queue.claim_queue(user=user, params=request.GET)
+    density = queue_density(user)
+    selectable = can_act_in_bulk(user)
+    if selectable and bulk_form is None:
+        bulk_form = QueueBulkForm()
+    if bulk_form is not None:
+        bulk_form.offer_reviewers(claims.filterset.reviewers)
+    selected = ticked_claims(bulk_form.data) if bulk_form and bulk_form.is_bound else frozenset()
     context = {
         "queue": claims,
-        "queue_rows": queue_rows_html(claims.rows),
+        "queue_rows": queue_rows_html(
+            claims.rows,
+            selectable=selectable,
+            selected=selected,
+            compact=density == QueueDensity.COMPACT,
+        ),
         "page_sizes": PAGE_SIZES,
         "sorts": SORTS,
-        "can_create": can(request.user, Action.CREATE_CLAIM),
+        "can_create": can(user, Action.CREATE_CLAIM),
+        "density": density,
+        "densities": QueueDensity.choices,
+        "bulk_form": bulk_form if selectable else None,
+        "shown_claims": " ".join(selection_value(row.claim) for row in claims.rows)
+        if selectable
+        else "",
+        "bulk_result": take_bulk_result(request),
+        "queue_query": f"?{request.GET.urlencode()}" if request.GET else "",
     }
     if request.htmx and request.htmx.target == "queue-results":
-        return render(request, "claims/includes/queue_results.html", context)
-    return render(request, "claims/claim_list.html", context)
+        return render(request, "claims/includes/queue_results.html", context, status=status)
+    return render(request, "claims/claim_list.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_list(request):
+    """The queue; a POST to the same address is its bulk form (so the page shown again with an
+    error keeps every relative link of the queue: tabs, sorts, pages)."""
+    require_reader(request.user)
+    if request.method == "POST":
+        return _claim_bulk(request)
+    if (cleaner := _cleaner_address(request)) is not None:
+        return redirect(cleaner)
+    return _queue_page(request)
+
+
+def _claim_bulk(request):
+    """Assign a reviewer to, or change the state of, the claims ticked in the queue, each
+    checked and recorded on its own; then back to the same queue (its address carries the
+    filters, sort and page), where the result says which changed and which were refused.
+    Input to correct shows the queue again with the error at the bulk form (422)."""
+    if not can_act_in_bulk(request.user):
+        raise PermissionDenied(_("Only editors act on many claims at once."))
+    form = QueueBulkForm(request.POST)
+    if not form.is_valid():
+        return _queue_page(request, bulk_form=form, status=422)
+    data = form.cleaned_data
+    if data["action"] == QueueBulkForm.ASSIGN:
+        outcome = services.claims_assign_reviewer(
+            actor=request.user, claims=form.claims, reviewer=data["reviewer"], due_on=data["due_on"]
+        )
+        done = _("assigned to %(reviewer)s") % {"reviewer": display_name(data["reviewer"])}
+    else:
+        outcome = services.claims_change_state(
+            actor=request.user,
+            claims=form.claims,
+            versions=data["versions"],
+            state=data["state"],
+            rationale=data["rationale"],
+        )
+        state = ReviewState(data["state"]).label
+        if signoff_required():  # each move is proposed, and waits for another editor
+            done = _("proposed as %(state)s, waiting for sign-off") % {"state": state}
+        else:
+            done = _("moved to %(state)s") % {"state": state}
+    keep_bulk_result(request, outcome, done)
+    return redirect(_queue_address(request.GET))
+
+
+@require_POST
+def queue_density_update(request):
+    """Remember the density the user chose for the queue, then back to the same queue."""
+    require_reader(request.user)
+    try:
+        services.desk_preferences_update(
+            actor=request.user, queue_density=request.POST.get("density", "")
+        )
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    return redirect(_queue_address(request.GET))
 
 
 @require_GET
