@@ -114,9 +114,14 @@ def desk_corrections(params: QueryDict) -> CorrectionList:
     each with its claim and the people who proposed and signed it off: two queries, the count
     and the page."""
     filterset = CorrectionFilter(params, queryset=corrections())
-    rows = filterset.qs.select_related("claim", "proposed_by", "approved_by").only(
-        *_CORRECTION_COLUMNS
+    ids = filterset.qs.values("id")
+    page = CountedPaginator(ids, CORRECTIONS_PAGE_SIZE).get_page(params.get("page"))
+    # The page's ids are chosen in a subquery that reads only the index (a deep page skips
+    # index entries, not rows joined to their claims and people), then just those rows are read.
+    page.object_list = list(
+        Publication.objects.filter(pk__in=page.object_list)
+        .select_related("claim", "proposed_by", "approved_by")
+        .only(*_CORRECTION_COLUMNS)
+        .order_by("-published_at", "-id")
     )
-    page = CountedPaginator(rows, CORRECTIONS_PAGE_SIZE).get_page(params.get("page"))
-    page.object_list = list(page.object_list)
     return CorrectionList(filterset, page, page.paginator.count)

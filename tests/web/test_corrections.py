@@ -221,13 +221,13 @@ def test_the_page_is_read_on_the_corrections_index(corrections_desk):
     from claims.signoff.selectors import desk_corrections
 
     listing = desk_corrections({"corrected_from": "2024-04-01"})
-    rows_query = listing.page.paginator.object_list
-    sql, params = rows_query.query.sql_with_params()
+    page_ids = listing.page.paginator.object_list  # the page's ids are chosen on it
+    sql, params = page_ids.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "publication_corrections_idx" in plan
-    assert "TEMP B-TREE" not in plan  # the index gives the order: nothing is sorted
+    assert "TEMP B-TREE" not in plan  # the index gives the order: the corrections are not sorted
 
 
 def test_login_and_a_role_are_required(client, corrections_desk):
