@@ -10,7 +10,7 @@ Nothing that answers a request replays.
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -59,3 +59,13 @@ def time_ago(moment: datetime, now: datetime | None = None) -> str:
     if (now - moment).total_seconds() < 60:
         return gettext("just now")
     return gettext("%(time)s ago") % {"time": timesince(moment, now)}
+
+
+def day_end(day: date) -> datetime | None:
+    """The moment ``day`` ends (midnight at the start of the next day, as ``day_start`` gives it),
+    for "on or before ``day``" as ``< day_end(day)``. None after 31 December 9999, the last day
+    there is, and where ``day_start`` gives None: neither bounds anything."""
+    try:
+        return day_start(day + timedelta(days=1))
+    except OverflowError:
+        return None

@@ -4,7 +4,9 @@ Every claim's story is played out in an order the workflow allows (created, mayb
 reviewer assigned, five evidence links, perhaps a retraction or two, state changes checked
 against ``claims.workflow``, the assignment perhaps closed), and each step is recorded with
 ``claims.audit.chain.build_event`` in the shape its service writes, so the chains are real and
-``verify_audit`` passes. Counters equal the standing links of each stance, ``version`` equals the
+``verify_audit`` passes. Each verdict is published as a desk without sign-off publishes it
+(``claims.signoff.publication``): the first one, then every later move as a correction with its
+public note. Counters equal the standing links of each stance, ``version`` equals the
 chain length, and the rows' timestamps are their events' timestamps. Building needs no database,
 so ``claims.demo.bulk`` runs it in worker processes.
 """
@@ -27,6 +29,7 @@ from claims.models import (
     AuditEvent,
     Claim,
     Evidence,
+    Publication,
     ReviewState,
     Source,
     Stance,
@@ -35,6 +38,7 @@ from claims.selectors.people import display_name
 
 from .vocabulary import (
     CLOSE_NOTES,
+    CORRECTION_NOTES,
     EVIDENCE_SITES,
     FIRST_NAMES,
     LAST_NAMES,
@@ -115,6 +119,7 @@ class Batch:
     appearances: list
     evidence: list
     assignments: list
+    publications: list
     events: list
 
 
@@ -123,6 +128,7 @@ TABLES = (
     ("appearances", Appearance),
     ("evidence", Evidence),
     ("assignments", Assignment),
+    ("publications", Publication),
     ("events", AuditEvent),
 )
 
@@ -135,6 +141,7 @@ class Story:
         self.times = times
         self.step = 1  # times[0] is the claim's creation
         self.events: list[AuditEvent] = []
+        self.publications: list[Publication] = []
 
     @property
     def upcoming(self) -> datetime:
@@ -189,7 +196,7 @@ class BatchBuilder:
     def build(self, plan: Plan) -> list[tuple[str, str, list[str], list[list]]]:
         """The batch's rows per table: (name, table, columns, adapted values)."""
         self.rng = random.Random(plan.seed)  # noqa: S311 synthetic claims, no secrets
-        batch = Batch([], [], [], [], [])
+        batch = Batch([], [], [], [], [], [])
         evidence_ids, assignment_ids = iter(plan.evidence_ids), iter(plan.assignment_ids)
         for claim_id, created in zip(plan.claim_ids, plan.created, strict=True):
             self._build_claim(batch, claim_id, created, evidence_ids, assignment_ids)
@@ -239,6 +246,7 @@ class BatchBuilder:
 
         claim.version = claim.audit_length  # as the services keep it: one bump per event
         batch.claims.append(claim)
+        batch.publications.extend(story.publications)
         batch.events.extend(story.events)
 
     def _outline(self) -> Outline:
@@ -479,11 +487,39 @@ class BatchBuilder:
         claim.state, claim.rationale, claim.state_changed_at = state, rationale, at
         if state != ReviewState.UNVERIFIED and claim.first_verdict_at is None:
             claim.first_verdict_at = at
-        story.record(
-            actor,
-            AuditAction.CLAIM_STATE_CHANGED,
-            {"old": old, "new": {"state": state, "rationale": rationale}, "reason": rationale},
+        data = {"old": old, "new": {"state": state, "rationale": rationale}}
+        data.update(self._publish(story, actor, old, at))
+        story.record(actor, AuditAction.CLAIM_STATE_CHANGED, {**data, "reason": rationale})
+
+    def _publish(self, story: Story, actor, old: dict, at: datetime) -> dict:
+        """The move published as ``apply_verdict`` publishes one: the first verdict, or a
+        correction of the published one (its note chosen by the claim's number, so the random
+        draws, and every other seeded row, stay as they were); the event data it adds."""
+        claim = story.claim
+        correcting = claim.published_at is not None
+        if not correcting and claim.state == ReviewState.UNVERIFIED:
+            return {}
+        note = CORRECTION_NOTES[claim.pk % len(CORRECTION_NOTES)] if correcting else ""
+        story.publications.append(
+            Publication(
+                claim_id=claim.pk,
+                published_at=at,
+                state=claim.state,
+                rationale=claim.rationale,
+                is_correction=correcting,
+                previous_state=old["state"] if correcting else "",
+                previous_rationale=old["rationale"] if correcting else "",
+                correction_note=note,
+                proposed_by_id=actor.pk,
+                approved_by_id=actor.pk,
+                without_signoff=True,
+            )
         )
+        if correcting:
+            claim.corrected_at = at
+            return {"correction_note": note, "published_at": at.isoformat()}
+        claim.published_at = at
+        return {"published_at": at.isoformat()}
 
     def _close(self, story: Story, assignment: Assignment, reviewer, actor, status: str) -> None:
         if status == AssignmentStatus.DONE:

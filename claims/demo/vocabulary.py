@@ -66,6 +66,12 @@ REOPEN_REASONS = (
     "New data was published; reviewing again.",
     "A reader pointed to a revised figure.",
 )
+# Public notes of corrections: a seeded desk publishes every verdict, so a later move corrects it.
+CORRECTION_NOTES = (
+    "We first relied on a figure the statistics office has since revised.",
+    "An earlier version of this fact-check cited the wrong table of the report.",
+    "A reader pointed us to the full series, which changes the verdict.",
+)
 RETRACT_REASONS = (
     "Link is to an outdated version of the report.",
     "Page no longer supports the stance; wrong table cited.",

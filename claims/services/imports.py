@@ -9,7 +9,16 @@ from claims import clock
 from claims.audit.actions import AuditAction
 from claims.audit.chain import build_event
 from claims.db.bulkwrite import IdBlock, table_rows, write_rows
-from claims.models import Appearance, AuditEvent, Claim, Evidence, ReviewState, Source, Stance
+from claims.models import (
+    Appearance,
+    AuditEvent,
+    Claim,
+    Evidence,
+    Publication,
+    ReviewState,
+    Source,
+    Stance,
+)
 from claims.permissions import Action, require
 
 from ._shared import json_value
@@ -24,7 +33,10 @@ def claim_import(*, actor, claims: Iterable, file_name: str, batch_size: int = I
     Editors only. The claims come checked (``imports.validate_file``); a problem met now
     (``imports.ImportFileError``) or a constraint the database holds rolls the whole import back.
     Rows are written a batch at a time, so a large file never sits in memory whole. Each claim
-    starts its audit chain with one ``claim.imported`` event naming the file and line.
+    starts its audit chain with one ``claim.imported`` event naming the file and line. A verdict
+    comes in published: when the file says, else (an export from before publication existed)
+    since its state last changed, as migration 0016 published the desk's verdicts; its
+    corrections come in too when the file carries them (the JSON).
     """
     require(actor, Action.CREATE_CLAIM)
     require(actor, Action.MANAGE_SOURCES)
@@ -83,7 +95,7 @@ def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> i
     # A desk moving in brings 100,000s of rows: written as seed_bulk writes (claims.db.bulkwrite).
     now = clock.now()
     _import_sources(batch, sources)
-    claims, appearances, evidence, events = [], [], [], []
+    claims, appearances, evidence, publications, events = [], [], [], [], []
     for pk, item in zip(IdBlock(Claim).take(len(batch)), batch, strict=True):
         claim = _imported_claim(pk, item, actor, now)
         claims.append(claim)
@@ -92,12 +104,14 @@ def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> i
             for source, quote in item.appearances
         )
         evidence.extend(_imported_link(pk, link, users, now) for link in item.evidence)
+        publications.extend(_imported_publications(claim, item, users))
         events.append(_imported_event(claim, item, actor, file_name, now))
     with connection.cursor() as cursor:
         for model, rows in (
             (Claim, claims),
             (Appearance, appearances),
             (Evidence, evidence),
+            (Publication, publications),
             (AuditEvent, events),
         ):
             if rows:
@@ -108,6 +122,9 @@ def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> i
 def _imported_claim(pk: int, item, actor, now) -> Claim:
     verdict = item.state != ReviewState.UNVERIFIED
     changed_at = item.state_changed_at or (now if verdict else None)
+    corrected_at = item.corrected_at or max(
+        (c.published_at for c in item.corrections), default=None
+    )
     return Claim(
         pk=pk,
         text=item.text,
@@ -121,6 +138,8 @@ def _imported_claim(pk: int, item, actor, now) -> Claim:
         state_changed_at=changed_at,
         # A claim reopened as unverified keeps when it first got a verdict.
         first_verdict_at=item.first_verdict_at or (changed_at if verdict else None),
+        published_at=item.published_at or (changed_at if verdict else None),
+        corrected_at=corrected_at,
         supporting_count=item.standing(Stance.SUPPORTS),
         contradicting_count=item.standing(Stance.CONTRADICTS),
     )
@@ -144,6 +163,46 @@ def _imported_link(claim_id: int, link, users: dict, now) -> Evidence:
     )
 
 
+def _imported_publications(claim: Claim, item, users: dict) -> list[Publication]:
+    """The verdict's first publication, when the file says what it was, and its corrections.
+
+    The first publication's verdict is what the first correction corrected, or, uncorrected,
+    the claim's own; a CSV says when a verdict was corrected but not from what, so its first
+    publication is not written, only the claim's two times. Who made and signed off the first
+    publication no file says.
+    """
+    corrections = sorted(item.corrections, key=lambda c: c.published_at)
+    first = corrections[0] if corrections else None
+    uncorrected_verdict = claim.corrected_at is None and claim.state != ReviewState.UNVERIFIED
+    rows = []
+    if claim.published_at is not None and (first or uncorrected_verdict):
+        rows.append(
+            Publication(
+                claim_id=claim.pk,
+                published_at=claim.published_at,
+                state=first.previous_state if first else claim.state,
+                rationale=first.previous_rationale if first else claim.rationale,
+            )
+        )
+    rows.extend(
+        Publication(
+            claim_id=claim.pk,
+            published_at=correction.published_at,
+            state=correction.state,
+            rationale=correction.rationale,
+            is_correction=True,
+            previous_state=correction.previous_state,
+            previous_rationale=correction.previous_rationale,
+            correction_note=correction.correction_note,
+            proposed_by_id=users.get(correction.proposed_by),
+            approved_by_id=users.get(correction.approved_by),
+            without_signoff=correction.without_signoff,
+        )
+        for correction in corrections
+    )
+    return rows
+
+
 def _imported_event(claim: Claim, item, actor, file_name: str, now) -> AuditEvent:
     """The ``claim.imported`` event that starts an imported claim's chain."""
     return build_event(
@@ -163,6 +222,8 @@ def _imported_event(claim: Claim, item, actor, file_name: str, now) -> AuditEven
                 "rationale": claim.rationale,
                 "sources": len(item.appearances),
                 "evidence": len(item.evidence),
+                "published_at": json_value(claim.published_at),
+                "corrections": len(item.corrections),
             },
         },
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims.web.views import claim, dashboard, editing, queue, signoff
+from claims.web.views import claim, corrections, dashboard, editing, queue, signoff
 
 app_name = "claims"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("claims/", queue.claim_list, name="list"),
     path("claims/density/", queue.queue_density_update, name="density"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("corrections/", corrections.corrections, name="corrections"),
     path("claims/mine/", queue.my_queue, name="my_queue"),
     path("claims/export/<str:export_format>/", queue.claim_export, name="export"),
     path("claims/new/", editing.claim_create, name="create"),

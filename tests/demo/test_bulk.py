@@ -19,6 +19,7 @@ from claims.models import (
     AuditEvent,
     Claim,
     Evidence,
+    Publication,
     ReviewState,
     Source,
     Stance,
@@ -145,6 +146,44 @@ def test_events_tell_each_claims_story_in_order(seeded):
             assert last_change.data["new"]["state"] == claim.state
 
 
+def test_every_verdict_is_published_and_each_later_move_corrects_it(seeded):
+    """As a desk without sign-off publishes them (claims.signoff.publication)."""
+    corrected = 0
+    for claim in Claim.objects.all():
+        moves = list(
+            AuditEvent.objects.filter(
+                claim_id=claim.pk, action=AuditAction.CLAIM_STATE_CHANGED
+            ).order_by("sequence")
+        )
+        publications = list(claim.publications.order_by("published_at"))
+        assert len(publications) == len(moves)  # every seeded path starts with a verdict
+        if not moves:
+            assert (claim.published_at, claim.corrected_at) == (None, None)
+            continue
+        first, *corrections = publications
+        assert claim.published_at == first.published_at == moves[0].created_at
+        assert not first.is_correction
+        assert first.state == moves[0].data["new"]["state"]
+        assert moves[0].data["published_at"] == claim.published_at.isoformat()
+        assert claim.corrected_at == (corrections[-1].published_at if corrections else None)
+        for correction, move in zip(corrections, moves[1:], strict=True):
+            assert correction.is_correction
+            assert correction.published_at == move.created_at
+            assert (correction.previous_state, correction.state) == (
+                move.data["old"]["state"],
+                move.data["new"]["state"],
+            )
+            assert correction.correction_note == move.data["correction_note"] != ""
+            assert correction.approved_by_id == correction.proposed_by_id == move.actor_id
+            assert correction.without_signoff
+            corrected += 1
+        assert (publications[-1].state, publications[-1].rationale) == (
+            claim.state,
+            claim.rationale,
+        )
+    assert corrected > 0
+
+
 def test_creates_reviewers_and_editors_in_their_groups(seeded):
     users = get_user_model().objects
     assert users.filter(groups__name=REVIEWERS_GROUP, username__startswith="seed-").count() == 20
@@ -189,6 +228,7 @@ def test_seed_bulk_returns_the_rows_it_wrote_over_several_batches():
         "appearances": Appearance.objects.count(),
         "evidence": Evidence.objects.count(),
         "assignments": Assignment.objects.count(),
+        "publications": Publication.objects.count(),
         "events": AuditEvent.objects.count(),
     }
     assert seeded.sources == Source.objects.count() == 10

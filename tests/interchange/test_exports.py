@@ -116,6 +116,7 @@ def csv_rows(text):
 
 READER_KINDS = {
     reader.APPEARANCES,
+    reader.CORRECTIONS,
     reader.EVIDENCE,
     reader.STANDING_URLS,
     reader.ASSIGNMENTS,
@@ -165,10 +166,14 @@ def test_csv_has_one_row_per_claim_with_every_column(export_desk):
         "first_verdict_date": claim.first_verdict_at.replace(microsecond=0).isoformat(),
         "created_at": claim.created_at.replace(microsecond=0).isoformat(),
         "last_change": claim.updated_at.replace(microsecond=0).isoformat(),
+        "published_at": claim.published_at.replace(microsecond=0).isoformat(),
+        "corrected_at": "",
+        "corrections": "",
     }
     open_row = rows[2]
     assert open_row["state"] == "unverified"
     assert open_row["verdict_date"] == open_row["first_verdict_date"] == ""
+    assert open_row["published_at"] == open_row["corrected_at"] == ""
     assert open_row["supporting_urls"] == open_row["reviewers"] == ""
 
 
@@ -281,10 +286,16 @@ def test_csv_times_are_whole_seconds_in_utc(export_desk):
     cells = [
         row[name]
         for row in csv_rows(run_export("csv"))
-        for name in ("verdict_date", "first_verdict_date", "created_at", "last_change")
+        for name in (
+            "verdict_date",
+            "first_verdict_date",
+            "created_at",
+            "last_change",
+            "published_at",
+        )
         if row[name]
     ]
-    assert len(cells) == 2 * 4 + 2
+    assert len(cells) == 2 * 5 + 2
     assert all(ISO_SECOND.fullmatch(cell) for cell in cells), cells
 
 
@@ -498,8 +509,9 @@ def test_claimreview_has_required_and_recommended_properties(export_desk):
     claim = export_desk["corroborated"]
     first = reviews[0]
     assert first["url"] == f"https://desk.test/claims/{claim.pk}/"
-    assert first["datePublished"] == claim.first_verdict_at.date().isoformat()
-    assert first["dateModified"] == claim.state_changed_at.date().isoformat()
+    assert first["datePublished"] == claim.published_at.date().isoformat()
+    assert first["dateModified"] == claim.published_at.date().isoformat()  # never corrected
+    assert "correction" not in first
     assert first["reviewBody"] == "Records show 1999."
     assert first["reviewRating"]["ratingValue"] == 5
     assert first["reviewRating"]["alternateName"] == "Corroborated"
@@ -777,15 +789,19 @@ def test_export_queries_do_not_grow_with_claims(export_desk, editor, format_name
             appearances=[services.AppearanceInput(export_desk["early"], "quoted")],
         )
         add_evidence(claim, editor)
+        add_evidence(claim, editor, Stance.CONTRADICTS)
+        change_state(claim, editor, ReviewState.CORROBORATED, "First look.")
+        change_state(claim, editor, ReviewState.DISPUTED, "Second look.", "We looked again.")
     assert _export_queries(format_name) == before
 
 
 def test_claims_are_read_in_chunks_with_bounded_queries(export_desk, django_assert_num_queries):
     selection = export_selection(params=QueryDict())
     # The users once; then for each chunk one query for the claims and one per kind of row
-    # (on SQLite, three more to shrink the page cache and restore it).
+    # (appearances, evidence, assignments, history, corrections; on SQLite, three more to
+    # shrink the page cache and restore it).
     pragmas = 3 if connection.vendor == "sqlite" else 0
-    with django_assert_num_queries(pragmas + 1 + 2 * 5):
+    with django_assert_num_queries(pragmas + 1 + 2 * 6):
         claims = list(iter_claims(selection, chunk_size=2))
     assert [c.pk for c in claims] == selection.ids
 

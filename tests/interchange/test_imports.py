@@ -19,7 +19,16 @@ from claims.audit.actions import AuditAction
 from claims.audit.chain import verify_chain
 from claims.interchange.imports import MAX_ERRORS
 from claims.interchange.imports.fields import MAX_RECORD_PROBLEMS
-from claims.models import Appearance, AuditEvent, Claim, Evidence, ReviewState, Source, Stance
+from claims.models import (
+    Appearance,
+    AuditEvent,
+    Claim,
+    Evidence,
+    Publication,
+    ReviewState,
+    Source,
+    Stance,
+)
 from claims.services.claims import appearance_quote
 from tests.conftest import add_evidence
 from tests.factories import SourceFactory
@@ -103,6 +112,7 @@ def counts():
         Claim.objects.count(),
         Evidence.objects.count(),
         Source.objects.count(),
+        Publication.objects.count(),
         AuditEvent.objects.count(),
     )
 
@@ -806,6 +816,180 @@ def test_a_reopened_claim_keeps_when_it_first_got_a_verdict(tmp_path, editor):
     assert claim.state_changed_at.isoformat() == "2024-02-01T10:00:00+00:00"
 
 
+# Publication and corrections ----------------------------------------------------------------------
+
+
+def correction_json(**overrides) -> dict:
+    data = {
+        "published_at": "2024-03-01T10:00:00+00:00",
+        "previous_state": "disputed",
+        "state": "corroborated",
+        "previous_rationale": "The first count said 2000.",
+        "rationale": "Records show 1999.",
+        "correction_note": "We had misread the first count.",
+        "proposed_by": {"username": "rita", "name": "Rita Reviewer"},
+        "approved_by": {"username": "edna", "name": "Edna Editor"},
+        "without_signoff": False,
+    }
+    data.update(overrides)
+    return data
+
+
+def published_json(**overrides) -> dict:
+    """A verdict first published on 1 February and corrected on 1 March 2024."""
+    return claim_json(
+        **{
+            "published_at": "2024-02-01T10:00:00+00:00",
+            "corrected_at": "2024-03-01T10:00:00+00:00",
+            "corrections": [correction_json()],
+            **overrides,
+        }
+    )
+
+
+def test_json_import_brings_the_publication_and_its_corrections(tmp_path, editor, reviewer):
+    import_file(write_json(tmp_path, [published_json()]), editor)
+
+    claim = Claim.objects.get()
+    assert claim.published_at.isoformat() == "2024-02-01T10:00:00+00:00"
+    assert claim.corrected_at.isoformat() == "2024-03-01T10:00:00+00:00"
+    assert claim.is_published
+    first, correction = Publication.objects.filter(claim=claim).order_by("published_at")
+    # The first publication is what the correction corrected; who made it, no file says.
+    assert (first.is_correction, first.state, first.rationale) == (
+        False,
+        "disputed",
+        "The first count said 2000.",
+    )
+    assert first.published_at == claim.published_at
+    assert (first.proposed_by, first.approved_by) == (None, None)
+    assert correction.is_correction
+    assert correction.published_at == claim.corrected_at
+    assert (correction.previous_state, correction.state) == ("disputed", "corroborated")
+    assert correction.previous_rationale == "The first count said 2000."
+    assert correction.rationale == "Records show 1999."
+    assert correction.correction_note == "We had misread the first count."
+    assert (correction.proposed_by, correction.approved_by) == (reviewer, editor)
+    assert not correction.without_signoff
+    assert correction.proposal is None
+    event = AuditEvent.objects.get(claim_id=claim.pk)
+    assert event.data["new"]["published_at"] == "2024-02-01T10:00:00+00:00"
+    assert event.data["new"]["corrections"] == 1
+
+
+def test_the_latest_correction_is_when_the_verdict_was_corrected(tmp_path, editor):
+    later = correction_json(
+        published_at="2024-04-01T10:00:00+00:00",
+        previous_state="corroborated",
+        previous_rationale="Records show 1999.",
+        correction_note="The records were revised; the verdict stands.",
+    )
+    item = published_json(corrected_at=None, corrections=[later, correction_json()])
+    import_file(write_json(tmp_path, [item]), editor)
+    claim = Claim.objects.get()
+    assert claim.corrected_at.isoformat() == "2024-04-01T10:00:00+00:00"
+    corrections = Publication.objects.filter(claim=claim, is_correction=True)
+    assert [c.published_at.month for c in corrections.order_by("published_at")] == [3, 4]
+    first = Publication.objects.get(claim=claim, is_correction=False)
+    assert first.state == "disputed"  # what the earliest correction corrected, whatever the order
+
+
+def test_a_verdict_from_an_export_without_publication_comes_in_published(tmp_path, editor):
+    """Exports from before publication existed: published since the verdict's last move, as
+    migration 0016 published the desk's verdicts."""
+    unverified = claim_json(id=8, text="Open", state="unverified", rationale="", evidence=[])
+    import_file(write_json(tmp_path, [claim_json(), unverified]), editor)
+
+    claim = Claim.objects.get(text="The bridge opened in 1999.")
+    assert claim.published_at == claim.state_changed_at
+    assert claim.corrected_at is None
+    publication = Publication.objects.get(claim=claim)
+    assert (publication.state, publication.rationale) == ("corroborated", "Records show 1999.")
+    assert not publication.is_correction
+    still_open = Claim.objects.get(text="Open")
+    assert still_open.published_at is None
+    assert not Publication.objects.filter(claim=still_open).exists()
+
+
+def test_csv_import_keeps_when_the_verdict_was_published_and_corrected(tmp_path, editor):
+    path = write_csv(
+        tmp_path,
+        "text,claimant,state,rationale,supporting_urls,verdict_date,published_at,corrected_at,"
+        "corrections\n"
+        "Corrected,B,corroborated,Checked,https://a.test/x,2024-03-01T10:00:00+00:00,"
+        "2024-02-01T10:00:00+00:00,2024-03-01T10:00:00+00:00,"
+        '"2024-03-01T10:00:00+00:00: disputed → corroborated: We misread it."\n'
+        "Plain,B,corroborated,Checked,https://a.test/y,2024-02-05T10:00:00+00:00,"
+        "2024-02-05T10:00:00+00:00,,\n",
+    )
+    import_file(path, editor)
+    corrected = Claim.objects.get(text="Corrected")
+    assert corrected.published_at.isoformat() == "2024-02-01T10:00:00+00:00"
+    assert corrected.corrected_at.isoformat() == "2024-03-01T10:00:00+00:00"
+    # The CSV's corrections are for people: from what the verdict was corrected, and its
+    # rationales, it does not say, so neither its corrections nor its first publication come in.
+    assert not Publication.objects.filter(claim=corrected).exists()
+    plain = Claim.objects.get(text="Plain")
+    assert plain.published_at.isoformat() == "2024-02-05T10:00:00+00:00"
+    assert Publication.objects.get(claim=plain).state == "corroborated"
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (
+            published_json(published_at=None),
+            "line 2, published_at: missing: a corrected verdict was published before",
+        ),
+        (
+            claim_json(corrected_at="2024-03-01T10:00:00+00:00"),
+            "line 2, published_at: missing: a corrected verdict was published before",
+        ),
+        (
+            published_json(corrections=[correction_json(correction_note="  ")]),
+            "line 2, correction 1 correction_note: missing: a correction needs its public note",
+        ),
+        (
+            published_json(corrections=[correction_json(published_at="2024-01-01T00:00:00Z")]),
+            "line 2, correction 1 published_at: before the verdict was first published",
+        ),
+        (
+            published_json(corrections=[correction_json(published_at=None)]),
+            "line 2, correction 1 published_at: missing",
+        ),
+        (
+            published_json(corrections=[correction_json(published_at="soon")]),
+            "line 2, correction 1 published_at: not a date and time",
+        ),
+        (
+            published_json(corrections=[correction_json(state="maybe")]),
+            "line 2, correction 1 state: unknown state 'maybe'",
+        ),
+        (
+            published_json(corrections=[correction_json(previous_state=None)]),
+            "line 2, correction 1 previous_state: unknown state None",
+        ),
+        (
+            published_json(corrections=[correction_json(without_signoff="no")]),
+            "line 2, correction 1 without_signoff: expected true or false",
+        ),
+        (
+            published_json(corrections=[correction_json(approved_by="edna")]),
+            "line 2, correction 1 approved_by: expected an object or null",
+        ),
+        (published_json(corrections=["fixed"]), "line 2, correction 1: expected an object"),
+        (published_json(corrections={"a": 1}), "line 2, corrections: expected a list"),
+        (published_json(published_at="2024-13-01"), "line 2, published_at: not a date and time"),
+    ],
+)
+def test_a_publication_the_database_would_refuse_is_named(tmp_path, editor, item, expected):
+    before = counts()
+    with pytest.raises(CommandError, match="Nothing imported") as error:
+        import_file(write_json(tmp_path, [item]), editor)
+    assert expected in str(error.value)
+    assert counts() == before
+
+
 # Round trip ---------------------------------------------------------------------------------------
 
 
@@ -831,7 +1015,8 @@ def _manage(database: Path, *args, check=True) -> str:
 
 
 def comparable(export: list[dict]) -> list[dict]:
-    """What a round trip keeps: claims, sources, evidence and states (not ids, people, history)."""
+    """What a round trip keeps: claims, sources, evidence, states and publications (not ids,
+    people, history)."""
     kept = []
     for item in export:
         claim = {
@@ -842,6 +1027,10 @@ def comparable(export: list[dict]) -> list[dict]:
         claim["evidence"] = [
             {k: v for k, v in e.items() if k not in ("id", "added_by", "retracted_by")}
             for e in item["evidence"]
+        ]
+        claim["corrections"] = [
+            {k: v for k, v in c.items() if k not in ("proposed_by", "approved_by")}
+            for c in item["corrections"]
         ]
         kept.append(claim)
     return kept
@@ -905,6 +1094,14 @@ def test_json_round_trip_into_an_empty_database(tmp_path, editor, reviewer, clai
     assert comparable(second) == comparable(original)
     assert second[2]["state"] == ReviewState.UNVERIFIED
     assert second[2]["first_verdict_at"] == original[2]["first_verdict_at"] is not None
+    # Published, then corrected back to unverified: both times and the correction come back.
+    assert second[2]["published_at"] == original[2]["published_at"] is not None
+    assert second[2]["corrected_at"] == original[2]["corrected_at"] is not None
+    assert [c["correction_note"] for c in second[2]["corrections"]] == [
+        "Our verdict rested on a record since corrected."
+    ]
+    assert second[0]["published_at"] == original[0]["published_at"] is not None
+    assert second[1]["published_at"] is None
     assert [e["retracted"] for e in second[0]["evidence"]] == [False, True, False]
     assert [h["action"] for h in second[0]["history"]] == [AuditAction.CLAIM_IMPORTED]
 

@@ -138,6 +138,25 @@ def build_desk() -> Desk:
     add_evidence(disputed, editor, Stance.CONTRADICTS, url="https://www.reuters.com/x")
     add_evidence(disputed, editor, Stance.SUPPORTS, url="https://apnews.com/x")
     disputed = change_state(disputed, editor, ReviewState.DISPUTED, "Reuters says otherwise")
+    # Two corrections of the published verdict: one on a one-person desk, one signed off.
+    disputed = change_state(
+        disputed,
+        editor,
+        ReviewState.DISPUTED,
+        "Reuters and AP say otherwise",
+        correction_note="We first cited Reuters alone; AP's report agrees with it.",
+    )
+    with override_settings(FACTCHECK_SIGNOFF=True):
+        proposal = services.verdict_propose(
+            actor=editor,
+            claim=disputed,
+            expected_version=disputed.version,
+            state=ReviewState.DISPUTED,
+            rationale="Reuters, AP and the ministry say otherwise",
+            correction_note="The ministry's statement, published since, says the same.",
+        )
+        services.verdict_sign_off(actor=admin, proposal=proposal)
+    disputed.refresh_from_db()
     _assign(disputed, editor, other, due_on=timezone.localdate() + datetime.timedelta(days=9))
 
     idle = services.claim_create(
@@ -341,6 +360,17 @@ def main_pages(desk: Desk) -> list[Page]:
         ),
         Page("new source", "editor", reverse("claims:source_create")),
         Page("dashboard", "editor", reverse("claims:dashboard")),
+        Page("corrections", "viewer", reverse("claims:corrections")),
+        Page(
+            "corrections, mistyped date",
+            "editor",
+            reverse("claims:corrections") + "?corrected_from=2024-13-01&corrected_to=2999-12-31",
+        ),
+        Page(
+            "corrections, none found",
+            "reviewer",
+            reverse("claims:corrections") + "?corrected_from=2000-01-01&corrected_to=2000-01-02",
+        ),
         Page("my queue", "reviewer", reverse("claims:my_queue")),
         Page("my queue, empty", "viewer", reverse("claims:my_queue")),
         Page("not allowed", "viewer", reverse("claims:create"), status=403),

@@ -11,7 +11,9 @@ from tests.conftest import detail_url, login
 # Access -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/claims/", "/claims/mine/", "/claims/new/", "/sources/new/"])
+@pytest.mark.parametrize(
+    "url", ["/claims/", "/claims/mine/", "/claims/new/", "/sources/new/", "/corrections/"]
+)
 def test_pages_require_login(client, db, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -65,9 +67,9 @@ def test_wrong_password_keeps_the_username_and_says_so(client, editor):
 @pytest.mark.parametrize(
     ("role", "offered"),
     [
-        ("editor", {"Claim queue", "My queue", "New claim", "Dashboard"}),
-        ("reviewer", {"Claim queue", "My queue"}),
-        ("viewer", {"Claim queue"}),  # a viewer is never assigned claims
+        ("editor", {"Claim queue", "My queue", "New claim", "Corrections", "Dashboard"}),
+        ("reviewer", {"Claim queue", "My queue", "Corrections"}),
+        ("viewer", {"Claim queue", "Corrections"}),  # a viewer is never assigned claims
     ],
 )
 def test_header_offers_the_pages_the_user_may_open(client, db, request, role, offered):

@@ -1,6 +1,7 @@
 """Verdict reports: one reader (``reader``) and one module per format, each an ``ExportFormat``."""
 
 import contextlib
+import datetime
 import gc
 import io
 from collections.abc import Callable, Iterable, Iterator
@@ -17,14 +18,17 @@ class ExportFormat(Protocol):
     """What a format module declares: its name, how it is served, what it reads, how it writes.
 
     ``INCLUDE`` names what the reader must bring besides each claim's own fields (the reader's
-    ``APPEARANCES``, ``EVIDENCE``, ...). ``render`` yields the file in pieces, text or UTF-8
-    bytes; ``selection`` is what was selected and how, for a format that shows it.
+    ``APPEARANCES``, ``EVIDENCE``, ...); ``PUBLISHED_ONLY`` leaves out the claims whose verdict
+    is not public (ClaimReview publishes verdicts: only those the public has seen). ``render``
+    yields the file in pieces, text or UTF-8 bytes; ``selection`` is what was selected and how,
+    for a format that shows it.
     """
 
     NAME: str
     CONTENT_TYPE: str
     EXTENSION: str
     INCLUDE: frozenset[str]
+    PUBLISHED_ONLY: bool
 
     def render(
         self, claims: Iterable[ClaimRecord], *, selection: ExportSelection
@@ -44,14 +48,23 @@ def export(
     strict: bool = False,
     progress: Callable[[Iterable, int], Iterable] | None = None,
     back_url: str = "",
+    corrected_since: datetime.date | None = None,
 ) -> tuple[int, Iterator[str | bytes]]:
     """The number of selected claims and the export's content in pieces.
 
     ``progress(claims, total)`` may wrap the claims as they are read (a progress bar);
-    ``back_url`` is the queue page the export was asked from (see ``ExportSelection``).
+    ``back_url`` is the queue page the export was asked from (see ``ExportSelection``);
+    ``corrected_since`` keeps the claims corrected on that day or later.
     """
     export_format = FORMATS[format_name]
-    selection = reader.export_selection(params=params, user=user, strict=strict, back_url=back_url)
+    selection = reader.export_selection(
+        params=params,
+        user=user,
+        strict=strict,
+        back_url=back_url,
+        published_only=export_format.PUBLISHED_ONLY,
+        corrected_since=corrected_since,
+    )
     claims = reader.iter_claims(selection, include=export_format.INCLUDE)
     if progress is not None:
         claims = progress(claims, len(selection))
@@ -69,14 +82,18 @@ def write_export(
     params,
     *,
     progress: Callable[[Iterable, int], Iterable] | None = None,
+    corrected_since: datetime.date | None = None,
 ) -> int:
-    """Write the export of the claims ``params`` select to ``stream``; how many were selected.
+    """Write the export of the claims ``params`` select (and ``corrected_since``, as ``export``
+    takes it) to ``stream``; how many were selected.
 
     Invalid filter values are refused (``ValidationError``) rather than left out. A text stream
     over a binary one (standard output) is written through to it, the export in UTF-8 whatever
     the terminal's encoding; a reader that stops early (``head``) ends the export quietly.
     """
-    total, pieces = export(format_name, params, strict=True, progress=progress)
+    total, pieces = export(
+        format_name, params, strict=True, progress=progress, corrected_since=corrected_since
+    )
     write = _writer(stream)
     with _without_cycle_collection(), contextlib.suppress(BrokenPipeError):
         for piece in _batched(pieces):

@@ -1,6 +1,7 @@
 """schema.org ClaimReview JSON-LD, as fact-checkers publish verdicts for search engines.
 
-One ClaimReview per claim with a verdict; unverified claims are left out. It carries the
+One ClaimReview per published verdict: a claim whose verdict has not been published (waiting for
+sign-off, or never given) or was corrected back to unverified is left out. It carries the
 properties Google's Fact Check markup requires (``claimReviewed``, ``reviewRating`` with its
 ``alternateName``, ``url``, ``author``) and those it recommends (``datePublished``, the rating's
 ``ratingValue``/``bestRating``/``worstRating``, ``itemReviewed`` as a ``Claim`` with its
@@ -9,8 +10,10 @@ properties Google's Fact Check markup requires (``claimReviewed``, ``reviewRatin
 Rating scale, 1 (false) to 5 (true), as the desk's two verdicts map onto it:
 corroborated -> 5, disputed -> 1, each named by its state's label ("Corroborated", "Disputed").
 The claimant is written as a ``Person``: the desk does not record whether it was an organisation.
-``datePublished`` is the claim's first verdict, ``dateModified`` its current verdict; ``url`` is
-where the desk publishes it (``FACTCHECK_VERDICT_URL``), by default the claim's page on its site.
+``datePublished`` is the verdict's first publication, ``dateModified`` its latest correction (the
+first publication while there is none); each correction is a ``CorrectionComment`` in
+``correction``, with its public note and date. ``url`` is where the desk publishes it
+(``FACTCHECK_VERDICT_URL``), by default the claim's page on its site.
 """
 
 import json
@@ -19,13 +22,19 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 
-from claims.interchange.exports.reader import APPEARANCES, ClaimRecord, ExportSelection
+from claims.interchange.exports.reader import (
+    APPEARANCES,
+    CORRECTIONS,
+    ClaimRecord,
+    ExportSelection,
+)
 from claims.models import ReviewState
 
 NAME = "claimreview"
 CONTENT_TYPE = "application/ld+json"
 EXTENSION = "jsonld"
-INCLUDE = frozenset({APPEARANCES})
+INCLUDE = frozenset({APPEARANCES, CORRECTIONS})
+PUBLISHED_ONLY = True
 
 BEST_RATING, WORST_RATING = 5, 1
 RATINGS = {ReviewState.CORROBORATED: 5, ReviewState.DISPUTED: 1}
@@ -81,9 +90,9 @@ def rating_names() -> dict[str, str]:
 def claim_review(
     claim: ClaimRecord, author: dict, names: dict[str, str] | None = None
 ) -> dict | None:
-    """The ClaimReview of one claim, or None when it has no verdict."""
+    """The ClaimReview of one claim, or None when it has no published verdict."""
     value = RATINGS.get(claim.state)
-    if value is None:
+    if value is None or not claim.is_published:
         return None
     sources = [appearance.source for appearance in claim.appearances]
     item = {"@type": "Claim", "author": {"@type": "Person", "name": claim.claimant}}
@@ -97,8 +106,8 @@ def claim_review(
         "url": verdict_url(claim, author),
         "claimReviewed": claim.text,
         "author": author,
-        "datePublished": _date(claim.first_verdict_at or claim.state_changed_at),
-        "dateModified": _date(claim.state_changed_at),
+        "datePublished": _date(claim.published_at),
+        "dateModified": _date(claim.corrected_at or claim.published_at),
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": value,
@@ -110,6 +119,15 @@ def claim_review(
     }
     if claim.rationale:
         review["reviewBody"] = claim.rationale
+    if claim.corrections:
+        review["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.correction_note,
+                "datePublished": _date(correction.published_at),
+            }
+            for correction in claim.corrections
+        ]
     return {key: value for key, value in review.items() if value is not None}
 
 

@@ -17,13 +17,18 @@ Reviewers are names, for people to read; the import does not read them.
 
 ``verdict_date`` is when the current verdict was given (the claim's ``state_changed_at``),
 ``first_verdict_date`` when the claim first got any verdict; both are empty while a claim is
-unverified.
+unverified. ``published_at`` is the verdict's first publication and ``corrected_at`` its latest
+correction; ``corrections`` lists each correction, oldest first, as ``time: from → to: note``
+(states as in the ``state`` column), joined by ``"; "`` like the other lists. It is for people
+to read: the note is free text, which may hold ``"; "`` itself, and the rationales are not in
+it, so ``import_claims`` reads only the two times; the JSON export carries corrections whole.
 """
 
 import csv
 from collections.abc import Iterable, Iterator
 
 from claims.interchange.exports.reader import (
+    CORRECTIONS,
     ISO_TIMES,
     REVIEWERS,
     STANDING_URLS,
@@ -36,7 +41,8 @@ from claims.models import ReviewState, Stance
 NAME = "csv"
 CONTENT_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
-INCLUDE = frozenset({STANDING_URLS, REVIEWERS, ISO_TIMES, WHOLE_SECONDS})
+INCLUDE = frozenset({STANDING_URLS, REVIEWERS, CORRECTIONS, ISO_TIMES, WHOLE_SECONDS})
+PUBLISHED_ONLY = False
 
 COLUMNS = (
     "id",
@@ -54,6 +60,9 @@ COLUMNS = (
     "first_verdict_date",
     "created_at",
     "last_change",
+    "published_at",
+    "corrected_at",
+    "corrections",
 )
 LIST_SEPARATOR = "; "
 BYTE_ORDER_MARK = "\ufeff"
@@ -75,9 +84,18 @@ def unneutralize(value: str) -> str:
     return value
 
 
+def corrections_cell(claim: ClaimRecord) -> str:
+    """Each correction as ``time: from → to: note``, oldest first, joined as the lists are."""
+    return LIST_SEPARATOR.join(
+        f"{c.published_at}: {c.previous_state} → {c.state}: {c.correction_note}"
+        for c in claim.corrections
+    )
+
+
 def claim_row(claim: ClaimRecord) -> tuple:
     verdict = claim.state != ReviewState.UNVERIFIED
-    # Only the free text can start with a formula; ids, states, counts and ISO dates cannot.
+    # Only the free text can start with a formula; ids, states, counts and ISO dates cannot,
+    # nor the corrections, which start with a time.
     return (
         claim.pk,
         neutralize(claim.text),
@@ -94,6 +112,9 @@ def claim_row(claim: ClaimRecord) -> tuple:
         (claim.first_verdict_at or "") if verdict else "",
         claim.created_at,
         claim.updated_at,
+        claim.published_at or "",
+        claim.corrected_at or "",
+        corrections_cell(claim),
     )
 
 

@@ -1,5 +1,6 @@
 """A printable report (HTML with print CSS, A4, one claim per page): the claims with their
-verdicts, rationale, evidence for and against, reviewers and the history of state changes.
+verdicts, rationale, the corrections of a published verdict, evidence for and against, reviewers
+and the history of state changes (made directly or signed off).
 
 Its head says what it holds: "Verdict report" when every claim listed has a verdict, "Claims
 report" otherwise; the filters and sort that chose the claims, in the queue's own words; when it
@@ -29,6 +30,7 @@ NAME = "html"
 CONTENT_TYPE = "text/html; charset=utf-8"
 EXTENSION = "html"
 INCLUDE = EVERYTHING
+PUBLISHED_ONLY = False
 
 CLAIMS_MARKER = "<!-- claims -->"  # written as is in claims/report.html
 
@@ -46,11 +48,13 @@ class FilterTerm:
 def filter_terms(selection: ExportSelection) -> list[FilterTerm]:
     """The filters that chose the claims, in the queue form's order; those left out as invalid
     are not named, as they selected nothing."""
+    terms = []
+    if selection.corrected_since is not None:
+        terms.append(FilterTerm(_("Corrected since"), day=selection.corrected_since))
     filterset = selection.filterset
     if filterset is None or not filterset.is_bound:
-        return []
+        return terms
     filterset.is_valid()  # as ``qs`` does: invalid fields are left out, not fatal
-    terms = []
     for name, field in filterset.form.fields.items():
         value = filterset.form.cleaned_data.get(name)
         if value in (None, "", False):
@@ -76,6 +80,11 @@ class StateChange:
     old: str
     new: str
     reason: str
+    signed_off_by: str = ""  # the editor who signed off a proposed move; the proposer is the actor
+
+
+# The events that move a claim: directly (a desk without sign-off), or by a signed-off proposal.
+_MOVES = (AuditAction.CLAIM_STATE_CHANGED, AuditAction.VERDICT_APPROVED)
 
 
 def _label(state: str) -> str:
@@ -86,22 +95,41 @@ def _label(state: str) -> str:
 
 
 def state_changes(claim: ClaimRecord) -> list[StateChange]:
-    """The claim's moves between review states, oldest first, from its prefetched history."""
+    """The claim's moves between review states, oldest first, from its prefetched history: made
+    directly, or proposed and signed off (named by their proposer and the editor who signed off)."""
     changes = []
     for event in claim.history:
-        if event.action != AuditAction.CLAIM_STATE_CHANGED:
+        if event.action not in _MOVES:
             continue
         data = event.data or {}
+        signed_off = event.action == AuditAction.VERDICT_APPROVED
         changes.append(
             StateChange(
                 time=event.created_at,
-                actor_name=event.actor_name,
+                actor_name=(data.get("proposed_by") if signed_off else "") or event.actor_name,
                 old=_label((data.get("old") or {}).get("state")),
                 new=_label((data.get("new") or {}).get("state")),
                 reason=data.get("reason") or "",
+                signed_off_by=event.actor_name if signed_off else "",
             )
         )
     return changes
+
+
+@dataclass
+class CorrectionLine:
+    time: object
+    old: str
+    new: str
+    note: str
+
+
+def correction_lines(claim: ClaimRecord) -> list[CorrectionLine]:
+    """The corrections of the claim's published verdict, oldest first, as the public saw them."""
+    return [
+        CorrectionLine(c.published_at, _label(c.previous_state), _label(c.state), c.correction_note)
+        for c in claim.corrections
+    ]
 
 
 def claim_context(claim: ClaimRecord) -> dict:
@@ -113,6 +141,7 @@ def claim_context(claim: ClaimRecord) -> dict:
         "reviewers": claim.reviewer_names(),
         "appearances": claim.appearances,
         "state_changes": state_changes(claim),
+        "corrections": correction_lines(claim),
     }
 
 

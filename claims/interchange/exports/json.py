@@ -1,6 +1,9 @@
 """JSON: an array with one object per claim: its fields, appearances with their sources, every
-evidence link (retracted ones included, with who retracted them, when and why), assignments and
-the audit history with each event's hash. ``import_claims`` reads this format back.
+evidence link (retracted ones included, with who retracted them, when and why), assignments,
+each correction of the published verdict (when, from and to, the rationales before and after,
+the public note, who proposed and who signed it off) and the audit history with each event's
+hash. ``published_at`` is the verdict's first publication, ``corrected_at`` its latest
+correction. ``import_claims`` reads this format back.
 
 Each claim's object is built as a dict and encoded by a JSON encoder, so the file is valid JSON
 whatever the text holds: orjson, as the standard library's (which writes the same escapes) is
@@ -27,6 +30,7 @@ CONTENT_TYPE = "application/json"
 EXTENSION = "json"
 # Dates and times come as the text written here; evidence, assignments and history as rows.
 INCLUDE = EVERYTHING | {ISO_TIMES, ROWS}
+PUBLISHED_ONLY = False
 
 
 def users_json() -> dict[int, dict]:
@@ -105,8 +109,23 @@ def _event(row) -> dict:
     }
 
 
+def _correction(correction) -> dict:
+    return {
+        "published_at": correction.published_at,
+        "previous_state": correction.previous_state,
+        "state": correction.state,
+        "previous_rationale": correction.previous_rationale,
+        "rationale": correction.rationale,
+        "correction_note": correction.correction_note,
+        "proposed_by": _user(correction.proposed_by),
+        "approved_by": _user(correction.approved_by),
+        "without_signoff": correction.without_signoff,
+    }
+
+
 def claim_json(claim: ClaimRecord, users: dict) -> dict:
-    """One claim's object: its fields, appearances, evidence, assignments and history."""
+    """One claim's object: its fields, appearances, evidence, assignments, corrections and
+    history."""
     return {
         "id": claim.pk,
         "text": claim.text,
@@ -119,11 +138,14 @@ def claim_json(claim: ClaimRecord, users: dict) -> dict:
         "updated_at": claim.updated_at,
         "state_changed_at": claim.state_changed_at,
         "first_verdict_at": claim.first_verdict_at,
+        "published_at": claim.published_at,
+        "corrected_at": claim.corrected_at,
         "supporting_count": claim.supporting_count,
         "contradicting_count": claim.contradicting_count,
         "appearances": [_appearance(appearance) for appearance in claim.appearances],
         "evidence": [_evidence(row, users) for row in claim.evidence],
         "assignments": [_assignment(row, users) for row in claim.assignments],
+        "corrections": [_correction(correction) for correction in claim.corrections],
         "history": [_event(row) for row in claim.history],
     }
 

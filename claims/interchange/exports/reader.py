@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections
-from django.db.models import BooleanField, DateField, DateTimeField, Func, TextField
+from django.db.models import BooleanField, DateField, DateTimeField, Func, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.http import QueryDict
@@ -35,9 +35,11 @@ from claims.models import (
     AuditEvent,
     Claim,
     Evidence,
+    Publication,
     ReviewState,
 )
 from claims.selectors.filters import SORTS, ClaimFilter
+from claims.signoff.selectors import corrected_claims, published_claims
 
 CHUNK_SIZE = 1000
 
@@ -48,7 +50,8 @@ STANDING_URLS = "standing_urls"  # only the URLs of standing links: all the CSV 
 ASSIGNMENTS = "assignments"
 REVIEWERS = "reviewers"  # only the names of those assigned and not withdrawn: all the CSV needs
 HISTORY = "history"
-EVERYTHING = frozenset({APPEARANCES, EVIDENCE, ASSIGNMENTS, HISTORY})
+CORRECTIONS = "corrections"  # each correction of a published verdict, oldest first
+EVERYTHING = frozenset({APPEARANCES, EVIDENCE, ASSIGNMENTS, HISTORY, CORRECTIONS})
 # Evidence, assignments and history as the database's rows, tuples of EVIDENCE_COLUMNS,
 # ASSIGNMENT_COLUMNS and HISTORY_COLUMNS (user ids as they are, see ``user_refs``), not records:
 # the JSON export writes each of a desk's many such rows once, and a record made of each only
@@ -132,6 +135,22 @@ class EventRecord:
 
 
 @dataclass(slots=True)
+class CorrectionRecord:
+    """A correction of a published verdict: when it was published, from what to what, and the
+    public note that says why."""
+
+    published_at: datetime
+    previous_state: str
+    state: str
+    previous_rationale: str
+    rationale: str
+    correction_note: str
+    proposed_by: UserRef | None
+    approved_by: UserRef | None
+    without_signoff: bool
+
+
+@dataclass(slots=True)
 class ClaimRecord:
     """A claim as the exports see it, with the related rows its format asked for.
 
@@ -150,6 +169,8 @@ class ClaimRecord:
     updated_at: datetime
     state_changed_at: datetime | None
     first_verdict_at: datetime | None
+    published_at: datetime | None  # the verdict's first publication
+    corrected_at: datetime | None  # its latest correction
     supporting_count: int
     contradicting_count: int
     path: str
@@ -157,6 +178,7 @@ class ClaimRecord:
     evidence: list[EvidenceRecord] = field(default_factory=list)
     assignments: list[AssignmentRecord] = field(default_factory=list)
     history: list[EventRecord] = field(default_factory=list)
+    corrections: list[CorrectionRecord] = field(default_factory=list)
     urls: dict[str, list[str]] = field(default_factory=dict)  # STANDING_URLS, by stance
     reviewers: list[str] = field(default_factory=list)  # REVIEWERS
 
@@ -165,6 +187,11 @@ class ClaimRecord:
 
     def get_state_display(self) -> str:
         return str(ReviewState(self.state).label)
+
+    @property
+    def is_published(self) -> bool:
+        """As ``Claim.is_published``: a verdict the public sees now."""
+        return self.published_at is not None and self.state != ReviewState.UNVERIFIED
 
     def standing_urls(self, stance: str) -> list[str]:
         if self.urls:
@@ -189,13 +216,17 @@ class ExportSelection:
     """What to export: the claims' ids in order, and the filters and sort that chose them.
 
     ``back_url`` is the queue page showing the same claims, for a report read in the browser
-    to link back to; empty when the export is written to a file.
+    to link back to; empty when the export is written to a file. ``corrected_since`` is the
+    day the claims were corrected since, when that chose them too; ``claims`` the query that
+    chose them when it is narrower than the filters.
     """
 
     ids: list[int]
     filterset: ClaimFilter | None = None
     sort: str | None = None
     back_url: str = ""
+    corrected_since: date | None = None
+    claims: QuerySet | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -209,7 +240,8 @@ class ExportSelection:
         state = self.filterset.form.cleaned_data.get("state")
         if state:
             return state != ReviewState.UNVERIFIED
-        return not self.filterset.qs.filter(state=ReviewState.UNVERIFIED).exists()
+        claims = self.filterset.qs if self.claims is None else self.claims
+        return not claims.filter(state=ReviewState.UNVERIFIED).exists()
 
 
 def export_filterset(params: QueryDict, *, user=None) -> ClaimFilter:
@@ -218,22 +250,42 @@ def export_filterset(params: QueryDict, *, user=None) -> ClaimFilter:
 
 
 def export_selection(
-    *, params: QueryDict, user=None, strict: bool = False, back_url: str = ""
+    *,
+    params: QueryDict,
+    user=None,
+    strict: bool = False,
+    back_url: str = "",
+    published_only: bool = False,
+    corrected_since: date | None = None,
 ) -> ExportSelection:
     """The ids of the claims the filters select, ordered as the queue orders them.
 
     ``strict`` refuses invalid filter values (the command); otherwise they are left out, as the
     queue leaves them out, so a download holds exactly what the page shows. Without a ``sort``
     parameter claims come oldest first, by id, which keeps files stable between runs.
+    ``published_only`` keeps the claims whose verdict is public (what ClaimReview publishes),
+    ``corrected_since`` those with a correction published on that day or later.
     """
     filterset = export_filterset(params, user=user)
     if strict and filterset.is_bound and not filterset.is_valid():
         raise ValidationError(dict(filterset.form.errors.items()), code="invalid")
     sort = params.get("sort") if params.get("sort") in SORTS else None
     order = SORTS[sort] if sort else ("id",)
+    claims = narrowed = filterset.qs
+    if published_only:
+        narrowed = published_claims(narrowed)
+    if corrected_since is not None:
+        narrowed = corrected_claims(narrowed, corrected_since)
     with small_page_cache():
-        ids = list(filterset.qs.order_by(*order).values_list("id", flat=True))
-    return ExportSelection(ids, filterset, sort, back_url)
+        ids = list(narrowed.order_by(*order).values_list("id", flat=True))
+    return ExportSelection(
+        ids,
+        filterset,
+        sort,
+        back_url,
+        corrected_since,
+        claims=None if narrowed is claims else narrowed,
+    )
 
 
 def _datetime_from_sqlite(value):
@@ -402,6 +454,8 @@ _CLAIM_COLUMNS = (
     "updated_at",
     "state_changed_at",
     "first_verdict_at",
+    "published_at",
+    "corrected_at",
     "supporting_count",
     "contradicting_count",
 )
@@ -501,6 +555,25 @@ HISTORY_COLUMNS = (
 )
 
 
+def _corrections(ids):
+    # The claim's index (claim, published_at) finds them; most claims have none.
+    return _of_claims(Publication, ids).filter(is_correction=True).order_by("published_at", "id")
+
+
+_CORRECTION_COLUMNS = (
+    "claim_id",
+    "published_at",
+    "previous_state",
+    "state",
+    "previous_rationale",
+    "rationale",
+    "correction_note",
+    "proposed_by_id",
+    "approved_by_id",
+    "without_signoff",
+)
+
+
 class _Reader:
     def __init__(self, include: Iterable[str]):
         self.include = frozenset(include)
@@ -557,6 +630,8 @@ class _Reader:
             self._reviewers(claims, ids)
         if HISTORY in include:
             self._history(claims, ids)
+        if CORRECTIONS in include:
+            self._corrections(claims, ids)
         return claims
 
     def _plain_rows(self, claims, kind, build, columns, ids):
@@ -639,6 +714,17 @@ class _Reader:
         for claim_id, events in by_claim.items():
             if claim_id in claims:  # history outlives claims
                 claims[claim_id].history = events
+
+    def _corrections(self, claims, ids):
+        user = self.user
+        for claim_id, published_at, *texts, proposed_by, approved_by, without in self.rows(
+            _corrections, _CORRECTION_COLUMNS, ids
+        ):
+            claims[claim_id].corrections.append(
+                CorrectionRecord(
+                    published_at, *texts, user(proposed_by), user(approved_by), bool(without)
+                )
+            )
 
 
 def iter_claims(

@@ -34,7 +34,32 @@ def check_claim(fields: RecordFields, claim: ImportedClaim) -> RecordProblems:
             "rationale",
             _("missing: a claim that is %(state)s needs its rationale") % {"state": claim.state},
         )
+    _check_publication(fields, claim)
     return fields.problems
+
+
+def _check_publication(fields: RecordFields, claim: ImportedClaim) -> None:
+    """What a publication needs: a correction corrects a verdict published before it, and
+    says why in its public note (the database refuses a correction without one)."""
+    published = claim.published_at
+    if published is None and (claim.corrections or claim.corrected_at):
+        fields.fail(
+            "published_at",
+            _("missing: a corrected verdict was published before its first correction"),
+        )
+    for number, correction in enumerate(claim.corrections, start=1):
+        label = f"correction {number}"
+        if correction.published_at is None:
+            fields.fail(f"{label} published_at", _("missing"))
+        elif published is not None and correction.published_at < published:
+            fields.fail(
+                f"{label} published_at",
+                _("before the verdict was first published (published_at)"),
+            )
+        if not correction.correction_note:
+            fields.fail(
+                f"{label} correction_note", _("missing: a correction needs its public note")
+            )
 
 
 class FileDuplicates:

@@ -1,7 +1,8 @@
 """Claims read from the CSV export (``exports.csv``), a row at a time.
 
-The CSV carries a claim's own fields and its standing evidence URLs by stance; sources,
-retracted links and who added them are only in the JSON export.
+The CSV carries a claim's own fields, when its verdict was first published and last corrected,
+and its standing evidence URLs by stance; sources, retracted links, who added them and the
+corrections themselves (the CSV's ``corrections`` cell is for people) are only in the JSON export.
 """
 
 import csv
@@ -91,6 +92,8 @@ def _claim(line: int, data: dict) -> ImportedClaim | RecordProblems:
         created_at=fields.time(data, "created_at"),
         state_changed_at=fields.time(data, "verdict_date"),
         first_verdict_at=fields.time(data, "first_verdict_date"),
+        published_at=fields.time(data, "published_at"),
+        corrected_at=fields.time(data, "corrected_at"),
     )
     for name in ("supporting_count", "contradicting_count"):
         fields.integer(data, name, minimum=0, maximum=MAX_COUNT)

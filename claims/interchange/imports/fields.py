@@ -159,10 +159,10 @@ class RecordFields:
             )
             return None
 
-    def state(self, value) -> str:
+    def state(self, value, *, label: str = "state") -> str:
         if value not in ReviewState.values:
             self.fail(
-                "state",
+                label,
                 _("unknown state %(value)s (expected %(states)s)")
                 % {"value": shown(value), "states": ", ".join(ReviewState.values)},
             )
@@ -209,6 +209,16 @@ class RecordFields:
         if not isinstance(value, list):
             self.fail(name, _("expected a list"))
             return []
+        return value
+
+    def boolean(self, data: dict, name: str, *, label: str) -> bool:
+        """A JSON true or false; absent (or null) is false."""
+        value = data.get(name)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(label, _("expected true or false"))
+            return False
         return value
 
     def username(self, data: dict, name: str, *, label: str) -> str | None:

@@ -1,8 +1,9 @@
 """Claims read from the JSON export (``exports.json``), an array item at a time.
 
 The JSON carries everything the desk can take back: sources (matched to those on file by URL),
-every evidence link with its retraction, and who added it. Assignments and history are checked
-for shape only: they are not imported.
+every evidence link with its retraction, and who added it, when the verdict was first published
+and each correction of it. Assignments and history are checked for shape only: they are not
+imported.
 """
 
 import json
@@ -14,6 +15,7 @@ from claims.interchange.imports.check import check_claim
 from claims.interchange.imports.fields import MAX_COUNT, SOURCE_URL_LIMIT, RecordFields, shown
 from claims.interchange.imports.records import (
     ImportedClaim,
+    ImportedCorrection,
     ImportedEvidence,
     ImportedSource,
     ImportFileError,
@@ -127,6 +129,8 @@ def _claim(line: int, data: dict) -> ImportedClaim | RecordProblems:
         created_at=fields.time(data, "created_at"),
         state_changed_at=fields.time(data, "state_changed_at"),
         first_verdict_at=fields.time(data, "first_verdict_at"),
+        published_at=fields.time(data, "published_at"),
+        corrected_at=fields.time(data, "corrected_at"),
     )
     fields.username(data, "created_by", label="created_by")
     fields.time(data, "updated_at")
@@ -137,6 +141,11 @@ def _claim(line: int, data: dict) -> ImportedClaim | RecordProblems:
         link
         for number, item in enumerate(fields.items(data, "evidence"), start=1)
         if (link := _evidence(fields, item, f"evidence {number}")) is not None
+    ]
+    claim.corrections = [
+        correction
+        for number, item in enumerate(fields.items(data, "corrections"), start=1)
+        if (correction := _correction(fields, item, f"correction {number}")) is not None
     ]
     _check_unimported(fields, data)
     return check_claim(fields, claim) or claim
@@ -232,6 +241,26 @@ def _evidence(fields: RecordFields, item, label: str) -> ImportedEvidence | None
     )
     _check_retraction(fields, item, link, label)
     return link
+
+
+def _correction(fields: RecordFields, item, label: str) -> ImportedCorrection | None:
+    """One correction of the published verdict: from and to, the rationales, the public note."""
+    if not isinstance(item, dict):
+        fields.fail(label, _("expected an object"))
+        return None
+    return ImportedCorrection(
+        published_at=fields.time(item, "published_at", label=f"{label} published_at"),
+        previous_state=fields.state(item.get("previous_state"), label=f"{label} previous_state"),
+        state=fields.state(item.get("state"), label=f"{label} state"),
+        previous_rationale=fields.text(
+            item, "previous_rationale", label=f"{label} previous_rationale"
+        ),
+        rationale=fields.text(item, "rationale", label=f"{label} rationale"),
+        correction_note=fields.text(item, "correction_note", label=f"{label} correction_note"),
+        proposed_by=fields.username(item, "proposed_by", label=f"{label} proposed_by"),
+        approved_by=fields.username(item, "approved_by", label=f"{label} approved_by"),
+        without_signoff=fields.boolean(item, "without_signoff", label=f"{label} without_signoff"),
+    )
 
 
 def _check_retraction(fields: RecordFields, item: dict, link: ImportedEvidence, label: str) -> None:

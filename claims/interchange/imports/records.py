@@ -41,6 +41,21 @@ class ImportedEvidence:
 
 
 @dataclass
+class ImportedCorrection:
+    """A correction of the claim's published verdict, as the JSON export writes it."""
+
+    published_at: datetime | None
+    previous_state: str
+    state: str
+    previous_rationale: str = ""
+    rationale: str = ""
+    correction_note: str = ""
+    proposed_by: str | None = None  # usernames, kept when the account exists here
+    approved_by: str | None = None
+    without_signoff: bool = False
+
+
+@dataclass
 class ImportedClaim:
     line: int
     original_id: int | None
@@ -52,8 +67,11 @@ class ImportedClaim:
     created_at: datetime | None = None
     state_changed_at: datetime | None = None
     first_verdict_at: datetime | None = None
+    published_at: datetime | None = None
+    corrected_at: datetime | None = None
     appearances: list[tuple[ImportedSource, str]] = field(default_factory=list)
     evidence: list[ImportedEvidence] = field(default_factory=list)
+    corrections: list[ImportedCorrection] = field(default_factory=list)
 
     @property
     def identity(self) -> tuple:

@@ -1,5 +1,6 @@
 """Export the claims the queue's filters select as CSV, JSON, ClaimReview JSON-LD or a report."""
 
+import datetime
 import sys
 
 from django.contrib.auth import get_user_model
@@ -56,18 +57,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sort", choices=sorted(SORTS), help=_("The queue's sort orders (default: by id).")
         )
+        parser.add_argument(
+            "--corrected-since",
+            help=_("Only claims with a correction published on or after this day (YYYY-MM-DD)."),
+        )
 
-    def handle(self, *args, format: str, output: str | None, **options):
+    def handle(self, *args, format: str, output: str | None, corrected_since=None, **options):
         params = self._params(options)
+        since = self._day("--corrected-since", corrected_since)
         # A bar only for a person watching a terminal; never mixed into piped output.
         show_bar = sys.stderr.isatty() and (output is not None or not self.stdout.isatty())
         progress = self._progress if show_bar else None
         try:
             if output:
                 with open(output, "wb") as stream:
-                    total = write_export(stream, format, params, progress=progress)
+                    total = write_export(
+                        stream, format, params, progress=progress, corrected_since=since
+                    )
             else:
-                total = write_export(self.stdout._out, format, params, progress=progress)
+                total = write_export(
+                    self.stdout._out, format, params, progress=progress, corrected_since=since
+                )
         except ValidationError as error:
             raise CommandError(
                 "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items())
@@ -80,6 +90,18 @@ class Command(BaseCommand):
             )
             count = number_format(total, force_grouping=True)
             self.stderr.write(message % {"format": format, "count": count, "output": output})
+
+    def _day(self, option: str, value: str | None) -> datetime.date | None:
+        """The day an option names, refused before anything is written when it is none."""
+        if value in (None, ""):
+            return None
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise CommandError(
+                _("%(option)s: not a date (YYYY-MM-DD): %(value)r.")
+                % {"option": option, "value": value}
+            ) from None
 
     def _progress(self, claims, total):
         return tqdm(claims, total=total, unit=_(" claims"), file=sys.stderr, leave=False)

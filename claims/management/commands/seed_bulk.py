@@ -44,6 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Seeded {rows['claims']:,} claims, {rows['evidence']:,} evidence links, "
             f"{rows['assignments']:,} assignments, {rows['appearances']:,} appearances, "
-            f"{rows['events']:,} audit events and {seeded.sources:,} sources "
+            f"{rows['events']:,} audit events, {rows['publications']:,} publications and "
+            f"{seeded.sources:,} sources "
             f"in {seeded.seconds:.1f} s."
         )
