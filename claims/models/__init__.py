@@ -12,6 +12,7 @@ from .evidence import Evidence, EvidenceQuerySet, Stance, stance_adjective
 from .ids import LARGEST_ID, is_row_id
 from .signoff import Proposal, ProposalStatus, Publication
 from .sources import Source
+from .stages import Stage, StageSpan
 from .tally import StateTally
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "Publication",
     "ReviewState",
     "Source",
+    "Stage",
+    "StageSpan",
     "Stance",
     "StateTally",
     "is_row_id",
