@@ -10,6 +10,7 @@ urlpatterns = [
     path("", queue.home, name="home"),
     path("claims/", queue.claim_list, name="list"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/stages/<str:stage>/", dashboard.stage_slowest, name="stage_slowest"),
     path("claims/mine/", queue.my_queue, name="my_queue"),
     path("claims/export/<str:export_format>/", queue.claim_export, name="export"),
     path("claims/new/", editing.claim_create, name="create"),
