@@ -27,13 +27,15 @@ percentile is the one at rank ceil(p * n / 100). Each figure is then one claim's
 median of an even count is the lower of the middle two). Neither database ranks tens of
 thousands of rows quickly enough for a dashboard (SQLite's window functions took over 200 ms
 for a twelve-week period at 100,000 claims): the database hands over each proposer's seconds in
-a stage as one text, read from the index alone, and Python sorts them.
+a stage as one text, read from the index alone, and Python sorts each proposer's and finds the
+desk's figures among those sorted lists without merging them.
 """
 
 import datetime
+import json
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import chain
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -166,23 +168,38 @@ def _seconds_by_person(stages, period: Period) -> tuple[dict[str, dict[int, list
     found: dict[str, dict[int, list[int]]] = defaultdict(dict)
     names = {}
     for stage, person, joined, *parts in rows:
-        found[stage][person] = sorted(map(int, joined.split(",")))
+        # Read as a JSON array: the C parser is twice as fast as splitting and int().
+        found[stage][person] = sorted(json.loads(f"[{joined}]"))
         if person:
             names[person] = name_from_parts(*parts)
     return found, names
 
 
-def _figures(stage: str, spans: list[int], url: str) -> Figures:
-    """The figures of sorted ``spans`` (seconds)."""
-    if not spans:
+def ranked(runs: list[list[int]], rank: int) -> int:
+    """The value at ``rank`` (from 1, smallest first) among sorted lists, without merging them:
+    halving the range of values, each step counts the values up to a bound by bisection. The
+    first bound that counts ``rank`` of them is that value."""
+    low, high = min(run[0] for run in runs), max(run[-1] for run in runs)
+    while low < high:
+        middle = (low + high) // 2
+        if sum(bisect_right(run, middle) for run in runs) >= rank:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def _figures(stage: str, runs: list[list[int]], url: str) -> Figures:
+    """The figures of the spans (seconds) in ``runs``, sorted lists (one per proposer)."""
+    runs = [run for run in runs if run]
+    count = sum(map(len, runs))
+    if not count:
         return Figures(stage=Stage(stage), url=url)
-    return Figures(
-        stage=Stage(stage),
-        count=len(spans),
-        median=datetime.timedelta(seconds=spans[nearest_rank(MEDIAN, len(spans)) - 1]),
-        top_decile=datetime.timedelta(seconds=spans[nearest_rank(TOP_DECILE, len(spans)) - 1]),
-        url=url,
+    median, top_decile = (
+        datetime.timedelta(seconds=ranked(runs, nearest_rank(percent, count)))
+        for percent in (MEDIAN, TOP_DECILE)
     )
+    return Figures(stage=Stage(stage), count=count, median=median, top_decile=top_decile, url=url)
 
 
 def stage_times(period: Period, stages=STAGES) -> StageTimes:
@@ -194,11 +211,8 @@ def stage_times(period: Period, stages=STAGES) -> StageTimes:
         figures = []
         for stage in stages:
             by_person = found.get(stage, {})
-            if person_id is None:  # the proposers' sorted runs, which sorting merges
-                spans = sorted(chain.from_iterable(by_person.values()))
-            else:
-                spans = by_person.get(person_id, [])
-            figures.append(_figures(stage, spans, slowest_url(stage, period, person_id)))
+            runs = [by_person.get(person_id, [])] if person_id else list(by_person.values())
+            figures.append(_figures(stage, runs, slowest_url(stage, period, person_id)))
         return StageRow(person_id=person_id, name=names.get(person_id, ""), figures=figures)
 
     known = sorted(names, key=lambda person: (names[person].casefold(), person))

@@ -3,6 +3,7 @@ proposer, at the period's edges, on an empty desk, the slowest claims behind eac
 the rows they are read from agreeing with the audit chain."""
 
 import datetime
+import random
 
 import pytest
 from django.utils import timezone
@@ -15,6 +16,7 @@ from claims.selectors.dashboard import Period
 from claims.signoff.stages import (
     STAGES,
     nearest_rank,
+    ranked,
     slowest_claims,
     slowest_url,
     stage_times,
@@ -146,6 +148,18 @@ def figures_of(row) -> dict:
 def test_nearest_rank_is_the_ceiling_of_the_share(count, median, top_decile):
     assert nearest_rank(50, count) == median
     assert nearest_rank(90, count) == top_decile
+
+
+def test_a_rank_among_sorted_lists_is_the_rank_in_them_merged():
+    generator = random.Random(12)
+    for _case in range(200):
+        runs = [
+            sorted(generator.randrange(50) for _value in range(generator.randrange(1, 12)))
+            for _run in range(generator.randrange(1, 5))
+        ]
+        merged = sorted(value for run in runs for value in run)
+        for rank in range(1, len(merged) + 1):
+            assert ranked(runs, rank) == merged[rank - 1]
 
 
 # The figures ------------------------------------------------------------------------------------
