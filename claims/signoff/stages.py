@@ -100,6 +100,11 @@ class StageTimes:
     people: list[StageRow]
 
     @property
+    def rows(self) -> list[StageRow]:
+        """The desk's row, then each proposer's."""
+        return [self.desk, *self.people]
+
+    @property
     def is_empty(self) -> bool:
         return not any(figures.count for figures in self.desk.figures)
 
