@@ -198,3 +198,132 @@ OPEN_REVIEWS_PG_DROP = [
     "DROP TRIGGER IF EXISTS claims_open_reviews_update ON claims_assignment",
     "DROP FUNCTION IF EXISTS claims_open_reviews_refresh()",
 ]
+
+
+# The stages of each verdict (migration 0019) ------------------------------------------------
+# ``claims_stagespan`` holds, for each claim, its first proposal and its first publication, each
+# from the claim's creation, and each proposal signed off, from its proposal: recomputed from
+# the proposal and publication rows of the claim (or the proposal) a change touches, a few index
+# entries whatever the size of the desk. Migration 0018 also fills it once from the rows there.
+
+SECONDS_SQLITE = "CAST(round((julianday({end}) - julianday({start})) * 86400) AS INTEGER)"
+SECONDS_PG = "round(EXTRACT(EPOCH FROM ({end} - {start})))::bigint"
+
+# The spans of the rows WHERE names, by stage; {seconds} is the dialect's seconds between the two
+# columns it is given. A claim's first proposal is never a correction: those follow a publication.
+_STAGE_SPANS = {
+    "proposal": """INSERT INTO claims_stagespan
+        (stage, claim_id, person_id, proposal_id, started_at, ended_at, seconds)
+    SELECT 'proposal', p.claim_id, p.proposed_by_id, NULL, c.created_at, p.proposed_at, {seconds}
+    FROM claims_proposal AS p JOIN claims_claim AS c ON c.id = p.claim_id
+    WHERE NOT p.is_correction AND NOT EXISTS (
+        SELECT 1 FROM claims_proposal AS e WHERE e.claim_id = p.claim_id
+        AND (e.proposed_at < p.proposed_at OR (e.proposed_at = p.proposed_at AND e.id < p.id))
+    ) AND {where}""",
+    "signoff": """INSERT INTO claims_stagespan
+        (stage, claim_id, person_id, proposal_id, started_at, ended_at, seconds)
+    SELECT 'signoff', p.claim_id, p.proposed_by_id, p.id, p.proposed_at, p.decided_at, {seconds}
+    FROM claims_proposal AS p WHERE p.status = 'approved' AND {where}""",
+    "publication": """INSERT INTO claims_stagespan
+        (stage, claim_id, person_id, proposal_id, started_at, ended_at, seconds)
+    SELECT 'publication', u.claim_id, u.proposed_by_id, NULL, c.created_at, u.published_at,
+        {seconds}
+    FROM claims_publication AS u JOIN claims_claim AS c ON c.id = u.claim_id
+    WHERE NOT u.is_correction AND NOT EXISTS (
+        SELECT 1 FROM claims_publication AS e WHERE e.claim_id = u.claim_id AND NOT e.is_correction
+        AND (e.published_at < u.published_at OR (e.published_at = u.published_at AND e.id < u.id))
+    ) AND {where}""",
+}
+_SPAN_ENDS = {
+    "proposal": ("p.proposed_at", "c.created_at"),
+    "signoff": ("p.decided_at", "p.proposed_at"),
+    "publication": ("u.published_at", "c.created_at"),
+}
+# What a change recomputes first: the claim's span of its stage (the proposal's, for a sign-off).
+_STAGE_SPANS_CLEARED = {
+    "proposal": "DELETE FROM claims_stagespan WHERE claim_id = {row}.claim_id "
+    "AND stage = 'proposal'",
+    "signoff": "DELETE FROM claims_stagespan WHERE claim_id = {row}.claim_id "
+    "AND stage = 'signoff' AND proposal_id = {row}.id",
+    "publication": "DELETE FROM claims_stagespan WHERE claim_id = {row}.claim_id "
+    "AND stage = 'publication'",
+}
+
+
+def _stage_spans(seconds: str) -> dict[str, str]:
+    """Each stage's INSERT in one dialect, with {where} left to fill."""
+    return {
+        stage: sql.format(
+            seconds=seconds.format(end=_SPAN_ENDS[stage][0], start=_SPAN_ENDS[stage][1]),
+            where="{where}",
+        )
+        for stage, sql in _STAGE_SPANS.items()
+    }
+
+
+STAGE_SPANS_SQLITE = _stage_spans(SECONDS_SQLITE)
+STAGE_SPANS_PG = _stage_spans(SECONDS_PG)
+
+
+def _refresh(spans: dict[str, str], stage: str, row: str, where: str) -> str:
+    """Clear and write again the span of ``stage`` that the trigger's ``row`` (new) touches."""
+    cleared = _STAGE_SPANS_CLEARED[stage].format(row=row)
+    return f"{cleared};\n        {spans[stage].format(where=where)};"
+
+
+STAGE_SPANS_TRIGGERS_SQLITE = [
+    f"""CREATE TRIGGER claims_stagespan_first_proposal AFTER INSERT ON claims_proposal
+    WHEN NOT new.is_correction BEGIN
+        {_refresh(STAGE_SPANS_SQLITE, "proposal", "new", "p.claim_id = new.claim_id")}
+    END""",
+    f"""CREATE TRIGGER claims_stagespan_signoff_insert AFTER INSERT ON claims_proposal
+    WHEN new.status = 'approved' BEGIN
+        {_refresh(STAGE_SPANS_SQLITE, "signoff", "new", "p.id = new.id")}
+    END""",
+    f"""CREATE TRIGGER claims_stagespan_signoff_update
+    AFTER UPDATE OF status, proposed_at, decided_at ON claims_proposal
+    WHEN old.status = 'approved' OR new.status = 'approved' BEGIN
+        {_refresh(STAGE_SPANS_SQLITE, "signoff", "new", "p.id = new.id")}
+    END""",
+    f"""CREATE TRIGGER claims_stagespan_first_publication AFTER INSERT ON claims_publication
+    WHEN NOT new.is_correction BEGIN
+        {_refresh(STAGE_SPANS_SQLITE, "publication", "new", "u.claim_id = new.claim_id")}
+    END""",
+]
+STAGE_SPANS_TRIGGERS_SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS claims_stagespan_first_proposal",
+    "DROP TRIGGER IF EXISTS claims_stagespan_signoff_insert",
+    "DROP TRIGGER IF EXISTS claims_stagespan_signoff_update",
+    "DROP TRIGGER IF EXISTS claims_stagespan_first_publication",
+]
+STAGE_SPANS_TRIGGERS_PG = [
+    f"""CREATE FUNCTION claims_stagespan_proposal() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' AND NOT NEW.is_correction THEN
+            {_refresh(STAGE_SPANS_PG, "proposal", "NEW", "p.claim_id = NEW.claim_id")}
+        END IF;
+        {_refresh(STAGE_SPANS_PG, "signoff", "NEW", "p.id = NEW.id")}
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER claims_stagespan_proposal_insert AFTER INSERT ON claims_proposal
+    FOR EACH ROW EXECUTE FUNCTION claims_stagespan_proposal()""",
+    """CREATE TRIGGER claims_stagespan_proposal_update
+    AFTER UPDATE OF status, proposed_at, decided_at ON claims_proposal
+    FOR EACH ROW WHEN (OLD.status = 'approved' OR NEW.status = 'approved')
+    EXECUTE FUNCTION claims_stagespan_proposal()""",
+    f"""CREATE FUNCTION claims_stagespan_publication() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        {_refresh(STAGE_SPANS_PG, "publication", "NEW", "u.claim_id = NEW.claim_id")}
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER claims_stagespan_first_publication AFTER INSERT ON claims_publication
+    FOR EACH ROW WHEN (NOT NEW.is_correction)
+    EXECUTE FUNCTION claims_stagespan_publication()""",
+]
+STAGE_SPANS_TRIGGERS_PG_DROP = [
+    "DROP TRIGGER IF EXISTS claims_stagespan_proposal_insert ON claims_proposal",
+    "DROP TRIGGER IF EXISTS claims_stagespan_proposal_update ON claims_proposal",
+    "DROP TRIGGER IF EXISTS claims_stagespan_first_publication ON claims_publication",
+    "DROP FUNCTION IF EXISTS claims_stagespan_proposal()",
+    "DROP FUNCTION IF EXISTS claims_stagespan_publication()",
+]

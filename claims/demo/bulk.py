@@ -1,4 +1,5 @@
-"""Synthetic claims at benchmark scale: evidence, an assignment and a valid audit trail for each.
+"""Synthetic claims at benchmark scale: evidence, an assignment, proposed and signed-off verdicts
+and a valid audit trail for each.
 
 This deliberately bypasses ``claims.services``: the services lock, validate and write one row at
 a time, which is right for people and far too slow for a million rows. It is the one sanctioned
@@ -6,10 +7,10 @@ exception to "every write goes through a service", and keeps the services' invar
 instead: ``claims.demo.stories`` plays each claim's history in memory in an order the workflow
 allows and records every step with ``claims.audit.chain.build_event``, so ``verify_audit`` passes.
 
-How it is fast: ids of claims, evidence and assignments are reserved up front, so a batch is
-built completely in memory, by worker processes when the platform can fork (building is pure
-Python and the larger share of the work), while the main process writes the previous batch in
-one transaction with one prepared INSERT (a COPY on PostgreSQL) per table
+How it is fast: ids of claims, evidence, assignments and proposals are reserved up front, so a
+batch is built completely in memory, by worker processes when the platform can fork (building
+is pure Python and the larger share of the work), while the main process writes the previous
+batch in one transaction with one prepared INSERT (a COPY on PostgreSQL) per table
 (``claims.db.bulkwrite``). Each batch has its own random generator seeded from the run's seed, so
 the data does not depend on the number of workers. Running it again appends.
 """
@@ -33,10 +34,10 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from claims.db.bulkwrite import IdBlock, write_rows
-from claims.models import Assignment, Claim, Evidence, Source
+from claims.models import Assignment, Claim, Evidence, Proposal, Source
 from claims.permissions import EDITORS_GROUP, REVIEWERS_GROUP
 
-from .stories import EVIDENCE_PER_CLAIM, TABLES, BatchBuilder, Plan
+from .stories import EVIDENCE_PER_CLAIM, MOST_PROPOSALS, TABLES, BatchBuilder, Plan
 from .vocabulary import FIRST_NAMES, LAST_NAMES, OUTLETS, SUBJECTS, TITLES
 
 HISTORY_DAYS = 548  # about 18 months
@@ -153,7 +154,7 @@ def _built(
 
 def _plans(rng: random.Random, now: datetime, claims: int, batch_size: int) -> Iterator[Plan]:
     """Each batch's seed, ids and creation times, drawn in order from the run's generator."""
-    ids = {model: IdBlock(model) for model in (Claim, Evidence, Assignment)}
+    ids = {model: IdBlock(model) for model in (Claim, Evidence, Assignment, Proposal)}
     times = _creation_times(rng, now, claims)
     for start in range(0, claims, batch_size):
         size = min(batch_size, claims - start)
@@ -162,6 +163,7 @@ def _plans(rng: random.Random, now: datetime, claims: int, batch_size: int) -> I
             claim_ids=ids[Claim].take(size),
             evidence_ids=ids[Evidence].take(size * EVIDENCE_PER_CLAIM),
             assignment_ids=ids[Assignment].take(size),
+            proposal_ids=ids[Proposal].take(size * MOST_PROPOSALS),
             created=[next(times) for _claim in range(size)],
         )
 

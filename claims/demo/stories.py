@@ -1,14 +1,20 @@
 """Seeded claims' stories, built in memory: each claim's whole history as rows and audit events.
 
 Every claim's story is played out in an order the workflow allows (created, maybe edited, a
-reviewer assigned, five evidence links, perhaps a retraction or two, state changes checked
-against ``claims.workflow``, the assignment perhaps closed), and each step is recorded with
+reviewer assigned, five evidence links, perhaps a retraction or two, verdicts checked against
+``claims.workflow``, the assignment perhaps closed), and each step is recorded with
 ``claims.audit.chain.build_event`` in the shape its service writes, so the chains are real and
 ``verify_audit`` passes. Each verdict is published as a desk without sign-off publishes it
 (``claims.signoff.publication``): the first one, then every later move as a correction with its
 public note. Counters equal the standing links of each stance, ``version`` equals the
 chain length, and the rows' timestamps are their events' timestamps. Building needs no database,
 so ``claims.demo.bulk`` runs it in worker processes.
+
+Verdicts go through sign-off, as on a desk with ``FACTCHECK_SIGNOFF`` on (the default): the
+reviewer (or the editor) proposes, another editor signs it off, which publishes it, and a later
+move is a correction with its public note. Some proposals are returned first and proposed again,
+a few are withdrawn, and some recent claims have one still waiting. The ``Proposal`` and
+``Publication`` rows carry their events' times, as ``claims.signoff.services`` writes them.
 """
 
 import bisect
@@ -29,6 +35,8 @@ from claims.models import (
     AuditEvent,
     Claim,
     Evidence,
+    Proposal,
+    ProposalStatus,
     Publication,
     ReviewState,
     Source,
@@ -43,8 +51,11 @@ from .vocabulary import (
     FIRST_NAMES,
     LAST_NAMES,
     PERIODS,
+    PROPOSAL_WITHDRAW_REASONS,
     RATIONALES,
     RETRACT_REASONS,
+    RETURN_NOTES,
+    SIGNOFF_NOTES,
     SUBJECTS,
     TITLES,
     TRANSCRIPT,
@@ -89,6 +100,15 @@ PATHS = {
         ((ReviewState.CORROBORATED, ReviewState.DISPUTED), 0.15),
     ),
 }
+# Sign-off: how often an editor returns a proposed verdict before signing off the next one, how
+# often a proposer withdraws one first, and how often a recent claim without a verdict has one
+# waiting (claims younger than WAITING_DAYS: nothing waits for months on a working desk).
+RETURN_SHARE = 0.15
+WITHDRAW_SHARE = 0.04
+WAITING_SHARE, WAITING_DAYS = 0.35, 21
+# Proposals a claim's story can make: two moves, each returned once, and one withdrawn.
+MOST_PROPOSALS = 5
+
 # The stance a verdict needs standing evidence of.
 NEEDS = {ReviewState.CORROBORATED: Stance.SUPPORTS, ReviewState.DISPUTED: Stance.CONTRADICTS}
 # How likely a link is to support the claim, by the state the claim ends in.
@@ -108,6 +128,7 @@ class Plan:
     claim_ids: list[int]
     evidence_ids: list[int]
     assignment_ids: list[int]
+    proposal_ids: list[int]  # MOST_PROPOSALS per claim; those a story does not take go unused
     created: list[datetime]
 
 
@@ -119,6 +140,7 @@ class Batch:
     appearances: list
     evidence: list
     assignments: list
+    proposals: list
     publications: list
     events: list
 
@@ -128,6 +150,7 @@ TABLES = (
     ("appearances", Appearance),
     ("evidence", Evidence),
     ("assignments", Assignment),
+    ("proposals", Proposal),
     ("publications", Publication),
     ("events", AuditEvent),
 )
@@ -167,6 +190,9 @@ class Outline:
     early_edit: bool
     late_edit: bool
     closing: str  # how the assignment ends
+    returned: tuple[bool, ...]  # for each move of the path: is its first proposal returned?
+    withdrawn: bool  # is a proposal withdrawn before the first move?
+    waiting: bool  # is a proposal left waiting for sign-off (a claim with no move)?
 
     @property
     def steps(self) -> int:
@@ -175,7 +201,10 @@ class Outline:
             1  # reviewer.assigned
             + EVIDENCE_PER_CLAIM
             + self.retracts
-            + len(self.path)
+            + 2 * len(self.path)  # proposed, signed off
+            + 2 * sum(self.returned)  # proposed, returned
+            + 2 * self.withdrawn  # proposed, withdrawn
+            + self.waiting
             + self.early_edit
             + self.late_edit
             + (self.closing != AssignmentStatus.OPEN)
@@ -196,8 +225,9 @@ class BatchBuilder:
     def build(self, plan: Plan) -> list[tuple[str, str, list[str], list[list]]]:
         """The batch's rows per table: (name, table, columns, adapted values)."""
         self.rng = random.Random(plan.seed)  # noqa: S311 synthetic claims, no secrets
-        batch = Batch([], [], [], [], [], [])
+        batch = Batch([], [], [], [], [], [], [])
         evidence_ids, assignment_ids = iter(plan.evidence_ids), iter(plan.assignment_ids)
+        self.proposal_ids = iter(plan.proposal_ids)
         for claim_id, created in zip(plan.claim_ids, plan.created, strict=True):
             self._build_claim(batch, claim_id, created, evidence_ids, assignment_ids)
         return [(name, *table_rows(model, getattr(batch, name))) for name, model in TABLES]
@@ -224,7 +254,7 @@ class BatchBuilder:
     def _build_claim(
         self, batch: Batch, claim_id: int, created: datetime, evidence_ids, assignment_ids
     ) -> None:
-        outline = self._outline()
+        outline = self._outline(created)
         claim = self._new_claim(claim_id, created, outline.editor)
         story = Story(claim, self._clock(created, outline.steps))
         batch.appearances.extend(self._open(story, outline.editor))
@@ -240,7 +270,7 @@ class BatchBuilder:
         batch.evidence.extend(evidence)
         for _retraction in range(outline.retracts):
             self._retract(story, evidence, outline.editor, outline.path)
-        self._conclude(story, assignment, outline)
+        self._conclude(story, batch, assignment, outline)
         if outline.late_edit:
             self._edit(story)
 
@@ -249,10 +279,11 @@ class BatchBuilder:
         batch.publications.extend(story.publications)
         batch.events.extend(story.events)
 
-    def _outline(self) -> Outline:
+    def _outline(self, created: datetime) -> Outline:
         rng = self.rng
         final_state = _pick(rng, STATE_MIX)
         path = _pick(rng, PATHS[final_state])
+        recent = self.now - created < timedelta(days=WAITING_DAYS)
         return Outline(
             final_state=final_state,
             path=path,
@@ -262,6 +293,9 @@ class BatchBuilder:
             early_edit=rng.random() < 0.6,
             late_edit=rng.random() < 0.25,
             closing=_pick(rng, CLOSING_AFTER_VERDICT if path else CLOSING_WITHOUT_VERDICT),
+            returned=tuple(rng.random() < RETURN_SHARE for _move in path),
+            withdrawn=bool(path) and rng.random() < WITHDRAW_SHARE,
+            waiting=not path and recent and rng.random() < WAITING_SHARE,
         )
 
     def _new_claim(self, claim_id: int, created: datetime, editor) -> Claim:
@@ -309,15 +343,33 @@ class BatchBuilder:
         )
         return appearances
 
-    def _conclude(self, story: Story, assignment: Assignment, outline: Outline) -> None:
+    def _conclude(self, story: Story, batch: Batch, assignment: Assignment, outline: Outline):
         """The verdicts and how the assignment ends: a withdrawn reviewer leaves the verdict to
-        an editor; one who is done gave it first."""
+        an editor; one who is done proposed it first. Each move is proposed and signed off by
+        another editor, some after a returned proposal; a few proposals are withdrawn, and a
+        recent claim may have one still waiting."""
         rng, editor, reviewer = self.rng, outline.editor, outline.reviewer
         if outline.closing == AssignmentStatus.WITHDRAWN:
             self._close(story, assignment, reviewer, editor, outline.closing)
-        for state in outline.path:
+        for number, state in enumerate(outline.path):
             by_reviewer = assignment.is_open and rng.random() < 0.8
-            self._change_state(story, reviewer if by_reviewer else editor, state)
+            proposer = reviewer if by_reviewer else editor
+            approver = rng.choice([other for other in self.editors if other.pk != proposer.pk])
+            if number == 0 and outline.withdrawn:
+                withdrawn = self._propose(story, batch, proposer, state)
+                reason = rng.choice(PROPOSAL_WITHDRAW_REASONS)
+                self._decide(story, withdrawn, proposer, ProposalStatus.WITHDRAWN, reason)
+            if outline.returned[number]:
+                returned = self._propose(story, batch, proposer, state)
+                note = rng.choice(RETURN_NOTES)
+                self._decide(story, returned, approver, ProposalStatus.RETURNED, note)
+            self._sign_off(story, batch, self._propose(story, batch, proposer, state), approver)
+        if outline.waiting:
+            claim = story.claim
+            state = ReviewState.CORROBORATED if claim.supporting_count else ReviewState.DISPUTED
+            by_reviewer = assignment.is_open and rng.random() < 0.8
+            proposal = self._propose(story, batch, reviewer if by_reviewer else editor, state)
+            claim.signoff_waiting_since = proposal.proposed_at
         if outline.closing == AssignmentStatus.DONE:
             closer = reviewer if rng.random() < 0.85 else editor
             self._close(story, assignment, reviewer, closer, outline.closing)
@@ -478,48 +530,107 @@ class BatchBuilder:
             },
         )
 
-    def _change_state(self, story: Story, actor, state: str) -> None:
+    def _propose(self, story: Story, batch: Batch, actor, state: str) -> Proposal:
+        """A verdict proposed as ``verdict_propose`` records it: checked as the move would be."""
         claim = story.claim
         rationale = self.rng.choice(RATIONALES[state])
-        workflow.check_transition(claim, state, rationale)  # the real table, in memory
-        old = {"state": claim.state, "rationale": claim.rationale}
-        at = story.upcoming
-        claim.state, claim.rationale, claim.state_changed_at = state, rationale, at
-        if state != ReviewState.UNVERIFIED and claim.first_verdict_at is None:
-            claim.first_verdict_at = at
-        data = {"old": old, "new": {"state": state, "rationale": rationale}}
-        data.update(self._publish(story, actor, old, at))
-        story.record(actor, AuditAction.CLAIM_STATE_CHANGED, {**data, "reason": rationale})
-
-    def _publish(self, story: Story, actor, old: dict, at: datetime) -> dict:
-        """The move published as ``apply_verdict`` publishes one: the first verdict, or a
-        correction of the published one (its note chosen by the claim's number, so the random
-        draws, and every other seeded row, stay as they were); the event data it adds."""
-        claim = story.claim
         correcting = claim.published_at is not None
-        if not correcting and claim.state == ReviewState.UNVERIFIED:
-            return {}
-        note = CORRECTION_NOTES[claim.pk % len(CORRECTION_NOTES)] if correcting else ""
-        story.publications.append(
+        note = self.rng.choice(CORRECTION_NOTES) if correcting else ""
+        workflow.check_verdict(claim, state, rationale, note)  # the real rules, in memory
+        proposal = Proposal(
+            id=next(self.proposal_ids),
+            claim_id=claim.pk,
+            proposed_by_id=actor.pk,
+            from_state=claim.state,
+            from_rationale=claim.rationale,
+            based_on_version=claim.audit_length,  # the version the proposer saw
+            state=state,
+            rationale=rationale,
+            is_correction=correcting,
+            correction_note=note,
+        )
+        data = {
+            "proposal": proposal.pk,
+            "old": {"state": proposal.from_state, "rationale": proposal.from_rationale},
+            "new": {"state": state, "rationale": rationale},
+            "reason": rationale,
+        }
+        if correcting:
+            data["correction_note"] = note
+        proposal.proposed_at = story.record(actor, AuditAction.VERDICT_PROPOSED, data)
+        proposal.proposer_name = display_name(actor)
+        batch.proposals.append(proposal)
+        return proposal
+
+    def _decide(self, story: Story, proposal: Proposal, actor, status: str, note: str) -> None:
+        """A proposal returned with the editor's note, or withdrawn by its proposer."""
+        proposal.status, proposal.decided_by_id, proposal.decision_note = status, actor.pk, note
+        data = self._about(proposal)
+        if status == ProposalStatus.RETURNED:
+            action, data["reason"] = AuditAction.VERDICT_RETURNED, note
+        else:
+            action = AuditAction.VERDICT_WITHDRAWN
+            if note:
+                data["reason"] = note
+        proposal.decided_at = story.record(actor, action, data)
+
+    def _sign_off(self, story: Story, batch: Batch, proposal: Proposal, approver) -> None:
+        """Signed off as ``verdict_sign_off`` does it: checked again, applied and published
+        (a correction when the claim's verdict was published before)."""
+        claim = story.claim
+        workflow.check_verdict(claim, proposal.state, proposal.rationale, proposal.correction_note)
+        at = story.upcoming
+        old = {"state": claim.state, "rationale": claim.rationale}
+        correcting = claim.published_at is not None
+        claim.state, claim.rationale, claim.state_changed_at = (
+            proposal.state,
+            proposal.rationale,
+            at,
+        )
+        if proposal.state != ReviewState.UNVERIFIED and claim.first_verdict_at is None:
+            claim.first_verdict_at = at
+        if correcting:
+            claim.corrected_at = at
+        else:
+            claim.published_at = at
+        batch.publications.append(
             Publication(
                 claim_id=claim.pk,
                 published_at=at,
-                state=claim.state,
-                rationale=claim.rationale,
+                state=proposal.state,
+                rationale=proposal.rationale,
                 is_correction=correcting,
                 previous_state=old["state"] if correcting else "",
                 previous_rationale=old["rationale"] if correcting else "",
-                correction_note=note,
-                proposed_by_id=actor.pk,
-                approved_by_id=actor.pk,
-                without_signoff=True,
+                correction_note=proposal.correction_note,
+                proposal_id=proposal.pk,
+                proposed_by_id=proposal.proposed_by_id,
+                approved_by_id=approver.pk,
             )
         )
+        proposal.status, proposal.decided_by_id, proposal.decided_at = (
+            ProposalStatus.APPROVED,
+            approver.pk,
+            at,
+        )
+        proposal.decision_note = self.rng.choice(SIGNOFF_NOTES)
+        data = {"old": old, "new": {"state": claim.state, "rationale": claim.rationale}}
         if correcting:
-            claim.corrected_at = at
-            return {"correction_note": note, "published_at": at.isoformat()}
-        claim.published_at = at
-        return {"published_at": at.isoformat()}
+            data["correction_note"] = proposal.correction_note
+        data["published_at"] = at.isoformat()
+        data.update(self._about(proposal))
+        data.update(note=proposal.decision_note, reason=proposal.rationale)
+        story.record(approver, AuditAction.VERDICT_APPROVED, data)
+
+    @staticmethod
+    def _about(proposal: Proposal) -> dict:
+        """What a decision's event says about its proposal, as the services write it."""
+        return {
+            "proposal": proposal.pk,
+            "proposed_by": proposal.proposer_name,
+            "state": proposal.state,
+            "correction": proposal.is_correction,
+        }
 
     def _close(self, story: Story, assignment: Assignment, reviewer, actor, status: str) -> None:
         if status == AssignmentStatus.DONE:

@@ -84,3 +84,16 @@ RATIONALES = {
 }
 CLOSE_NOTES = ("", "", "Checked against the primary data.", "Verdict written up.")
 WITHDRAW_REASONS = ("Reassigned to the economics desk.", "Reviewer on leave.")
+# Sign-off: what an editor says approving or returning a proposal, a proposer withdrawing one,
+# and the public note of a correction.
+SIGNOFF_NOTES = ("", "", "", "Checked the links.", "Agreed; the primary source is clear.")
+RETURN_NOTES = (
+    "Cite the primary table, not the press release.",
+    "The rationale does not say which year the figure is for.",
+    "One of the links is to a draft; find the final report.",
+)
+PROPOSAL_WITHDRAW_REASONS = ("", "Proposed too early; more evidence is coming.")
+CORRECTION_NOTES = (
+    "An earlier version relied on a figure the agency has since revised.",
+    "We misread the period the claim covers; the verdict is corrected.",
+)

@@ -13,6 +13,7 @@ from .ids import LARGEST_ID, is_row_id
 from .preferences import DeskPreferences, QueueDensity
 from .signoff import Proposal, ProposalStatus, Publication
 from .sources import Source
+from .stages import Stage, StageSpan
 from .tally import StateTally
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "QueueDensity",
     "ReviewState",
     "Source",
+    "Stage",
+    "StageSpan",
     "Stance",
     "StateTally",
     "is_row_id",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("claims/density/", queue.queue_density_update, name="density"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("corrections/", corrections.corrections, name="corrections"),
+    path("dashboard/stages/<str:stage>/", dashboard.stage_slowest, name="stage_slowest"),
     path("claims/mine/", queue.my_queue, name="my_queue"),
     path("claims/export/<str:export_format>/", queue.claim_export, name="export"),
     path("claims/new/", editing.claim_create, name="create"),

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from claims.audit.actions import AuditAction
+from claims.audit.actions import STATE_MOVES, AuditAction
 from claims.demo.bulk import seed_bulk
 from claims.models import (
     Appearance,
@@ -19,6 +19,8 @@ from claims.models import (
     AuditEvent,
     Claim,
     Evidence,
+    Proposal,
+    ProposalStatus,
     Publication,
     ReviewState,
     Source,
@@ -50,7 +52,7 @@ def test_prints_counts_and_seconds(seeded):
     assert seeded.rstrip().endswith(" s.")
 
 
-def test_each_claim_has_five_links_one_assignment_and_about_ten_events(seeded):
+def test_each_claim_has_five_links_one_assignment_and_about_eleven_events(seeded):
     claims = Claim.objects.annotate(
         links=Count("evidence", distinct=True),
         jobs=Count("assignments", distinct=True),
@@ -63,8 +65,8 @@ def test_each_claim_has_five_links_one_assignment_and_about_ten_events(seeded):
         assert 1 <= claim.places <= 2
         events = AuditEvent.objects.filter(claim_id=claim.pk).count()
         assert events == claim.audit_length == claim.version
-        assert 7 <= events <= 13
-    assert 8.5 <= AuditEvent.objects.count() / CLAIMS <= 11.5
+        assert 7 <= events <= 23  # two moves, each returned once, and one withdrawn at most
+    assert 9 <= AuditEvent.objects.count() / CLAIMS <= 12.5
 
 
 def test_counters_equal_standing_links_and_states_have_their_evidence(seeded):
@@ -142,46 +144,76 @@ def test_events_tell_each_claims_story_in_order(seeded):
         assert assigned.data["assignment_id"] == assignment.pk
         assert assigned.data["new"]["reviewer_id"] == assignment.reviewer_id
         if claim.state != ReviewState.UNVERIFIED:
-            last_change = [e for e in events if e.action == AuditAction.CLAIM_STATE_CHANGED][-1]
+            last_change = [e for e in events if e.action in STATE_MOVES][-1]
+            assert last_change.action == AuditAction.VERDICT_APPROVED
             assert last_change.data["new"]["state"] == claim.state
 
 
-def test_every_verdict_is_published_and_each_later_move_corrects_it(seeded):
-    """As a desk without sign-off publishes them (claims.signoff.publication)."""
-    corrected = 0
-    for claim in Claim.objects.all():
-        moves = list(
-            AuditEvent.objects.filter(
-                claim_id=claim.pk, action=AuditAction.CLAIM_STATE_CHANGED
-            ).order_by("sequence")
+def test_verdicts_are_proposed_and_signed_off_by_another_editor(seeded):
+    for claim in Claim.objects.exclude(state=ReviewState.UNVERIFIED):
+        first = claim.publications.get(is_correction=False)
+        assert first.published_at == claim.published_at
+        assert first.proposal.status == ProposalStatus.APPROVED
+        assert first.proposal.decided_at == first.published_at
+        assert first.approved_by_id not in (first.proposed_by_id, None)
+        assert first.approved_by.groups.filter(name=EDITORS_GROUP).exists()
+        assert not first.without_signoff
+        latest = claim.publications.order_by("-published_at").first()
+        assert (latest.state, latest.rationale) == (claim.state, claim.rationale)
+        assert claim.corrected_at == (latest.published_at if latest.is_correction else None)
+    for publication in Publication.objects.filter(is_correction=True):
+        assert publication.correction_note
+        assert publication.proposal.correction_note == publication.correction_note
+    assert Proposal.objects.filter(status=ProposalStatus.APPROVED).count() == (
+        Publication.objects.count()
+    )
+
+
+def test_each_proposal_and_decision_is_its_event_at_the_same_time(seeded):
+    decisions = {
+        ProposalStatus.APPROVED: AuditAction.VERDICT_APPROVED,
+        ProposalStatus.RETURNED: AuditAction.VERDICT_RETURNED,
+        ProposalStatus.WITHDRAWN: AuditAction.VERDICT_WITHDRAWN,
+    }
+    events = {
+        (event.action, event.data["proposal"]): event
+        for event in AuditEvent.objects.filter(action__startswith="verdict.")
+    }
+    assert len(events) == AuditEvent.objects.filter(action__startswith="verdict.").count()
+    for proposal in Proposal.objects.all():
+        proposed = events.pop((AuditAction.VERDICT_PROPOSED, proposal.pk))
+        assert (proposed.created_at, proposed.actor_id) == (
+            proposal.proposed_at,
+            proposal.proposed_by_id,
         )
-        publications = list(claim.publications.order_by("published_at"))
-        assert len(publications) == len(moves)  # every seeded path starts with a verdict
-        if not moves:
-            assert (claim.published_at, claim.corrected_at) == (None, None)
+        assert proposal.based_on_version == proposed.sequence - 1
+        if proposal.status == ProposalStatus.PENDING:
+            assert proposal.decided_at is None
+            assert proposal.claim.signoff_waiting_since == proposal.proposed_at
             continue
-        first, *corrections = publications
-        assert claim.published_at == first.published_at == moves[0].created_at
-        assert not first.is_correction
-        assert first.state == moves[0].data["new"]["state"]
-        assert moves[0].data["published_at"] == claim.published_at.isoformat()
-        assert claim.corrected_at == (corrections[-1].published_at if corrections else None)
-        for correction, move in zip(corrections, moves[1:], strict=True):
-            assert correction.is_correction
-            assert correction.published_at == move.created_at
-            assert (correction.previous_state, correction.state) == (
-                move.data["old"]["state"],
-                move.data["new"]["state"],
-            )
-            assert correction.correction_note == move.data["correction_note"] != ""
-            assert correction.approved_by_id == correction.proposed_by_id == move.actor_id
-            assert correction.without_signoff
-            corrected += 1
-        assert (publications[-1].state, publications[-1].rationale) == (
-            claim.state,
-            claim.rationale,
+        decided = events.pop((decisions[proposal.status], proposal.pk))
+        assert (decided.created_at, decided.actor_id) == (
+            proposal.decided_at,
+            proposal.decided_by_id,
         )
-    assert corrected > 0
+        assert decided.data["state"] == proposal.state
+    assert not events, "events of no proposal"
+    waiting = Claim.objects.filter(signoff_waiting_since__isnull=False)
+    assert set(waiting.values_list("pk", flat=True)) == set(
+        Proposal.objects.filter(status=ProposalStatus.PENDING).values_list("claim_id", flat=True)
+    )
+
+
+def test_some_proposals_are_returned_withdrawn_or_still_waiting():
+    seed(claims=300)
+    statuses = Counter(Proposal.objects.values_list("status", flat=True))
+    verdicts = Claim.objects.filter(published_at__isnull=False).count()
+    assert statuses[ProposalStatus.APPROVED] >= verdicts
+    assert 0.05 < statuses[ProposalStatus.RETURNED] / statuses[ProposalStatus.APPROVED] < 0.3
+    assert statuses[ProposalStatus.WITHDRAWN] > 0
+    assert statuses[ProposalStatus.PENDING] > 0
+    assert Publication.objects.filter(is_correction=True).exists()
+    assert "intact" in run_verify_audit()
 
 
 def test_creates_reviewers_and_editors_in_their_groups(seeded):
@@ -228,6 +260,7 @@ def test_seed_bulk_returns_the_rows_it_wrote_over_several_batches():
         "appearances": Appearance.objects.count(),
         "evidence": Evidence.objects.count(),
         "assignments": Assignment.objects.count(),
+        "proposals": Proposal.objects.count(),
         "publications": Publication.objects.count(),
         "events": AuditEvent.objects.count(),
     }

@@ -62,9 +62,33 @@ def _assign(claim, actor, reviewer, due_on=None) -> Assignment:
     return claim.assignments.get(reviewer=reviewer, status="open")
 
 
+def _signed_off(editor, reviewer, source) -> Claim:
+    """A verdict proposed by the reviewer and signed off by the editor, for the dashboard's
+    stage times (the rest of the desk runs without sign-off, as the tests do)."""
+    claim = services.claim_create(
+        actor=editor,
+        text="The strike was on 3 January 2020",
+        claimant="Pentagon",
+        appearances=[services.AppearanceInput(source, "early on 3 January")],
+    )
+    _assign(claim, editor, reviewer)
+    add_evidence(claim, reviewer, Stance.SUPPORTS, url="https://www.defense.gov/timeline")
+    with override_settings(FACTCHECK_SIGNOFF=True):
+        proposal = services.verdict_propose(
+            actor=reviewer,
+            claim=claim,
+            expected_version=claim.version,
+            state=ReviewState.CORROBORATED,
+            rationale="The timeline gives the date.",
+        )
+        services.verdict_sign_off(actor=editor, proposal=proposal)
+    return claim
+
+
 def build_desk() -> Desk:
     """Claims in every state, evidence for and against (one retracted), open, done and withdrawn
-    reviews (one overdue), an idle claim and enough claims for the queue's second page."""
+    reviews (one overdue), a verdict signed off, an idle claim and enough claims for the queue's
+    second page."""
     editor = EditorFactory(username="edna", first_name="Edna", last_name="Editor")
     reviewer = ReviewerFactory(username="rita", first_name="Rita", last_name="Reviewer")
     other = ReviewerFactory(username="omar", first_name="Omar", last_name="Other")
@@ -158,6 +182,8 @@ def build_desk() -> Desk:
         services.verdict_sign_off(actor=admin, proposal=proposal)
     disputed.refresh_from_db()
     _assign(disputed, editor, other, due_on=timezone.localdate() + datetime.timedelta(days=9))
+
+    _signed_off(editor, reviewer, post)
 
     idle = services.claim_create(
         actor=editor,
@@ -370,6 +396,17 @@ def main_pages(desk: Desk) -> list[Page]:
             "corrections, none found",
             "reviewer",
             reverse("claims:corrections") + "?corrected_from=2000-01-01&corrected_to=2000-01-02",
+        ),
+        Page(
+            "dashboard, a period that ends before it starts",
+            "editor",
+            reverse("claims:dashboard") + "?since=2026-11-08&until=2026-11-02",
+        ),
+        Page("slowest claims", "editor", reverse("claims:stage_slowest", args=["publication"])),
+        Page(
+            "slowest claims of one proposer",
+            "editor",
+            reverse("claims:stage_slowest", args=["signoff"]) + f"?reviewer={desk.reviewer.pk}",
         ),
         Page("my queue", "reviewer", reverse("claims:my_queue")),
         Page("my queue, empty", "viewer", reverse("claims:my_queue")),

@@ -78,6 +78,8 @@ def _pages_of(role: str, desk) -> list[str]:
             reverse("claims:edit", args=[desk.claim.pk]),
             reverse("claims:source_create"),
             reverse("claims:dashboard"),
+            reverse("claims:dashboard") + "?since=2026-11-08&until=2026-11-02",
+            reverse("claims:stage_slowest", args=["publication"]),
             reverse("claims:export", args=["html"]),
         ]
     if role == "viewer":

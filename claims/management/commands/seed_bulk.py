@@ -7,8 +7,8 @@ from claims.demo.bulk import DEFAULT_BATCH_SIZE, DEFAULT_WORKERS, SeedingFailed,
 
 class Command(BaseCommand):
     help = (
-        "Append N synthetic claims with evidence, reviewer assignments and valid audit chains "
-        "(for benchmarks; bypasses the services)."
+        "Append N synthetic claims with evidence, reviewer assignments, signed-off verdicts and "
+        "valid audit chains (for benchmarks; bypasses the services)."
     )
 
     def add_arguments(self, parser):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Seeded {rows['claims']:,} claims, {rows['evidence']:,} evidence links, "
             f"{rows['assignments']:,} assignments, {rows['appearances']:,} appearances, "
-            f"{rows['events']:,} audit events, {rows['publications']:,} publications and "
-            f"{seeded.sources:,} sources "
+            f"{rows['proposals']:,} proposed verdicts, {rows['publications']:,} publications, "
+            f"{rows['events']:,} audit events and {seeded.sources:,} sources "
             f"in {seeded.seconds:.1f} s."
         )
