@@ -204,7 +204,7 @@ OPEN_REVIEWS_PG_DROP = [
 # ``claims_stagespan`` holds, for each claim, its first proposal and its first publication, each
 # from the claim's creation, and each proposal signed off, from its proposal: recomputed from
 # the proposal and publication rows of the claim (or the proposal) a change touches, a few index
-# entries whatever the size of the desk. Migration 0018 also fills it once from the rows there.
+# entries whatever the size of the desk. Migration 0019 also fills it once from the rows there.
 
 SECONDS_SQLITE = "CAST(round((julianday({end}) - julianday({start})) * 86400) AS INTEGER)"
 SECONDS_PG = "round(EXTRACT(EPOCH FROM ({end} - {start})))::bigint"
