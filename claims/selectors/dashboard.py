@@ -60,6 +60,38 @@ def queue_url(**params) -> str:
     return reverse("claims:list") + ("?" + urlencode(query) if query else "")
 
 
+@dataclass(frozen=True)
+class Period:
+    """The desk's days from ``first`` to ``last``, both included: what the dashboard's figures
+    over a chosen period (the time in each stage) are about."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @classmethod
+    def recent_weeks(cls, today: datetime.date, weeks: int = WEEKS) -> "Period":
+        """The weeks the weekly chart shows: from Monday ``weeks - 1`` weeks ago to today."""
+        monday = today - datetime.timedelta(days=today.weekday(), weeks=weeks - 1)
+        return cls(monday, today)
+
+    @property
+    def start(self) -> datetime.datetime | None:
+        """The first moment in the period (None: unbounded)."""
+        return clock.day_start(self.first)
+
+    @property
+    def end(self) -> datetime.datetime | None:
+        """The first moment after it (None: unbounded)."""
+        if self.last == datetime.date.max:
+            return None
+        return clock.day_start(self.last + datetime.timedelta(days=1))
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The period as the dashboard's query string gives it."""
+        return {"since": self.first.isoformat(), "until": self.last.isoformat()}
+
+
 def _short_day(day: datetime.date) -> str:
     """ "5 Nov": a week's label."""
     return date_format(day, "j M")

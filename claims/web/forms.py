@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import services, workflow
 from claims.models import LARGEST_ID, Claim, ReviewState, Source, Stance
+from claims.selectors.dashboard import Period
 from claims.selectors.people import display_name, name_with_username, reviewer_candidates
 from claims.urlnorm import validate_http_url
 
@@ -481,3 +482,53 @@ class StateChangeForm(forms.Form):
         """Is there a move to offer, or a refused one whose rationale must be shown again?
         Otherwise the page explains what is missing instead of showing an empty form."""
         return bool(self.fields["state"].widget.choices) or self.is_bound
+
+
+class PeriodForm(forms.Form):
+    """The period the dashboard's figures over time cover (the time in each stage), from its
+    query string: both days included. Left empty, or given wrongly, it is the weekly chart's
+    weeks; given only its last day, the same number of weeks up to that day."""
+
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error(
+                "until",
+                ValidationError(
+                    _("The period ends before it starts: choose a day on or after %(since)s.")
+                    % {"since": since.isoformat()},
+                    code="period_reversed",
+                ),
+            )
+        return cleaned
+
+    @classmethod
+    def chosen(cls, query, *, today) -> tuple[Period, "PeriodForm"]:
+        """The period ``query`` chooses and the form to show with it: filled in with the period's
+        days, or as it was typed beside its errors."""
+        form = cls(query, today=today)
+        period = form.period()
+        if form.is_valid():
+            form = cls(initial={"since": period.first, "until": period.last}, today=today)
+        return period, form
+
+    def period(self) -> Period:
+        """The period chosen, or the weekly chart's weeks where none was chosen correctly."""
+        if not self.is_valid():
+            return Period.recent_weeks(self.today)
+        since, until = self.cleaned_data["since"], self.cleaned_data["until"]
+        if since is None:
+            return Period.recent_weeks(until or self.today)
+        return Period(since, until or max(since, self.today))
