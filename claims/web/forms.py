@@ -6,12 +6,13 @@ assigning or closing reviews conflict with nothing and carry none.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims import services, workflow
-from claims.models import LARGEST_ID, Claim, ReviewState, Source, Stance
+from claims.models import LARGEST_ID, Claim, ReviewState, Source, Stance, is_row_id
 from claims.selectors.dashboard import Period
 from claims.selectors.people import display_name, name_with_username, reviewer_candidates
 from claims.urlnorm import validate_http_url
@@ -78,6 +79,55 @@ class ReviewerChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return name_with_username(obj) if self.with_username else display_name(obj)
+
+
+class ReviewerPairForm(forms.Form):
+    """Two people, ``a`` and ``b`` by number, from a query string: the pair of reviewers whose
+    disagreements are listed. Neither given is no pair; one alone, the same person twice or a
+    number that is nobody's is refused with the reason. Former reviewers count: their
+    judgements stay in the figures."""
+
+    a = forms.CharField(required=False, widget=forms.HiddenInput)
+    b = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [cleaned.get(name, "").strip() for name in ("a", "b")]
+        if not any(given):
+            return cleaned
+        if not all(given):
+            raise ValidationError(
+                _("Choose two reviewers: the address names only one."), code="pair_incomplete"
+            )
+        for value in given:
+            if not is_row_id(value):
+                raise ValidationError(
+                    _("“%(value)s” is not a person's number."),
+                    code="pair_not_a_number",
+                    params={"value": value[:30]},
+                )
+        first, second = (int(value) for value in given)
+        if first == second:
+            raise ValidationError(_("Choose two different reviewers."), code="pair_same")
+        people = (
+            get_user_model()
+            .objects.filter(pk__in=(first, second))
+            .only("username", "first_name", "last_name")
+            .in_bulk()
+        )
+        for number in (first, second):
+            if number not in people:
+                raise ValidationError(
+                    _("Nobody has the number %(number)s."),
+                    code="pair_unknown",
+                    params={"number": number},
+                )
+        cleaned["pair"] = (people[first], people[second])
+        return cleaned
+
+    def pair(self) -> tuple | None:
+        """The two people chosen, in the order given, or None for all reviewers."""
+        return self.cleaned_data.get("pair") if self.is_valid() else None
 
 
 class HttpURLField(forms.URLField):
