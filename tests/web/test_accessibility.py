@@ -76,6 +76,8 @@ def _pages_of(role: str, desk) -> list[str]:
             reverse("claims:edit", args=[desk.claim.pk]),
             reverse("claims:source_create"),
             reverse("claims:dashboard"),
+            reverse("claims:disagreements"),
+            reverse("claims:disagreements") + f"?a={desk.reviewer.pk}&b={desk.other_reviewer.pk}",
             reverse("claims:export", args=["html"]),
         ]
     if role == "viewer":

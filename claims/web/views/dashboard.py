@@ -9,7 +9,9 @@ from claims.permissions import (
     can_see_dashboard,
 )
 from claims.selectors.dashboard import desk_dashboard
+from claims.signoff.agreement import agreement
 from claims.web.charts import bar_chart, column_chart
+from claims.web.forms import PeriodForm
 
 
 @require_GET
@@ -24,4 +26,16 @@ def dashboard(request):
         "workload": bar_chart(board.workload, "chart-workload"),
         "ages": column_chart(board.ages, "chart-ages", width=480, height=260),
     }
-    return render(request, "claims/dashboard.html", {"board": board, "charts": charts})
+    period, agreement_period = PeriodForm.chosen(request.GET, today=board.today)
+    # Ids of its own: the panel's period form is not the only one the dashboard may show.
+    agreement_period.auto_id = "agreement-%s"
+    return render(
+        request,
+        "claims/dashboard.html",
+        {
+            "board": board,
+            "charts": charts,
+            "agreement_period_form": agreement_period,
+            "agreement": agreement(period),
+        },
+    )
