@@ -183,6 +183,9 @@ FACTCHECK_INDEPENDENT_REVIEW = env_bool("FACTCHECK_INDEPENDENT_REVIEW", False)
 
 # The dashboard lists unverified claims unchanged for at least this many days as idle.
 FACTCHECK_IDLE_DAYS = int(os.environ.get("FACTCHECK_IDLE_DAYS", "14"))
+# Cohen's kappa for a pair of reviewers is shown on the dashboard once they have judged at least
+# this many claims of the period both: over fewer, one claim swings it too far to mean anything.
+FACTCHECK_AGREEMENT_MIN_SHARED = int(os.environ.get("FACTCHECK_AGREEMENT_MIN_SHARED", "5"))
 
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

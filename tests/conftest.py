@@ -16,9 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
-from claims.models import AuditEvent, Claim, ReviewState, Stance
+from claims.models import AuditEvent, Claim, ProposalStatus, ReviewState, Stance
+from claims.selectors.dashboard import Period
 from tests.factories import (
+    ClaimFactory,
     EditorFactory,
+    IndependentProposalFactory,
     ReviewerFactory,
     SourceFactory,
     UserFactory,
@@ -219,6 +222,84 @@ def restore_roles() -> None:
         group.permissions.set(
             Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
         )
+
+
+# Independent reviews ---------------------------------------------------------------------------
+
+# Two weeks, Monday 2 to Sunday 15 November 2026, in the desk's time zone (UTC in the tests).
+AGREEMENT_PERIOD = Period(datetime.date(2026, 11, 2), datetime.date(2026, 11, 15))
+
+
+def november(day: int, hour: int = 10, minute: int = 0, second: int = 0) -> datetime.datetime:
+    """A moment of ``day`` November 2026 (0 is 31 October; 16 is past AGREEMENT_PERIOD)."""
+    first = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    return first + datetime.timedelta(days=day - 1, hours=hour, minutes=minute, seconds=second)
+
+
+def judge(claim, reviewer, state, when, status=ProposalStatus.PENDING):
+    """``reviewer`` proposes ``state`` for ``claim`` in an independent review at ``when``."""
+    return IndependentProposalFactory(
+        claim=claim, proposed_by=reviewer, state=state, proposed_at=when, status=status
+    )
+
+
+@pytest.fixture
+def judges(db):
+    """Four reviewers with names that sort as listed."""
+    return {
+        "ana": ReviewerFactory(username="ana", first_name="Ana", last_name="Alves"),
+        "ben": ReviewerFactory(username="ben", first_name="Ben", last_name="Brown"),
+        "cy": ReviewerFactory(username="cy", first_name="Cy", last_name="Costa"),
+        "dee": ReviewerFactory(username="dee", first_name="Dee", last_name="Diaz"),
+    }
+
+
+@pytest.fixture
+def six_judged_claims(judges, settings):
+    """Ana, Ben and Cy judge six claims blind, claim n on n + 2 November; Dee judges two.
+
+    claim   Ana  Ben  Cy   Dee   all alike?
+    1       C    C    C    C     yes
+    2       C    C    D    U     no
+    3       D    D    D          yes
+    4       C    D    C*         no    * Cy first proposed D and withdrew it: C is the judgement
+    5       D    D    C          no
+    6       C    C    C          yes
+
+    Ana also proposes D on claim 2 after her first C (returned): only the first counts.
+
+    Share agreed: claims 1, 3 and 6, so 3 of 6 = 50%.
+
+    Ana and Ben, over 6 shared claims: alike on 1, 2, 3, 5, 6, so p_o = 5/6.
+        Ana gave C 4 times, D 2; Ben C 3, D 3.
+        p_e = (4/6)(3/6) + (2/6)(3/6) = 12/36 + 6/36 = 1/2
+        kappa = (5/6 - 1/2) / (1 - 1/2) = (1/3) / (1/2) = 2/3, shown as 0.67.
+    Ana and Cy: alike on 1, 3, 4, 6, so p_o = 4/6 = 2/3.
+        Ana C 4, D 2; Cy C 4, D 2.
+        p_e = (4/6)(4/6) + (2/6)(2/6) = 16/36 + 4/36 = 5/9
+        kappa = (2/3 - 5/9) / (1 - 5/9) = (1/9) / (4/9) = 1/4, shown as 0.25.
+    Ben and Cy: alike on 1, 3, 6, so p_o = 3/6 = 1/2.
+        Ben C 3, D 3; Cy C 4, D 2.
+        p_e = (3/6)(4/6) + (3/6)(2/6) = 12/36 + 6/36 = 1/2
+        kappa = (1/2 - 1/2) / (1 - 1/2) = 0, shown as 0.00.
+    Dee shares 2 claims with each of the others: three pairs under the minimum of 5, left out.
+    """
+    settings.FACTCHECK_AGREEMENT_MIN_SHARED = 5
+    c, d, u = ReviewState.CORROBORATED, ReviewState.DISPUTED, ReviewState.UNVERIFIED
+    ana, ben, cy, dee = judges["ana"], judges["ben"], judges["cy"], judges["dee"]
+    claims = {number: ClaimFactory(text=f"Claim {number}") for number in range(1, 7)}
+    table = {1: (c, c, c), 2: (c, c, d), 3: (d, d, d), 4: (c, d, c), 5: (d, d, c), 6: (c, c, c)}
+    for number, states in table.items():
+        if number == 4:
+            judge(claims[4], cy, d, november(6, 8), ProposalStatus.WITHDRAWN)
+        for hour, reviewer, state in zip((9, 10, 11), (ana, ben, cy), states, strict=True):
+            returned = number == 2 and reviewer == ana
+            status = ProposalStatus.RETURNED if returned else ProposalStatus.PENDING
+            judge(claims[number], reviewer, state, november(number + 2, hour), status)
+    judge(claims[2], ana, d, november(5, 9))  # after her first, and after seeing the others'
+    judge(claims[1], dee, c, november(3, 15))
+    judge(claims[2], dee, u, november(4, 15))
+    return claims
 
 
 # Admin ------------------------------------------------------------------------------------------

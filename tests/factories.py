@@ -6,8 +6,19 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from claims.models import Appearance, Assignment, Claim, Evidence, Source, Stance
+from claims.models import (
+    Appearance,
+    Assignment,
+    Claim,
+    Evidence,
+    Proposal,
+    ProposalStatus,
+    ReviewState,
+    Source,
+    Stance,
+)
 from claims.permissions import EDITORS_GROUP, REVIEWERS_GROUP, VIEWERS_GROUP
 from claims.urlnorm import normalize_url
 
@@ -101,3 +112,21 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
     claim = factory.SubFactory(ClaimFactory)
     reviewer = factory.SubFactory(ReviewerFactory)
+
+
+class IndependentProposalFactory(factory.django.DjangoModelFactory):
+    """A reviewer's proposal in an independent review, as a row: what the agreement figures
+    read. Proposing through the services is tested in tests/signoff/."""
+
+    class Meta:
+        model = Proposal
+
+    claim = factory.SubFactory(ClaimFactory)
+    proposed_by = factory.SubFactory(ReviewerFactory)
+    proposed_at = factory.LazyFunction(timezone.now)
+    from_state = ReviewState.UNVERIFIED
+    based_on_version = 1
+    state = ReviewState.CORROBORATED
+    rationale = "Judged against the sources."
+    independent = True
+    status = ProposalStatus.PENDING

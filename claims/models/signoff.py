@@ -71,6 +71,19 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["status", "proposed_at"], name="proposal_status_idx"),
             models.Index(fields=["proposed_by", "status"], name="proposal_proposer_idx"),
+            # The dashboard's agreement figures: the claims with an independent proposal in a
+            # period, then their independent proposals by proposer in time order, each a range
+            # over the few independent proposals instead of all of them.
+            models.Index(
+                fields=["proposed_at", "claim"],
+                condition=Q(independent=True),
+                name="proposal_independent_idx",
+            ),
+            models.Index(
+                fields=["claim", "proposed_by", "proposed_at"],
+                condition=Q(independent=True),
+                name="proposal_judgement_idx",
+            ),
         ]
         constraints = [
             # One proposal at a time waits on a claim, a second would race the first; in an

@@ -83,6 +83,55 @@ class ReviewerChoiceField(forms.ModelChoiceField):
         return name_with_username(obj) if self.with_username else display_name(obj)
 
 
+class ReviewerPairForm(forms.Form):
+    """Two people, ``a`` and ``b`` by number, from a query string: the pair of reviewers whose
+    disagreements are listed. Neither given is no pair; one alone, the same person twice or a
+    number that is nobody's is refused with the reason. Former reviewers count: their
+    judgements stay in the figures."""
+
+    a = forms.CharField(required=False, widget=forms.HiddenInput)
+    b = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [cleaned.get(name, "").strip() for name in ("a", "b")]
+        if not any(given):
+            return cleaned
+        if not all(given):
+            raise ValidationError(
+                _("Choose two reviewers: the address names only one."), code="pair_incomplete"
+            )
+        for value in given:
+            if not is_row_id(value):
+                raise ValidationError(
+                    _("“%(value)s” is not a person's number."),
+                    code="pair_not_a_number",
+                    params={"value": value[:30]},
+                )
+        first, second = (int(value) for value in given)
+        if first == second:
+            raise ValidationError(_("Choose two different reviewers."), code="pair_same")
+        people = (
+            get_user_model()
+            .objects.filter(pk__in=(first, second))
+            .only("username", "first_name", "last_name")
+            .in_bulk()
+        )
+        for number in (first, second):
+            if number not in people:
+                raise ValidationError(
+                    _("Nobody has the number %(number)s."),
+                    code="pair_unknown",
+                    params={"number": number},
+                )
+        cleaned["pair"] = (people[first], people[second])
+        return cleaned
+
+    def pair(self) -> tuple | None:
+        """The two people chosen, in the order given, or None for all reviewers."""
+        return self.cleaned_data.get("pair") if self.is_valid() else None
+
+
 class HttpURLField(forms.URLField):
     """http(s) only, said plainly; a bare domain is taken as https."""
 
@@ -669,13 +718,15 @@ class PeriodForm(forms.Form):
         return cleaned
 
     @classmethod
-    def chosen(cls, query, *, today) -> tuple[Period, "PeriodForm"]:
+    def chosen(cls, query, *, today, auto_id="id_%s") -> tuple[Period, "PeriodForm"]:
         """The period ``query`` chooses and the form to show with it: filled in with the period's
-        days, or as it was typed beside its errors."""
-        form = cls(query, today=today)
+        days, or as it was typed beside its errors. ``auto_id`` keeps the ids of two such forms
+        on one page apart (errors take theirs as the form is checked)."""
+        form = cls(query, today=today, auto_id=auto_id)
         period = form.period()
         if form.is_valid():
-            form = cls(initial={"since": period.first, "until": period.last}, today=today)
+            initial = {"since": period.first, "until": period.last}
+            form = cls(initial=initial, today=today, auto_id=auto_id)
         return period, form
 
     def period(self) -> Period:

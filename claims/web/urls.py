@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims.web.views import claim, corrections, dashboard, editing, queue, signoff
+from claims.web.views import agreement, claim, corrections, dashboard, editing, queue, signoff
 
 app_name = "claims"
 
@@ -55,4 +55,6 @@ urlpatterns = [
     ),
     path("sources/new/", editing.source_create, name="source_create"),
     path("sources/<int:pk>/edit/", editing.source_edit, name="source_edit"),
+    # Behind the dashboard's agreement figures.
+    path("dashboard/disagreements/", agreement.disagreements, name="disagreements"),
 ]

@@ -24,6 +24,7 @@ from claims.models import (
     Claim,
     Evidence,
     Proposal,
+    ProposalStatus,
     Publication,
     ReviewState,
     Source,
@@ -244,6 +245,8 @@ def build_desk() -> Desk:
                 rationale=why,
             )
     services.desk_preferences_update(actor=admin, queue_density="compact")
+
+    _judge_blind(fillers[3:9], editor, reviewer, other, substitute)
     return Desk(
         editor=editor,
         reviewer=reviewer,
@@ -258,6 +261,39 @@ def build_desk() -> Desk:
         half_judged=Claim.objects.get(pk=half.pk),
         assignments={"overdue": overdue, "done": done, "withdrawn": withdrawn},
     )
+
+
+def _judge_blind(claims, editor, reviewer, other, substitute) -> None:
+    """More independent reviews for the dashboard's agreement figures, as rows (their
+    proposals returned, so no claim waits on them): Rita and Omar judge six claims and disagree
+    on the third; Edna judges five and always says corroborated (a kappa that cannot be
+    computed); Wes judges one, too few to compare."""
+    c, d = ReviewState.CORROBORATED, ReviewState.DISPUTED
+    judged = timezone.now() - datetime.timedelta(days=2)
+    judgements = [
+        (reviewer, (c, c, c, c, c, d)),
+        (other, (c, c, d, c, c, d)),
+        (editor, (c, c, c, c, c)),
+        (substitute, (None, None, None, None, None, d)),
+    ]
+    for minutes, (person, states) in enumerate(judgements):
+        for claim, state in zip(claims, states, strict=False):
+            if state is None:
+                continue
+            Proposal.objects.create(
+                claim=claim,
+                proposed_by=person,
+                proposed_at=judged + datetime.timedelta(minutes=minutes),
+                from_state=claim.state,
+                based_on_version=claim.version,
+                state=state,
+                rationale="Judged blind.",
+                independent=True,
+                status=ProposalStatus.RETURNED,
+                decided_by=editor,
+                decided_at=judged + datetime.timedelta(hours=1),
+                decision_note="Compared with the other reviewers'.",
+            )
 
 
 @dataclass
@@ -407,6 +443,18 @@ def main_pages(desk: Desk) -> list[Page]:
             "slowest claims of one proposer",
             "editor",
             reverse("claims:stage_slowest", args=["signoff"]) + f"?reviewer={desk.reviewer.pk}",
+        ),
+        Page("disagreements", "editor", reverse("claims:disagreements")),
+        Page(
+            "disagreements of a pair",
+            "editor",
+            reverse("claims:disagreements") + f"?a={desk.reviewer.pk}&b={desk.other_reviewer.pk}",
+        ),
+        Page(
+            "disagreements, a pair given wrongly",
+            "editor",
+            reverse("claims:disagreements") + f"?a={desk.reviewer.pk}",
+            status=400,
         ),
         Page("my queue", "reviewer", reverse("claims:my_queue")),
         Page("my queue, empty", "viewer", reverse("claims:my_queue")),

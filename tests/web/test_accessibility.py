@@ -80,6 +80,8 @@ def _pages_of(role: str, desk) -> list[str]:
             reverse("claims:dashboard"),
             reverse("claims:dashboard") + "?since=2026-11-08&until=2026-11-02",
             reverse("claims:stage_slowest", args=["publication"]),
+            reverse("claims:disagreements"),
+            reverse("claims:disagreements") + f"?a={desk.reviewer.pk}&b={desk.other_reviewer.pk}",
             reverse("claims:export", args=["html"]),
         ]
     if role == "viewer":

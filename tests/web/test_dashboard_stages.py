@@ -150,7 +150,8 @@ def test_the_dashboard_takes_one_query_more_for_its_stage_times(
 ):
     client.force_login(editor)
     client.get(reverse("claims:dashboard"))  # warm the session
-    with django_assert_max_num_queries(12):  # as test_dashboard's page, and the stage times
+    # As test_dashboard's page: the desk figures, the stage times and the agreement.
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("claims:dashboard") + "?" + WEEK_QUERY).status_code == 200
 
 

@@ -15,6 +15,7 @@ from claims.permissions import (
 )
 from claims.selectors.dashboard import desk_dashboard
 from claims.selectors.people import display_name
+from claims.signoff.agreement import agreement
 from claims.signoff.stages import BOUNDS, Figures, slowest_claims, stage_times
 from claims.web.charts import bar_chart, column_chart
 from claims.web.forms import PeriodForm
@@ -37,6 +38,10 @@ def dashboard(request):
         "ages": column_chart(board.ages, "chart-ages", width=480, height=260),
     }
     period, period_form = PeriodForm.chosen(request.GET, today=board.today)
+    # Ids of its own: the agreement panel's period form is the dashboard's second.
+    _same, agreement_period = PeriodForm.chosen(
+        request.GET, today=board.today, auto_id="agreement-%s"
+    )
     return render(
         request,
         "claims/dashboard.html",
@@ -45,6 +50,8 @@ def dashboard(request):
             "charts": charts,
             "period_form": period_form,
             "stages": stage_times(period),
+            "agreement_period_form": agreement_period,
+            "agreement": agreement(period),
         },
     )
 
