@@ -85,7 +85,7 @@ def main() -> None:
 
     from claims.models import Claim
 
-    editor, _reviewer = ui_bench.users()
+    editor, _compact, _reviewer = ui_bench.users()
     client = Client()
     client.force_login(editor)
     print(

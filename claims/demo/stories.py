@@ -4,9 +4,7 @@ Every claim's story is played out in an order the workflow allows (created, mayb
 reviewer assigned, five evidence links, perhaps a retraction or two, verdicts checked against
 ``claims.workflow``, the assignment perhaps closed), and each step is recorded with
 ``claims.audit.chain.build_event`` in the shape its service writes, so the chains are real and
-``verify_audit`` passes. Each verdict is published as a desk without sign-off publishes it
-(``claims.signoff.publication``): the first one, then every later move as a correction with its
-public note. Counters equal the standing links of each stance, ``version`` equals the
+``verify_audit`` passes. Counters equal the standing links of each stance, ``version`` equals the
 chain length, and the rows' timestamps are their events' timestamps. Building needs no database,
 so ``claims.demo.bulk`` runs it in worker processes.
 
@@ -164,7 +162,6 @@ class Story:
         self.times = times
         self.step = 1  # times[0] is the claim's creation
         self.events: list[AuditEvent] = []
-        self.publications: list[Publication] = []
 
     @property
     def upcoming(self) -> datetime:
@@ -276,7 +273,6 @@ class BatchBuilder:
 
         claim.version = claim.audit_length  # as the services keep it: one bump per event
         batch.claims.append(claim)
-        batch.publications.extend(story.publications)
         batch.events.extend(story.events)
 
     def _outline(self, created: datetime) -> Outline:
