@@ -184,6 +184,8 @@ def ranked(runs: list[list[int]], rank: int) -> int:
     """The value at ``rank`` (from 1, smallest first) among sorted lists, without merging them:
     halving the range of values, each step counts the values up to a bound by bisection. The
     first bound that counts ``rank`` of them is that value."""
+    if len(runs) == 1:
+        return runs[0][rank - 1]
     low, high = min(run[0] for run in runs), max(run[-1] for run in runs)
     while low < high:
         middle = (low + high) // 2
@@ -211,13 +213,16 @@ def stage_times(period: Period, stages=STAGES) -> StageTimes:
     """Count, median and 90th percentile of each stage in ``period``, for the desk and for each
     proposer (by name), in one query."""
     found, names = _seconds_by_person(stages, period)
+    # slowest_url's addresses, reversed once per stage rather than once per figure.
+    desk_urls = {stage: slowest_url(stage, period) for stage in stages}
 
     def row(person_id: int | None) -> StageRow:
         figures = []
         for stage in stages:
             by_person = found.get(stage, {})
             runs = [by_person.get(person_id, [])] if person_id else list(by_person.values())
-            figures.append(_figures(stage, runs, slowest_url(stage, period, person_id)))
+            url = desk_urls[stage] + (f"&reviewer={person_id}" if person_id else "")
+            figures.append(_figures(stage, runs, url))
         return StageRow(person_id=person_id, name=names.get(person_id, ""), figures=figures)
 
     known = sorted(names, key=lambda person: (names[person].casefold(), person))
