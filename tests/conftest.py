@@ -427,3 +427,38 @@ def log_in_page(page, user, password: str | None = None) -> None:
     page.get_by_role("button", name="Sign in").click()
     landing = re.compile(r"^(Claim queue|My queue)$")
     expect(page.get_by_role("heading", name=landing)).to_be_visible()
+
+
+def load_screenshot_desk() -> Claim:
+    """The demo desk plus two claims for the screenshots: one with a long text and overdue, one
+    due in five days; returns the claim with the longest history."""
+    from django.contrib.auth import get_user_model
+
+    from claims.demo.data import DEMO_EDITOR
+
+    call_command("load_demo", stdout=StringIO(), stderr=StringIO())
+    users = {u.username: u for u in get_user_model().objects.all()}
+    source = SourceFactory(title="Council budget hearing, video record", outlet="City council")
+    for text, claimant, due in (
+        (
+            "The council's transport budget for next year is the largest in its history, at "
+            "more than 1.2 billion in spending on buses, trams, cycle lanes and road repairs "
+            "across all twelve districts of the city.",
+            "Councillor Beatriz Fernández-Oyelaran",
+            -3,
+        ),
+        ("Tram ridership doubled after fares were cut.", "Transport authority", 5),
+    ):
+        claim = services.claim_create(
+            actor=users[DEMO_EDITOR],
+            text=text,
+            claimant=claimant,
+            appearances=[services.AppearanceInput(source, text[:60])],
+        )
+        services.reviewer_assign(
+            actor=users[DEMO_EDITOR],
+            claim=claim,
+            reviewer=users["reviewer2"],
+            due_on=timezone.localdate() + datetime.timedelta(days=due),
+        )
+    return Claim.objects.order_by("-audit_length", "pk").first()

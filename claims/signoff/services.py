@@ -48,20 +48,7 @@ def verdict_propose(
         independent = claim.independent_review
         if independent:
             _check_may_judge(actor, claim)
-        waiting = pending_proposal(claim)
-        if waiting is not None:
-            raise ValidationError(
-                {
-                    "state": _(
-                        "%(who)s's proposal (%(state)s) is waiting for sign-off: it is decided "
-                        "or withdrawn before another is made."
-                    )
-                    % {
-                        "who": display_name(waiting.proposed_by) if waiting.proposed_by else "",
-                        "state": waiting.get_state_display(),
-                    }
-                }
-            )
+        _refuse_a_second_proposal(claim)
         now = clock.now()
         proposal = Proposal.objects.create(
             claim=claim,
@@ -265,6 +252,24 @@ def pending_proposal(claim: Claim) -> Proposal | None:
 
 
 # Helpers ---------------------------------------------------------------------------------------
+
+
+def _refuse_a_second_proposal(claim: Claim) -> None:
+    """One proposal waits on a claim at a time (outside an independent review): say whose."""
+    waiting = pending_proposal(claim)
+    if waiting is not None:
+        raise ValidationError(
+            {
+                "state": _(
+                    "%(who)s's proposal (%(state)s) is waiting for sign-off: it is decided "
+                    "or withdrawn before another is made."
+                )
+                % {
+                    "who": display_name(waiting.proposed_by) if waiting.proposed_by else "",
+                    "state": waiting.get_state_display(),
+                }
+            }
+        )
 
 
 def _locked(proposal: Proposal) -> tuple[Claim, Proposal]:

@@ -6,8 +6,6 @@ one. Without it these tests are skipped with that message. Screenshots go to
 ``test-artifacts/screenshots/`` at the repository root (git-ignored).
 """
 
-import datetime
-import io
 import re
 
 import pytest
@@ -15,14 +13,20 @@ import pytest
 pytest.importorskip("pytest_playwright", reason="pip install playwright pytest-playwright")
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from claims import services
 from claims.demo.data import DEMO_EDITOR, DEMO_USERS
 from claims.models import Assignment, Claim, Stance
-from tests.conftest import BROWSER_TEST, DESKTOP, PHONE, SCREENSHOTS, add_evidence, log_in_page
+from tests.conftest import (
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    add_evidence,
+    load_screenshot_desk,
+    log_in_page,
+)
 from tests.factories import SourceFactory
 
 pytestmark = BROWSER_TEST
@@ -419,36 +423,6 @@ def test_two_edits_merge_and_a_clash_is_shown_side_by_side(open_page, browser_de
 # 5. Screenshots of a realistic desk -------------------------------------------------------------
 
 
-def _demo_desk() -> Claim:
-    """The demo desk plus two claims, one overdue; returns the claim with the longest history."""
-    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
-    users = {u.username: u for u in get_user_model().objects.all()}
-    source = SourceFactory(title="Council budget hearing, video record", outlet="City council")
-    for text, claimant, due in (
-        (
-            "The council's transport budget for next year is the largest in its history, at "
-            "more than 1.2 billion in spending on buses, trams, cycle lanes and road repairs "
-            "across all twelve districts of the city.",
-            "Councillor Beatriz Fernández-Oyelaran",
-            -3,
-        ),
-        ("Tram ridership doubled after fares were cut.", "Transport authority", 5),
-    ):
-        claim = services.claim_create(
-            actor=users[DEMO_EDITOR],
-            text=text,
-            claimant=claimant,
-            appearances=[services.AppearanceInput(source, text[:60])],
-        )
-        services.reviewer_assign(
-            actor=users[DEMO_EDITOR],
-            claim=claim,
-            reviewer=users["reviewer2"],
-            due_on=timezone.localdate() + datetime.timedelta(days=due),
-        )
-    return Claim.objects.order_by("-audit_length", "pk").first()
-
-
 def _sideways_overflow(page: Page) -> str | None:
     width = page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size["width"]
@@ -460,7 +434,7 @@ def _sideways_overflow(page: Page) -> str | None:
 def test_screenshots_of_queue_and_claim_page(open_page):
     """Shoot the queue, the claim page and the printable report at desk and phone width; none
     may scroll sideways."""
-    claim = _demo_desk()
+    claim = load_screenshot_desk()
     demo_editor = next(u for u in DEMO_USERS if u.username == DEMO_EDITOR)
     editor = get_user_model().objects.get(username=demo_editor.username)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -7,17 +7,12 @@ Needs Chromium as tests/web/test_browser.py does; fixtures come from tests/conft
 Screenshots go to ``test-artifacts/screenshots/``.
 """
 
-import datetime
-import io
 import re
 
 import pytest
 
 pytest.importorskip("pytest_playwright", reason="pip install playwright pytest-playwright")
 
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from claims import services
@@ -30,6 +25,7 @@ from tests.conftest import (
     PHONE,
     SCREENSHOTS,
     add_evidence,
+    load_screenshot_desk,
     log_in_page,
     open_browser_page,
 )
@@ -284,38 +280,9 @@ def test_long_claims_end_in_an_ellipsis_on_one_line_when_compact(open_page, edit
     assert overflow == ["ellipsis", True]
 
 
-def _demo_queue():
-    """The demo desk, two more claims (one with a long text, one overdue) and the demo editor."""
-    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
-    users = {u.username: u for u in get_user_model().objects.all()}
-    source = SourceFactory(title="Council budget hearing, video record", outlet="City council")
-    for text, claimant, due in (
-        (
-            "The council's transport budget for next year is the largest in its history, at "
-            "more than 1.2 billion in spending on buses, trams, cycle lanes and road repairs "
-            "across all twelve districts of the city.",
-            "Councillor Beatriz Fernández-Oyelaran",
-            -3,
-        ),
-        ("Tram ridership doubled after fares were cut.", "Transport authority", 5),
-    ):
-        claim = services.claim_create(
-            actor=users[DEMO_EDITOR],
-            text=text,
-            claimant=claimant,
-            appearances=[services.AppearanceInput(source, text[:60])],
-        )
-        services.reviewer_assign(
-            actor=users[DEMO_EDITOR],
-            claim=claim,
-            reviewer=users["reviewer2"],
-            due_on=timezone.localdate() + datetime.timedelta(days=due),
-        )
-    return next(u for u in DEMO_USERS if u.username == DEMO_EDITOR)
-
-
 def test_screenshots_of_the_compact_queue_and_no_sideways_scrolling(open_page):
-    demo_editor = _demo_queue()
+    load_screenshot_desk()
+    demo_editor = next(u for u in DEMO_USERS if u.username == DEMO_EDITOR)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     overflows = []
     for width, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
