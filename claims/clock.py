@@ -61,6 +61,14 @@ def time_ago(moment: datetime, now: datetime | None = None) -> str:
     return gettext("%(time)s ago") % {"time": timesince(moment, now)}
 
 
+def time_waiting(since: datetime, now: datetime | None = None) -> str:
+    """How long something has waited, to the largest unit: "under a minute", "3 hours"."""
+    now = now or timezone.now()
+    if (now - since).total_seconds() < 60:
+        return gettext("under a minute")
+    return timesince(since, now, depth=1)
+
+
 def day_end(day: date) -> datetime | None:
     """The moment ``day`` ends (midnight at the start of the next day, as ``day_start`` gives it),
     for "on or before ``day``" as ``< day_end(day)``. None after 31 December 9999, the last day

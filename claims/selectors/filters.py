@@ -52,7 +52,13 @@ SORTS = {
     # date has nothing to be soon or late about: it comes last either way.
     "due": (F("next_due_on").asc(nulls_last=True), "id"),
     "-due": (F("next_due_on").desc(nulls_last=True), "-id"),
+    # Longest waiting first: the order of the "Waiting for sign-off" tab, read off the partial
+    # index of waiting claims. The queue offers it only there (every other claim waits for
+    # nothing, and sorting all of them by it would read the whole table).
+    "waiting": (F("signoff_waiting_since").asc(nulls_last=True), "id"),
 }
+WAITING_SORT = "waiting"
+WAITING = "waiting"  # the sign-off filter's one value: claims with something to sign off
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 
@@ -159,11 +165,8 @@ def _on_or_after(queryset, field: str, day: datetime.date):
 
 
 def _on_or_before(queryset, field: str, day: datetime.date):
-    """``field`` on ``day`` or earlier; 31 December 9999, the last day there is, bounds nothing."""
-    try:
-        end = clock.day_start(day + datetime.timedelta(days=1))
-    except OverflowError:  # there is no day after 31 December 9999
-        end = None
+    """``field`` on ``day`` or earlier, in the desk's time zone."""
+    end = clock.day_end(day)
     return queryset if end is None else queryset.filter(**{f"{field}__lt": end})
 
 
@@ -198,6 +201,15 @@ class ClaimFilter(django_filters.FilterSet):
         label=_("Has contradicting evidence"),
         choices=_YES_NO[1:],
         method="filter_contradicting",
+        empty_label=_("Any"),
+        widget=PlainSelect,
+    )
+    # A tab of the queue, as the state is: the claims whose proposal or independent review waits
+    # for an editor's decision (kept on the claim row by the sign-off services).
+    signoff = django_filters.ChoiceFilter(
+        label=_("Sign-off"),
+        choices=((WAITING, _("Waiting for sign-off")),),
+        method="filter_signoff",
         empty_label=_("Any"),
         widget=PlainSelect,
     )
@@ -345,6 +357,9 @@ class ClaimFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.filter(contradicting_count__gt=0)
         return queryset.filter(contradicting_count=0)
+
+    def filter_signoff(self, queryset, name, value):
+        return queryset.filter(signoff_waiting_since__isnull=False)
 
     def filter_overdue(self, queryset, name, value):
         if not value:

@@ -20,8 +20,16 @@ from claims.models import (
     ReviewState,
     StateTally,
 )
+from claims.permissions import signoff_required
 from claims.search import reads_in_order, search_claims
-from claims.selectors.filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, ClaimFilter
+from claims.selectors.filters import (
+    DEFAULT_PAGE_SIZE,
+    PAGE_SIZES,
+    SORTS,
+    WAITING,
+    WAITING_SORT,
+    ClaimFilter,
+)
 from claims.selectors.paging import CountedPaginator
 
 # The columns a queue row shows; the rest of a claim (rationale, audit head) stays in the database.
@@ -35,6 +43,7 @@ QUEUE_COLUMNS = (
     "updated_at",
     "created_at",
     "version",  # what a checkbox sends, so a bulk state change is checked against the row seen
+    "signoff_waiting_since",  # a waiting claim's row says for how long
 )
 
 
@@ -64,6 +73,7 @@ class QueueRow:
     due_on: date | None = None
     overdue: bool = False
     changed_at: datetime | None = None
+    waiting_since: datetime | None = None
 
 
 @dataclass
@@ -75,6 +85,12 @@ class ClaimQueue:
     total: int
     sort: str
     page_size: int
+    waiting_count: int | None = None  # None: the desk works without sign-off, no such tab
+
+    @property
+    def waiting_selected(self) -> bool:
+        """Whether the "Waiting for sign-off" tab is the one shown."""
+        return _applied_value(self.filterset, "signoff") == WAITING
 
     @property
     def all_count(self) -> int:
@@ -87,6 +103,16 @@ class ClaimQueue:
     @property
     def selected_state(self) -> str:
         return _applied_value(self.filterset, "state") or ""
+
+    @property
+    def tab_sort(self) -> str | None:
+        """The sort a state tab's link keeps: the one asked for, except the waiting tab's own
+        (None leaves it out of the address)."""
+        return None if self.sort == WAITING_SORT else self.filterset.data.get("sort")
+
+    @property
+    def all_selected(self) -> bool:
+        return not self.selected_state and not self.waiting_selected
 
     @property
     def chips(self) -> list[dict]:
@@ -146,6 +172,7 @@ def queue_rows(claims: list[Claim], today: date) -> list[QueueRow]:
                 due_on=due,
                 overdue=bool(due and due < today),
                 changed_at=claim.updated_at.astimezone(zone),
+                waiting_since=claim.signoff_waiting_since,
             )
         )
     return rows
@@ -158,25 +185,53 @@ def desk_state_counts() -> dict[str, int]:
     return counts
 
 
+# The filters the queue's tabs choose between: a tab's count is under every other filter, and
+# following a tab leaves the other tab filter behind (a claim waiting for sign-off keeps its
+# state, so "Waiting" is a tab beside the states rather than a narrowing of one).
+TAB_FILTERS = ("state", "signoff")
+
+
+def _narrowed(filterset: ClaimFilter) -> bool:
+    """Whether a filter other than the tabs applies."""
+    filterset.form.is_valid()
+    return any(
+        value not in (None, "", False, [])
+        for name, value in filterset.form.cleaned_data.items()
+        if name not in TAB_FILTERS
+    )
+
+
 def _state_counts(filterset: ClaimFilter) -> dict[str, int]:
-    """Claims per state under every filter but the state one.
+    """Claims per state under every filter but the tabs'.
 
     With no other filter that is the whole desk, which the tally answers without counting;
     otherwise the filtered claims are counted by state.
     """
-    filterset.form.is_valid()
-    narrowed = any(
-        value not in (None, "", False, [])
-        for name, value in filterset.form.cleaned_data.items()
-        if name != "state"
-    )
-    if not narrowed:
+    if not _narrowed(filterset):
         return desk_state_counts()
     counts = dict.fromkeys(ReviewState.values, 0)
-    rows = filterset.queryset_without("state").order_by().values("state").annotate(n=Count("*"))
+    rows = (
+        filterset.queryset_without(*TAB_FILTERS).order_by().values("state").annotate(n=Count("*"))
+    )
     for row in rows:
         counts[row["state"]] = row["n"]
     return counts
+
+
+def _waiting_count(filterset: ClaimFilter) -> int:
+    """Claims waiting for sign-off under every filter but the tabs': a count over the partial
+    index of waiting claims, which holds only those."""
+    claims = filterset.queryset_without(*TAB_FILTERS) if _narrowed(filterset) else Claim.objects
+    return claims.filter(signoff_waiting_since__isnull=False).count()
+
+
+def _queue_sort(params: QueryDict, waiting: bool) -> str:
+    """The sort asked for; the "Waiting for sign-off" tab is longest waiting first unless
+    another is asked for, and only that tab sorts by waiting time."""
+    sort = params.get("sort") or (WAITING_SORT if waiting else "updated")
+    if sort not in SORTS or (sort == WAITING_SORT and not waiting):
+        return "updated"
+    return sort
 
 
 def _page_source(filterset: ClaimFilter, filtered: QuerySet, total: int, end: int) -> QuerySet:
@@ -192,14 +247,22 @@ def claim_queue(*, user, params: QueryDict) -> ClaimQueue:
     filterset = ClaimFilter(params, user=user, queryset=Claim.objects.all())
     filtered = filterset.qs
 
-    # The tabs count every state under the other filters; the selected state's count is the total.
+    # The tabs count under the other filters; the selected tab's count is the total.
     state_counts = _state_counts(filterset)
     selected_state = _applied_value(filterset, "state")
-    total = state_counts.get(selected_state, 0) if selected_state else sum(state_counts.values())
+    waiting = _applied_value(filterset, "signoff") == WAITING
+    # A desk without sign-off has no such tab (unless an address asks for it).
+    waiting_count = _waiting_count(filterset) if waiting or signoff_required() else None
+    if waiting and selected_state:  # both tabs at once, from an address typed or kept
+        total = filtered.count()
+    elif waiting:
+        total = waiting_count
+    elif selected_state:
+        total = state_counts.get(selected_state, 0)
+    else:
+        total = sum(state_counts.values())
 
-    sort = params.get("sort", "updated")
-    if sort not in SORTS:
-        sort = "updated"
+    sort = _queue_sort(params, waiting)
     page_size = _page_size(params)
     ordering = SORTS[sort]
     # The page number first (out of range: the last page), then the way to read that page.
@@ -217,7 +280,9 @@ def claim_queue(*, user, params: QueryDict) -> ClaimQueue:
     )
     page.object_list = claims
     rows = queue_rows(claims, timezone.localdate())
-    return ClaimQueue(filterset, page, rows, state_counts, total, sort, page_size)
+    return ClaimQueue(
+        filterset, page, rows, state_counts, total, sort, page_size, waiting_count=waiting_count
+    )
 
 
 def bulk_selection(ids: list[int]) -> tuple[list[Claim], set[int]]:

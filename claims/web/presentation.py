@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from claims import clock
 from claims.models import ReviewState, Stance, stance_adjective
 from claims.selectors.people import display_name
 from claims.selectors.queue import QueueRow
@@ -33,7 +35,7 @@ _ROW = (
     '<td class="claim-cell"><a class="claim-link" href="{url}">{text}</a>'
     '<div class="claimant">{claimant}</div></td>'
     '<td class="state-cell" data-label="{state_heading}">'
-    '<span class="badge badge-{state}">{state_label}</span></td>'
+    '<span class="badge badge-{state}">{state_label}</span>{waiting}</td>'
     '<td class="evidence-cell" data-label="{evidence_heading}">'
     '<span class="count-for{supporting_zero}" title="{supporting_title}">✓ {supporting}'
     '<span class="visually-hidden"> {supporting_word}</span></span> '
@@ -50,10 +52,11 @@ _COMPACT_ROW = (
     '<td class="claim-cell"><a class="claim-link" href="{url}">{text}</a></td>'
     '<td class="claimant-cell">{claimant}</td>'
     '<td class="state-cell" data-label="{state_heading}">'
-    '<span class="badge badge-{state}">{state_label}</span></td>'
+    '<span class="badge badge-{state}">{state_label}</span>{waiting}</td>'
     "{reviewers}{due}"
     "</tr>"
 )
+_WAITING = '<span class="waiting-note">{words}</span>'
 # The label's words are the accessible name; the label itself is the box a finger aims at.
 _SELECT = (
     '<td class="select-cell"><label class="select-target">'
@@ -173,6 +176,7 @@ class QueueRowWriter:
         self.pattern = self.words.compact_row if compact else self.words.row
         # Claim.get_absolute_url for every row, without resolving the URL pattern for each.
         self.url_before, self.url_after = reverse("claims:detail", kwargs={"pk": 1}).rsplit("1", 1)
+        self.now = timezone.now()
 
     def select(self, claim) -> SafeString | str:
         if not self.selectable:
@@ -187,6 +191,15 @@ class QueueRowWriter:
                 text=html.escape(shorten(claim.text, LABEL_LENGTH)),
             )
         )
+
+    def waiting(self, row: QueueRow) -> SafeString | str:
+        """How long a claim has waited for sign-off, beneath its state; nothing if it waits for
+        nothing."""
+        if row.waiting_since is None:
+            return ""
+        waited = clock.time_waiting(row.waiting_since, self.now)
+        words = _("Waiting for sign-off for %(time)s") % {"time": waited}
+        return format_html(_WAITING, words=words)
 
     def day(self, value: date) -> str:
         return f"{value.day} {self.months[value.month]} {value.year}"
@@ -213,6 +226,7 @@ class QueueRowWriter:
             claimant=claim.claimant,
             state=claim.state,
             state_label=words.state_labels.get(claim.state, claim.state),
+            waiting=self.waiting(row),
             supporting=claim.supporting_count,
             supporting_zero="" if claim.supporting_count else " zero",
             contradicting=claim.contradicting_count,
