@@ -201,28 +201,29 @@ def _narrowed(filterset: ClaimFilter) -> bool:
     )
 
 
-def _state_counts(filterset: ClaimFilter) -> dict[str, int]:
-    """Claims per state under every filter but the tabs'.
+def _tab_counts(filterset: ClaimFilter, *, waiting: bool) -> tuple[dict[str, int], int | None]:
+    """Claims per state under every filter but the tabs', and (when ``waiting``) how many of
+    them wait for sign-off.
 
-    With no other filter that is the whole desk, which the tally answers without counting;
-    otherwise the filtered claims are counted by state.
+    With no other filter that is the whole desk: the tally answers the states without counting
+    and the partial index of waiting claims holds only those. Otherwise one grouped query
+    counts both, so a search is run once for all the tabs.
     """
     if not _narrowed(filterset):
-        return desk_state_counts()
+        counts = desk_state_counts()
+        if not waiting:
+            return counts, None
+        return counts, Claim.objects.filter(signoff_waiting_since__isnull=False).count()
     counts = dict.fromkeys(ReviewState.values, 0)
-    rows = (
-        filterset.queryset_without(*TAB_FILTERS).order_by().values("state").annotate(n=Count("*"))
+    tallies = {"n": Count("*")}
+    if waiting:
+        tallies["waiting"] = Count("signoff_waiting_since")  # COUNT(column) skips NULLs
+    rows = list(
+        filterset.queryset_without(*TAB_FILTERS).order_by().values("state").annotate(**tallies)
     )
     for row in rows:
         counts[row["state"]] = row["n"]
-    return counts
-
-
-def _waiting_count(filterset: ClaimFilter) -> int:
-    """Claims waiting for sign-off under every filter but the tabs': a count over the partial
-    index of waiting claims, which holds only those."""
-    claims = filterset.queryset_without(*TAB_FILTERS) if _narrowed(filterset) else Claim.objects
-    return claims.filter(signoff_waiting_since__isnull=False).count()
+    return counts, sum(row["waiting"] for row in rows) if waiting else None
 
 
 def _queue_sort(params: QueryDict, waiting: bool) -> str:
@@ -248,11 +249,10 @@ def claim_queue(*, user, params: QueryDict) -> ClaimQueue:
     filtered = filterset.qs
 
     # The tabs count under the other filters; the selected tab's count is the total.
-    state_counts = _state_counts(filterset)
     selected_state = _applied_value(filterset, "state")
     waiting = _applied_value(filterset, "signoff") == WAITING
-    # A desk without sign-off has no such tab (unless an address asks for it).
-    waiting_count = _waiting_count(filterset) if waiting or signoff_required() else None
+    # A desk without sign-off has no waiting tab (unless an address asks for it).
+    state_counts, waiting_count = _tab_counts(filterset, waiting=waiting or signoff_required())
     if waiting and selected_state:  # both tabs at once, from an address typed or kept
         total = filtered.count()
     elif waiting:

@@ -45,44 +45,9 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
     """The claim page, with fresh forms except the ``bound`` ones being shown again."""
     user = request.user
     actions = available_actions(user, claim)
-    forms = {
-        "support": EvidenceForm(prefix="supports", initial={"stance": Stance.SUPPORTS}),
-        "contradict": EvidenceForm(prefix="contradicts", initial={"stance": Stance.CONTRADICTS}),
-        "assign": AssignForm(prefix="assign"),
-        "state": StateChangeForm(
-            prefix="state",
-            claim=claim,
-            initial={"expected_version": claim.version},
-            reviews=_has_open_review(user, claim),
-        ),
-        **(bound or {}),
-    }
-    evidence = list(claim.evidence.all())
-    for link in evidence:
-        link.dom_id = feedback.link_item(link)
-        link.can_retract = can(user, Action.RETRACT_EVIDENCE, claim, target=link, actions=actions)
-        if link.can_retract:
-            # Shown disabled with its reason rather than refused after the reason is typed.
-            blocked = workflow.retraction_error(claim, link.stance)
-            link.retract_blocked = blocked.messages[0] if blocked else ""
-        link.retract_form = forms.get(f"retract-{link.pk}") or RetractForm(
-            prefix=f"retract-{link.pk}"
-        )
-    assignments = list(claim.assignments.all())
-    for assignment in assignments:
-        assignment.dom_id = feedback.assignment_item(assignment)
-        assignment.can_complete = can(
-            user, Action.COMPLETE_ASSIGNMENT, claim, target=assignment, actions=actions
-        )
-        assignment.can_withdraw = can(
-            user, Action.WITHDRAW_ASSIGNMENT, claim, target=assignment, actions=actions
-        )
-        assignment.close_form = forms.get(f"close-{assignment.pk}") or CloseAssignmentForm(
-            prefix=f"close-{assignment.pk}"
-        )
-        assignment.withdraw_form = forms.get(f"withdraw-{assignment.pk}") or WithdrawForm(
-            prefix=f"withdraw-{assignment.pk}"
-        )
+    forms = _fresh_forms(user, claim) | (bound or {})
+    evidence = _offer_retractions(user, claim, actions, forms)
+    assignments = _offer_closing(user, claim, actions, forms)
     confirmation, other_messages = feedback.take_feedback(request)
     signoff = claim_page.claim_signoff(claim, user)
     if signoff.pending is not None:
@@ -112,6 +77,59 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         "unassigned_reviewer": _reviews_elsewhere(user, claim, actions),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
+
+
+def _fresh_forms(user, claim: Claim) -> dict:
+    """The page's forms as they are before anyone types: two links, an assignment, a move."""
+    return {
+        "support": EvidenceForm(prefix="supports", initial={"stance": Stance.SUPPORTS}),
+        "contradict": EvidenceForm(prefix="contradicts", initial={"stance": Stance.CONTRADICTS}),
+        "assign": AssignForm(prefix="assign"),
+        "state": StateChangeForm(
+            prefix="state",
+            claim=claim,
+            initial={"expected_version": claim.version},
+            reviews=_has_open_review(user, claim),
+        ),
+    }
+
+
+def _offer_retractions(user, claim: Claim, actions, forms: dict) -> list[Evidence]:
+    """The standing links, each with whether the user may retract it and its form; a retraction
+    the workflow would refuse (the last link a verdict rests on) is shown disabled with the
+    reason rather than refused after the reason is typed."""
+    evidence = list(claim.evidence.all())
+    for link in evidence:
+        link.dom_id = feedback.link_item(link)
+        link.can_retract = can(user, Action.RETRACT_EVIDENCE, claim, target=link, actions=actions)
+        if link.can_retract:
+            blocked = workflow.retraction_error(claim, link.stance)
+            link.retract_blocked = blocked.messages[0] if blocked else ""
+        link.retract_form = forms.get(f"retract-{link.pk}") or RetractForm(
+            prefix=f"retract-{link.pk}"
+        )
+    return evidence
+
+
+def _offer_closing(user, claim: Claim, actions, forms: dict) -> list[Assignment]:
+    """The open assignments, each with whether the user may complete or withdraw it and the
+    forms for both."""
+    assignments = list(claim.assignments.all())
+    for assignment in assignments:
+        assignment.dom_id = feedback.assignment_item(assignment)
+        assignment.can_complete = can(
+            user, Action.COMPLETE_ASSIGNMENT, claim, target=assignment, actions=actions
+        )
+        assignment.can_withdraw = can(
+            user, Action.WITHDRAW_ASSIGNMENT, claim, target=assignment, actions=actions
+        )
+        assignment.close_form = forms.get(f"close-{assignment.pk}") or CloseAssignmentForm(
+            prefix=f"close-{assignment.pk}"
+        )
+        assignment.withdraw_form = forms.get(f"withdraw-{assignment.pk}") or WithdrawForm(
+            prefix=f"withdraw-{assignment.pk}"
+        )
+    return assignments
 
 
 def _offer_decisions(user, claim: Claim, proposal, actions, forms: dict) -> None:
