@@ -6,3 +6,11 @@ class ClaimsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "claims"
     verbose_name = _("Fact-check desk")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from claims.selectors.people import forget_permission_ids
+
+        # Any app's post_migrate (flush sends it too) may have written permission rows again.
+        post_migrate.connect(forget_permission_ids, dispatch_uid="claims.forget_permission_ids")

@@ -134,6 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# ModelBackend's answers in one query a request instead of two (claims/auth_backend.py).
+AUTHENTICATION_BACKENDS = ["claims.auth_backend.ModelBackendOneQuery"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
