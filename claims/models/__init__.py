@@ -10,6 +10,16 @@ from .audit import AuditEvent, AuditEventQuerySet, AuditTrailIsAppendOnly
 from .claims import Appearance, Claim, ReviewState
 from .evidence import Evidence, EvidenceQuerySet, Stance, stance_adjective
 from .ids import LARGEST_ID, is_row_id
+from .notifications import (
+    DEFAULT_CHANNELS,
+    REMINDER_KINDS,
+    Channel,
+    EmailState,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Watch,
+)
 from .preferences import DeskPreferences, QueueDensity
 from .signoff import Proposal, ProposalStatus, Publication
 from .sources import Source
@@ -17,17 +27,24 @@ from .stages import Stage, StageSpan
 from .tally import StateTally
 
 __all__ = [
+    "DEFAULT_CHANNELS",
     "LARGEST_ID",
+    "REMINDER_KINDS",
     "Appearance",
     "Assignment",
     "AssignmentStatus",
     "AuditEvent",
     "AuditEventQuerySet",
     "AuditTrailIsAppendOnly",
+    "Channel",
     "Claim",
     "DeskPreferences",
+    "EmailState",
     "Evidence",
     "EvidenceQuerySet",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "Proposal",
     "ProposalStatus",
     "Publication",
@@ -38,6 +55,7 @@ __all__ = [
     "StageSpan",
     "Stance",
     "StateTally",
+    "Watch",
     "is_row_id",
     "stance_adjective",
 ]

@@ -19,6 +19,7 @@ from claims.models import Assignment, Claim
 ACTOR_NAME_LENGTH = 300
 
 _REVIEWING_PERMISSIONS = ("review_claims", "manage_claims")
+_EDITING_PERMISSIONS = ("manage_claims",)
 _NAME_FIELDS = ("id", "username", "first_name", "last_name", "is_active")
 
 
@@ -42,39 +43,44 @@ def name_with_username(user) -> str:
     return name if name == user.get_username() else f"{name} ({user.get_username()})"
 
 
-def _may_review() -> Q:
-    """Superusers, and holders of a reviewing permission through a group or directly."""
-    reviewing = _reviewing_permission_ids()
-    return (
-        Q(is_superuser=True)
-        | Q(groups__permissions__in=reviewing)
-        | Q(user_permissions__in=reviewing)
-    )
+def _holding(codenames: tuple[str, ...]) -> Q:
+    """Superusers, and holders of one of these claim permissions through a group or directly."""
+    ids = _permission_ids(codenames)
+    return Q(is_superuser=True) | Q(groups__permissions__in=ids) | Q(user_permissions__in=ids)
 
 
 @functools.cache
-def _reviewing_permission_ids() -> tuple[int, ...]:
-    """The reviewing permissions' ids, read once per process: naming them by id spares each
-    candidates query two joins, and PostgreSQL the planning of them (most of its time). A
+def _permission_ids(codenames: tuple[str, ...]) -> tuple[int, ...]:
+    """These claim permissions' ids, read once per process: naming them by id spares each
+    people query two joins, and PostgreSQL the planning of them (most of its time). A
     permission row lives as long as its model; ``flush`` and ``migrate`` may write them again,
     so post_migrate forgets these (``ClaimsConfig.ready``)."""
     return tuple(
         Permission.objects.filter(
-            codename__in=_REVIEWING_PERMISSIONS,
-            content_type=ContentType.objects.get_for_model(Claim),
+            codename__in=codenames, content_type=ContentType.objects.get_for_model(Claim)
         ).values_list("pk", flat=True)
     )
 
 
 def forget_permission_ids(**_kwargs) -> None:
-    _reviewing_permission_ids.cache_clear()
+    _permission_ids.cache_clear()
+
+
+def desk_editors() -> QuerySet:
+    """Active users who run the desk: ``permissions.is_editor`` as one query."""
+    return (
+        get_user_model()
+        .objects.filter(_holding(_EDITING_PERMISSIONS), is_active=True)
+        .distinct()
+        .order_by("id")
+    )
 
 
 def reviewer_candidates() -> QuerySet:
     """Active users who may review, by name: ``permissions.is_reviewer`` as one query."""
     return (
         get_user_model()
-        .objects.filter(_may_review(), is_active=True)
+        .objects.filter(_holding(_REVIEWING_PERMISSIONS), is_active=True)
         .distinct()
         .order_by("first_name", "last_name", "username")
         .only(*_NAME_FIELDS)

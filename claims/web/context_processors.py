@@ -2,6 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from claims.notifications.selectors import unread_count
 from claims.permissions import Action, can, can_see_dashboard, is_reviewer, role_label
 
 
@@ -17,4 +18,6 @@ def header(request) -> dict:
         "may_see_dashboard": SimpleLazyObject(lambda: can_see_dashboard(user)),
         # Only someone who may be assigned claims has a queue of their own.
         "may_have_queue": SimpleLazyObject(lambda: is_reviewer(user)),
+        # The bell's count: one query over the partial index of unread notifications.
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
     }

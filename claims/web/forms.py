@@ -12,7 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims import services, workflow
-from claims.models import LARGEST_ID, Claim, ReviewState, Source, Stance, is_row_id
+from claims.models import (
+    DEFAULT_CHANNELS,
+    LARGEST_ID,
+    Channel,
+    Claim,
+    NotificationKind,
+    NotificationPreference,
+    ReviewState,
+    Source,
+    Stance,
+    is_row_id,
+)
 from claims.selectors import queue
 from claims.selectors.dashboard import Period
 from claims.selectors.filters import PlainInput, PlainSelect
@@ -737,3 +748,20 @@ class PeriodForm(forms.Form):
         if since is None:
             return Period.recent_weeks(until or self.today)
         return Period(since, until or max(since, self.today))
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice of channel per kind of notification, starting from the person's current ones."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = dict(
+            NotificationPreference.objects.filter(user=user).values_list("kind", "channel")
+        )
+        for kind, label in NotificationKind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                label=label,
+                choices=Channel.choices,
+                initial=chosen.get(kind, DEFAULT_CHANNELS[kind]),
+                widget=forms.RadioSelect,
+            )

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from claims.web.views import agreement, claim, corrections, dashboard, editing, queue, signoff
+from claims.web.views import (
+    agreement,
+    claim,
+    corrections,
+    dashboard,
+    editing,
+    notifications,
+    queue,
+    signoff,
+)
 
 app_name = "claims"
 
@@ -53,6 +62,11 @@ urlpatterns = [
         signoff.verdict_withdraw,
         name="verdict_withdraw",
     ),
+    path("claims/<int:pk>/watch/", notifications.claim_watch, name="watch"),
+    path("notifications/", notifications.inbox, name="inbox"),
+    path("notifications/read/", notifications.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
+    path("settings/", notifications.settings_page, name="settings"),
     path("sources/new/", editing.source_create, name="source_create"),
     path("sources/<int:pk>/edit/", editing.source_edit, name="source_edit"),
     # Behind the dashboard's agreement figures.

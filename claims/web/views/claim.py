@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims import services, workflow
 from claims.models import Assignment, Claim, Evidence, Stance
+from claims.notifications import selectors as notification_selectors
 from claims.permissions import (
     Action,
     available_actions,
@@ -75,6 +76,7 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         "can_edit": Action.EDIT_CLAIM in actions,
         "can_edit_sources": Action.MANAGE_SOURCES in actions,
         "unassigned_reviewer": _reviews_elsewhere(user, claim, actions),
+        "watching": notification_selectors.is_watching(user, claim),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
 
