@@ -188,6 +188,8 @@ FACTCHECK_IDLE_DAYS = int(os.environ.get("FACTCHECK_IDLE_DAYS", "14"))
 # Cohen's kappa for a pair of reviewers is shown on the dashboard once they have judged at least
 # this many claims of the period both: over fewer, one claim swings it too far to mean anything.
 FACTCHECK_AGREEMENT_MIN_SHARED = int(os.environ.get("FACTCHECK_AGREEMENT_MIN_SHARED", "5"))
+# The daily digest of notifications goes out from this hour of the morning (the desk's time).
+FACTCHECK_DIGEST_HOUR = int(os.environ.get("FACTCHECK_DIGEST_HOUR", "7"))
 
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

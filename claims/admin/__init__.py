@@ -7,4 +7,12 @@ admin classes, the reviewer filters); forms whose last validation step is a serv
 events can only be read.
 """
 
-from . import assignments, audit, claims, evidence, sources, users  # noqa: F401  (they register)
+from . import (  # noqa: F401  (they register)
+    assignments,
+    audit,
+    claims,
+    evidence,
+    notifications,
+    sources,
+    users,
+)

@@ -157,7 +157,10 @@ def fan_out(event: AuditEvent) -> list[Notification]:
                     actor_name=event.actor_name,
                     channel=channel,
                     created_at=now,
-                    email_state=EmailState.PENDING if channel == Channel.EMAIL else "",
+                    # Nobody without an address is mailed; the inbox still tells them.
+                    email_state=EmailState.PENDING
+                    if channel == Channel.EMAIL and users[user_id].email
+                    else "",
                 )
             )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
