@@ -35,6 +35,7 @@ ROW_MARKERS = {
     "queue": re.compile(r'class="claim-link"'),
     "claim": re.compile(r'<li class="[^"]*" id="link-\d+"|<li><time '),
     "admin": re.compile(r'<th class="field-__str__"'),
+    "inbox": re.compile(r'<li id="notification-\d+"'),
 }
 
 
