@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from claims import clock
-from claims.background import enqueue_on_commit
+from claims.background.enqueue import enqueue_on_commit
 from claims.models import Channel, Notification
 from claims.notifications.tasks import send_digest_email
 

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from claims import clock
-from claims.background import enqueue_on_commit
+from claims.background.enqueue import enqueue_on_commit
 from claims.models import (
     Assignment,
     AssignmentStatus,

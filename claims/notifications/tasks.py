@@ -13,7 +13,8 @@ from django.db import transaction
 from django_tasks import task
 
 from claims import clock
-from claims.background import enqueue_on_commit, retrying
+from claims.background.enqueue import enqueue_on_commit
+from claims.background.retry import retrying
 from claims.models import AuditEvent, EmailState, Notification
 from claims.notifications.email import digest_mail, notification_mail
 from claims.notifications.fanout import ANNOUNCED, fan_out
