@@ -186,6 +186,9 @@ FACTCHECK_IDLE_DAYS = int(os.environ.get("FACTCHECK_IDLE_DAYS", "14"))
 # Cohen's kappa for a pair of reviewers is shown on the dashboard once they have judged at least
 # this many claims of the period both: over fewer, one claim swings it too far to mean anything.
 FACTCHECK_AGREEMENT_MIN_SHARED = int(os.environ.get("FACTCHECK_AGREEMENT_MIN_SHARED", "5"))
+# How long after writing a comment its author may still correct it; after that it stands as
+# written (hiding it, with a reason, is still open to its author and to editors).
+FACTCHECK_COMMENT_EDIT_MINUTES = int(os.environ.get("FACTCHECK_COMMENT_EDIT_MINUTES", "15"))
 
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

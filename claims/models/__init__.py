@@ -8,6 +8,7 @@ lives in ``claims.workflow`` and ``claims.permissions``; every write goes throug
 from .assignments import Assignment, AssignmentStatus
 from .audit import AuditEvent, AuditEventQuerySet, AuditTrailIsAppendOnly
 from .claims import Appearance, Claim, ReviewState
+from .comments import COMMENT_TEXT_LENGTH, Comment, CommentRevision
 from .evidence import Evidence, EvidenceQuerySet, Stance, stance_adjective
 from .ids import LARGEST_ID, is_row_id
 from .preferences import DeskPreferences, QueueDensity
@@ -17,6 +18,7 @@ from .stages import Stage, StageSpan
 from .tally import StateTally
 
 __all__ = [
+    "COMMENT_TEXT_LENGTH",
     "LARGEST_ID",
     "Appearance",
     "Assignment",
@@ -25,6 +27,8 @@ __all__ = [
     "AuditEventQuerySet",
     "AuditTrailIsAppendOnly",
     "Claim",
+    "Comment",
+    "CommentRevision",
     "DeskPreferences",
     "Evidence",
     "EvidenceQuerySet",
