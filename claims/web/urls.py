@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from claims.web.views import agreement, claim, corrections, dashboard, editing, queue, signoff
+from claims.web.views import (
+    agreement,
+    claim,
+    corrections,
+    dashboard,
+    discussion,
+    editing,
+    queue,
+    signoff,
+)
 
 app_name = "claims"
 
@@ -36,6 +45,18 @@ urlpatterns = [
         name="assignment_withdraw",
     ),
     path("claims/<int:pk>/state/", claim.state_change, name="state_change"),
+    path("claims/<int:pk>/comments/", discussion.comment_add, name="comment_add"),
+    path(
+        "claims/<int:pk>/comments/<int:comment_id>/edit/",
+        discussion.comment_edit,
+        name="comment_edit",
+    ),
+    path(
+        "claims/<int:pk>/comments/<int:comment_id>/hide/",
+        discussion.comment_hide,
+        name="comment_hide",
+    ),
+    path("people/mentions/", discussion.mention_search, name="mention_search"),
     path(
         "claims/<int:pk>/proposals/<int:proposal_id>/sign-off/",
         signoff.verdict_sign_off,
