@@ -9,6 +9,7 @@ from claims.web.views import (
     dashboard,
     discussion,
     editing,
+    packet,
     queue,
     signoff,
 )
@@ -56,6 +57,7 @@ urlpatterns = [
         discussion.comment_hide,
         name="comment_hide",
     ),
+    path("claims/<int:pk>/packet/", packet.review_packet, name="review_packet"),
     path("people/mentions/", discussion.mention_search, name="mention_search"),
     path(
         "claims/<int:pk>/proposals/<int:proposal_id>/sign-off/",
