@@ -3,7 +3,8 @@
 Roles are Django groups holding model permissions (created by a data migration):
 Editors hold ``claims.manage_claims`` and run the whole workflow; Reviewers hold
 ``claims.review_claims`` and act only on claims with an open assignment to them; Viewers read.
-Superusers act as editors.
+Superusers act as editors. A claim's discussion is open to everyone who may review, whether or
+not the claim is assigned to them; viewers read it.
 
 With sign-off on (``FACTCHECK_SIGNOFF``), nobody changes a claim's state directly: whoever could
 change it proposes instead, and an editor other than the proposer signs the proposal off or
