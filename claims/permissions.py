@@ -3,12 +3,15 @@
 Roles are Django groups holding model permissions (created by a data migration):
 Editors hold ``claims.manage_claims`` and run the whole workflow; Reviewers hold
 ``claims.review_claims`` and act only on claims with an open assignment to them; Viewers read.
-Superusers act as editors.
+Superusers act as editors. A claim's discussion is open to everyone who may review, whether or
+not the claim is assigned to them; viewers read it.
 
 With sign-off on (``FACTCHECK_SIGNOFF``), nobody changes a claim's state directly: whoever could
 change it proposes instead, and an editor other than the proposer signs the proposal off or
 returns it. Nobody signs off their own proposal, superusers included.
 """
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -16,7 +19,16 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, AssignmentStatus, Claim, Evidence, Proposal, ProposalStatus
+from . import clock
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    Claim,
+    Comment,
+    Evidence,
+    Proposal,
+    ProposalStatus,
+)
 
 EDITORS_GROUP = "Editors"
 REVIEWERS_GROUP = "Reviewers"
@@ -39,7 +51,15 @@ class Action(models.TextChoices):
     RETURN_VERDICT = "return_verdict", _("return this proposed verdict")
     WITHDRAW_PROPOSAL = "withdraw_proposal", _("withdraw this proposal")
     SET_REVIEW_MODE = "set_review_mode", _("choose how this claim is reviewed")
+    ADD_COMMENT = "add_comment", _("comment on this claim")
+    EDIT_COMMENT = "edit_comment", _("edit this comment")
+    HIDE_COMMENT = "hide_comment", _("hide this comment")
 
+
+# The discussion's actions: open to everyone who may review (an editor, or a reviewer whether or
+# not the claim is assigned to them, so that a colleague who is mentioned can answer); editing
+# and hiding also depend on the comment (``comment_refusal``).
+COMMENT_ACTIONS = frozenset({Action.ADD_COMMENT, Action.EDIT_COMMENT, Action.HIDE_COMMENT})
 
 # The actions that exist only with sign-off on, and the one they replace.
 SIGNOFF_ACTIONS = frozenset(
@@ -130,9 +150,13 @@ def available_actions(user, claim: Claim | None = None) -> frozenset[str]:
                 Action.RETRACT_EVIDENCE,
                 Action.COMPLETE_ASSIGNMENT,
                 Action.WITHDRAW_ASSIGNMENT,
+                Action.EDIT_COMMENT,
+                Action.HIDE_COMMENT,
             }
         return frozenset(actions)
     actions = {Action.VIEW}
+    if user.has_perm("claims.review_claims"):
+        actions |= COMMENT_ACTIONS if claim is not None else {Action.ADD_COMMENT}
     if signoff and user.has_perm("claims.review_claims"):
         # A proposer may take back their proposal even after their review closed.
         actions.add(Action.WITHDRAW_PROPOSAL)
@@ -164,6 +188,41 @@ def judgements_hidden(user, claim: Claim) -> bool:
     )
 
 
+def hidden_comment_authors(user, claim: Claim) -> frozenset[int]:
+    """The people whose comments on ``claim`` ``user`` must not read yet: while their
+    judgements are hidden (``judgements_hidden``), the other reviewers of the round, those with
+    an open assignment or a proposal waiting in it. Everyone else's comments (an editor's
+    instructions, say) stay in sight. Reads the rows the claim page prefetched."""
+    if not judgements_hidden(user, claim):
+        return frozenset()
+    in_round = {a.reviewer_id for a in claim.assignments.all() if a.is_open}
+    in_round |= {p.proposed_by_id for p in claim.proposals.all() if p.independent and p.is_pending}
+    return frozenset(in_round - {user.pk, None})
+
+
+def comment_edit_deadline(comment: Comment) -> datetime:
+    """Until when the author may edit ``comment`` (``FACTCHECK_COMMENT_EDIT_MINUTES``)."""
+    return comment.created_at + timedelta(minutes=settings.FACTCHECK_COMMENT_EDIT_MINUTES)
+
+
+def comment_refusal(user, action: str, comment: Comment) -> str | None:
+    """Why ``user`` may not edit or hide ``comment`` although their role allows it, in words the
+    page shows beside the disabled control; None when they may."""
+    if comment.is_hidden:
+        return gettext("This comment is hidden.")
+    own = comment.author_id is not None and comment.author_id == user.pk
+    if action == Action.HIDE_COMMENT:
+        if own or is_editor(user):
+            return None
+        return gettext("Only an editor or the comment's author may hide it.")
+    if not own:
+        return gettext("Only the comment's author may edit it.")
+    now, deadline = clock.now(), comment_edit_deadline(comment)
+    if now >= deadline:
+        return gettext("The edit window closed %(ago)s.") % {"ago": clock.time_ago(deadline, now)}
+    return None
+
+
 def proposal_refusal(user, action: str, proposal: Proposal) -> str | None:
     """Why ``user`` may not take ``action`` on ``proposal`` although their role allows it, in
     words the page shows beside the disabled control; None when they may."""
@@ -190,10 +249,11 @@ def can(
     action: str,
     claim: Claim | None = None,
     *,
-    target: Evidence | Assignment | Proposal | None = None,
+    target: Evidence | Assignment | Proposal | Comment | None = None,
     actions: frozenset[str] | None = None,
 ) -> bool:
-    """May ``user`` take ``action`` on ``claim`` (and on ``target``, its evidence or assignment)?
+    """May ``user`` take ``action`` on ``claim`` (and on ``target``, its evidence, assignment,
+    proposal or comment)?
 
     Pass ``actions`` from ``available_actions`` to ask about many targets without requerying.
     """
@@ -219,6 +279,8 @@ def can(
         return True  # deciding an independent review as a whole: the service refuses its judges
     if action in (Action.SIGN_OFF_VERDICT, Action.RETURN_VERDICT, Action.WITHDRAW_PROPOSAL):
         return isinstance(target, Proposal) and proposal_refusal(user, action, target) is None
+    if action in (Action.EDIT_COMMENT, Action.HIDE_COMMENT):
+        return isinstance(target, Comment) and comment_refusal(user, action, target) is None
     return True
 
 
@@ -227,6 +289,8 @@ def require(user, action: str, claim: Claim | None = None, *, target=None) -> No
     if not can(user, action, claim, target=target):
         if isinstance(target, Proposal) and action in available_actions(user, claim):
             raise PermissionDenied(proposal_refusal(user, action, target))
+        if isinstance(target, Comment) and action in available_actions(user, claim):
+            raise PermissionDenied(comment_refusal(user, action, target))
         raise PermissionDenied(
             _("You do not have permission to %(action)s.") % {"action": Action(action).label}
         )

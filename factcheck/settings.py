@@ -190,6 +190,9 @@ FACTCHECK_IDLE_DAYS = int(os.environ.get("FACTCHECK_IDLE_DAYS", "14"))
 FACTCHECK_AGREEMENT_MIN_SHARED = int(os.environ.get("FACTCHECK_AGREEMENT_MIN_SHARED", "5"))
 # The daily digest of notifications goes out from this hour of the morning (the desk's time).
 FACTCHECK_DIGEST_HOUR = int(os.environ.get("FACTCHECK_DIGEST_HOUR", "7"))
+# How long after writing a comment its author may still correct it; after that it stands as
+# written (hiding it, with a reason, is still open to its author and to editors).
+FACTCHECK_COMMENT_EDIT_MINUTES = int(os.environ.get("FACTCHECK_COMMENT_EDIT_MINUTES", "15"))
 
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

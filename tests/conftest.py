@@ -236,6 +236,26 @@ def november(day: int, hour: int = 10, minute: int = 0, second: int = 0) -> date
     return first + datetime.timedelta(days=day - 1, hours=hour, minutes=minute, seconds=second)
 
 
+@pytest.fixture
+def independent_claim(claim, editor, reviewer, other_reviewer, settings):
+    """``claim`` with evidence both ways under independent review by Rita and Omar (sign-off on,
+    as independent review needs), neither of whom has proposed yet."""
+    settings.FACTCHECK_SIGNOFF = True
+    for who in (reviewer, other_reviewer):
+        services.reviewer_assign(actor=editor, claim=claim, reviewer=who)
+    add_evidence(claim, editor, Stance.SUPPORTS)
+    add_evidence(claim, editor, Stance.CONTRADICTS)
+    return services.claim_set_review_mode(actor=editor, claim=claim, independent=True)
+
+
+def propose(claim, actor, state=ReviewState.CORROBORATED, rationale="Judged on the sources."):
+    """``actor`` proposes ``state`` for ``claim`` at its current version."""
+    claim.refresh_from_db()
+    return services.verdict_propose(
+        actor=actor, claim=claim, expected_version=claim.version, state=state, rationale=rationale
+    )
+
+
 def judge(claim, reviewer, state, when, status=ProposalStatus.PENDING):
     """``reviewer`` proposes ``state`` for ``claim`` in an independent review at ``when``."""
     return IndependentProposalFactory(

@@ -6,13 +6,22 @@ from django.test import override_settings
 
 from claims import services
 from claims.models import Assignment, AuditEvent, ReviewState, Stance
-from claims.permissions import SIGNOFF_ACTIONS, Action, available_actions, can, can_act_in_bulk
+from claims.permissions import (
+    COMMENT_ACTIONS,
+    SIGNOFF_ACTIONS,
+    Action,
+    available_actions,
+    can,
+    can_act_in_bulk,
+)
 
 from .conftest import add_evidence
 from .factories import UserFactory
 
-REVIEWER_ACTIONS = {
-    Action.VIEW,
+# A reviewer joins any claim's discussion, assigned or not (a colleague who mentions them may
+# need their answer); everything else needs an open assignment.
+DISCUSSION = {Action.VIEW} | COMMENT_ACTIONS
+REVIEWER_ACTIONS = DISCUSSION | {
     Action.ADD_EVIDENCE,
     Action.CHANGE_STATE,
     Action.RETRACT_EVIDENCE,
@@ -51,8 +60,8 @@ def test_assigned_reviewer_may_review_but_not_manage(assigned_claim, reviewer):
     assert available_actions(reviewer, assigned_claim) == REVIEWER_ACTIONS
 
 
-def test_unassigned_reviewer_may_only_view(claim, reviewer):
-    assert available_actions(reviewer, claim) == {Action.VIEW}
+def test_unassigned_reviewer_may_only_view_and_discuss(claim, reviewer):
+    assert available_actions(reviewer, claim) == DISCUSSION
 
 
 def test_viewer_may_only_view(assigned_claim, viewer):
@@ -198,7 +207,7 @@ def test_reviewer_loses_rights_once_their_review_is_done(assigned_claim, reviewe
     assignment = Assignment.objects.get(claim=assigned_claim)
     services.reviewer_complete(actor=reviewer, assignment=assignment)
     assigned_claim.refresh_from_db()
-    assert available_actions(reviewer, assigned_claim) == {Action.VIEW}
+    assert available_actions(reviewer, assigned_claim) == DISCUSSION
     assert_refused_and_nothing_written(
         assigned_claim,
         lambda: services.evidence_add(
@@ -214,7 +223,7 @@ def test_withdrawn_reviewer_loses_rights(assigned_claim, reviewer, editor):
     assignment = Assignment.objects.get(claim=assigned_claim)
     services.reviewer_withdraw(actor=editor, assignment=assignment)
     assigned_claim.refresh_from_db()
-    assert available_actions(reviewer, assigned_claim) == {Action.VIEW}
+    assert available_actions(reviewer, assigned_claim) == DISCUSSION
 
 
 def test_refusal_message_names_the_action(claim, viewer):

@@ -20,9 +20,17 @@ class AuditAction(models.TextChoices):
     VERDICT_APPROVED = "verdict.approved", _("verdict signed off")
     VERDICT_RETURNED = "verdict.returned", _("verdict returned")
     VERDICT_WITHDRAWN = "verdict.withdrawn", _("proposal withdrawn")
+    COMMENT_ADDED = "comment.added", _("comment added")
+    COMMENT_EDITED = "comment.edited", _("comment edited")
+    COMMENT_HIDDEN = "comment.hidden", _("comment hidden")
 
 
 ACTIONS = frozenset(AuditAction.values)  # ``.values`` builds a new list on every access
 
 # The events that move a claim's state: directly, or by signing off a proposed verdict.
 STATE_MOVES = frozenset({AuditAction.CLAIM_STATE_CHANGED, AuditAction.VERDICT_APPROVED})
+
+# The events of a claim's discussion: each names its comment and the comment's author.
+COMMENT_EVENTS = frozenset(
+    {AuditAction.COMMENT_ADDED, AuditAction.COMMENT_EDITED, AuditAction.COMMENT_HIDDEN}
+)

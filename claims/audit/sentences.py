@@ -249,3 +249,24 @@ def _reviewer_withdrawn(event, data):
         "who": event.actor_name,
         "reviewer": _reviewer(data),
     }
+
+
+@sentences.register(AuditAction.COMMENT_ADDED)
+def _comment_added(event, data):
+    # The text is not quoted: the discussion shows it, and a hidden comment's would stay here.
+    return _("%(who)s commented") % {"who": event.actor_name}
+
+
+@sentences.register(AuditAction.COMMENT_EDITED)
+def _comment_edited(event, data):
+    return _("%(who)s edited their comment") % {"who": event.actor_name}
+
+
+@sentences.register(AuditAction.COMMENT_HIDDEN)
+def _comment_hidden(event, data):
+    if event.actor_id is not None and event.actor_id == data.get("author_id"):
+        return _("%(who)s hid their comment") % {"who": event.actor_name}
+    return _("%(who)s hid a comment by %(author)s") % {
+        "who": event.actor_name,
+        "author": data.get("author") or _("a former user"),
+    }

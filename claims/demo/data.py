@@ -150,11 +150,20 @@ class ReviewIndependently:
     actor: str
 
 
+@dataclass(frozen=True)
+class AddComment:
+    """A comment in the claim's internal discussion (its @usernames mention demo users)."""
+
+    actor: str
+    text: str
+
+
 # Steps that only exist on a desk with sign-off on: a one-person desk's demo leaves them out.
 SIGNOFF_STEPS = (Propose, Return, ReviewIndependently)
 
 Step = (
-    AddEvidence
+    AddComment
+    | AddEvidence
     | RetractEvidence
     | Assign
     | Complete
@@ -344,6 +353,11 @@ CLAIMS: tuple[DemoClaim, ...] = (
                 "Trump's own later account contradicts it. It is under review again.",
             ),
             Assign("editor", "reviewer2", due_in_days=5),
+            AddComment(
+                "editor",
+                "@reviewer2 this one is yours now: start from Trump's October 2023 account, the "
+                "contradicting link.",
+            ),
         ),
     ),
     DemoClaim(
@@ -444,6 +458,16 @@ CLAIMS: tuple[DemoClaim, ...] = (
                 "chief",
                 "The only support is unattributed (“reportedly”) and repeats Trump: find a named "
                 "source before we publish this.",
+            ),
+            AddComment(
+                "reviewer",
+                "@chief I have asked the Pentagon's press office whether anyone on the record "
+                "said this at the time.",
+            ),
+            AddComment(
+                "chief",
+                "Good. Their releases from that week are listed at "
+                "https://www.defense.gov/News/Releases/ if they point you there.",
             ),
         ),
     ),

@@ -1,8 +1,8 @@
 """The demo desk from ``claims.demo.data``: logins for every role, two sources, claims.
 
-Every claim, evidence link, assignment and state change goes through the services, so the demo's
-audit trail is real history, laid over past weeks with ``claims.clock.replaying`` as a working
-desk's would be. Safe to rerun: what already exists is left as it is.
+Every claim, evidence link, assignment, state change and comment goes through the services, so
+the demo's audit trail is real history, laid over past weeks with ``claims.clock.replaying`` as a
+working desk's would be. Safe to rerun: what already exists is left as it is.
 """
 
 from collections.abc import Iterator
@@ -266,11 +266,16 @@ def _return(step: demo_data.Return, claim, users, sources) -> None:
     )
 
 
+def _add_comment(step: demo_data.AddComment, claim, users, sources) -> None:
+    services.comment_add(actor=users[step.actor], claim=claim, text=step.text)
+
+
 def _review_independently(step: demo_data.ReviewIndependently, claim, users, sources) -> None:
     services.claim_set_review_mode(actor=users[step.actor], claim=claim, independent=True)
 
 
 _PLAYERS = {
+    demo_data.AddComment: _add_comment,
     demo_data.AddEvidence: _add_evidence,
     demo_data.RetractEvidence: _retract_evidence,
     demo_data.Assign: _assign,

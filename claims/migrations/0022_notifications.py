@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0020_agreement_index'),
+        ('claims', '0021_comments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,6 +8,7 @@ lives in ``claims.workflow`` and ``claims.permissions``; every write goes throug
 from .assignments import Assignment, AssignmentStatus
 from .audit import AuditEvent, AuditEventQuerySet, AuditTrailIsAppendOnly
 from .claims import Appearance, Claim, ReviewState
+from .comments import COMMENT_TEXT_LENGTH, Comment, CommentRevision
 from .evidence import Evidence, EvidenceQuerySet, Stance, stance_adjective
 from .ids import LARGEST_ID, is_row_id
 from .notifications import (
@@ -27,6 +28,7 @@ from .stages import Stage, StageSpan
 from .tally import StateTally
 
 __all__ = [
+    "COMMENT_TEXT_LENGTH",
     "DEFAULT_CHANNELS",
     "LARGEST_ID",
     "REMINDER_KINDS",
@@ -38,6 +40,8 @@ __all__ = [
     "AuditTrailIsAppendOnly",
     "Channel",
     "Claim",
+    "Comment",
+    "CommentRevision",
     "DeskPreferences",
     "EmailState",
     "Evidence",

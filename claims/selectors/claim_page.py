@@ -4,7 +4,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch
 
-from claims.audit.actions import AuditAction
+from claims.audit.actions import COMMENT_EVENTS, AuditAction
 from claims.audit.sentences import describe
 from claims.models import (
     Appearance,
@@ -16,12 +16,14 @@ from claims.models import (
     ProposalStatus,
     Publication,
 )
-from claims.permissions import judgements_hidden
+from claims.permissions import hidden_comment_authors, judgements_hidden
+
+from .comments import comments_prefetch
 
 
 def claim_detail(pk: int) -> Claim:
-    """A claim with its appearances, all its evidence, assignments, proposed verdicts and
-    publications, in six queries."""
+    """A claim with its appearances, all its evidence, assignments, proposed verdicts,
+    publications and comments (with their mentions and earlier texts), in nine queries."""
     return (
         Claim.objects.select_related("created_by")
         .prefetch_related(
@@ -53,6 +55,7 @@ def claim_detail(pk: int) -> Claim:
                     "-published_at", "-id"
                 ),
             ),
+            comments_prefetch(),
         )
         .get(pk=pk)
     )
@@ -120,15 +123,22 @@ class TimelineEntry:
 
 def claim_timeline(claim: Claim, user=None) -> list[TimelineEntry]:
     """The claim's audit events, newest first, each as a readable sentence; for a reviewer who
-    has yet to judge an independent review blind, without their colleagues' proposals and
-    review notes (``permissions.judgements_hidden``)."""
+    has yet to judge an independent review blind, without their colleagues' proposals, review
+    notes and comments (``permissions.judgements_hidden``, ``hidden_comment_authors``)."""
     events = AuditEvent.objects.filter(claim_id=claim.pk).order_by("-sequence")
     hidden = user is not None and judgements_hidden(user, claim)
+    authors = hidden_comment_authors(user, claim) if hidden else frozenset()
     return [
         TimelineEntry(event, describe(event))
         for event in events
-        if not (hidden and _a_colleagues_judgement(event, user))
+        if not (
+            hidden and (_a_colleagues_judgement(event, user) or _a_hidden_comment(event, authors))
+        )
     ]
+
+
+def _a_hidden_comment(event: AuditEvent, authors: frozenset[int]) -> bool:
+    return event.action in COMMENT_EVENTS and (event.data or {}).get("author_id") in authors
 
 
 _JUDGEMENT_ACTIONS = frozenset(

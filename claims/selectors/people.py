@@ -3,9 +3,13 @@
 "Who may review" has one definition, ``permissions.is_reviewer``; ``reviewer_candidates`` is the
 same rule as a query (a permission held through a group or granted to the user directly), so the
 claim page's assign form, the queue's reviewer filter and the admin all offer the same people.
+"Who is on the desk" is ``permissions.can_view``; ``desk_members`` is that rule as a query, the
+people a comment may mention.
 """
 
 import functools
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -13,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from claims.mentions import MAX_MENTIONS
 from claims.models import Assignment, Claim
 
 # As long as AuditEvent.actor_name holds: a full name can be 301 characters (150 + space + 150).
@@ -20,6 +25,9 @@ ACTOR_NAME_LENGTH = 300
 
 _REVIEWING_PERMISSIONS = ("review_claims", "manage_claims")
 _EDITING_PERMISSIONS = ("manage_claims",)
+_READING_PERMISSIONS = ("view_claim", "manage_claims")
+# The most people the mention autocomplete offers at once: a few keystrokes more narrow it.
+MENTION_CHOICES = 8
 _NAME_FIELDS = ("id", "username", "first_name", "last_name", "is_active")
 
 
@@ -84,6 +92,51 @@ def reviewer_candidates() -> QuerySet:
         .distinct()
         .order_by("first_name", "last_name", "username")
         .only(*_NAME_FIELDS)
+    )
+
+
+def desk_members() -> QuerySet:
+    """Active users with a role on the desk (``permissions.can_view`` as one query), by name."""
+    return (
+        get_user_model()
+        .objects.filter(_holding(_READING_PERMISSIONS), is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+        .only(*_NAME_FIELDS)
+    )
+
+
+def mentioned_people(names: list[str]) -> list:
+    """The desk members these usernames name (case aside, an exact spelling preferred), in the
+    order named; a name that is nobody's, or an inactive account's, names no one."""
+    names = names[:MAX_MENTIONS]
+    if not names:
+        return []
+    found = desk_members().filter(reduce(or_, (Q(username__iexact=name) for name in names)))
+    by_name: dict[str, object] = {}
+    for user in found:
+        by_name[user.username] = user
+        by_name.setdefault(user.username.lower(), user)
+    people = []
+    for name in names:
+        user = by_name.get(name) or by_name.get(name.lower())
+        if user is not None and user not in people:
+            people.append(user)
+    return people
+
+
+def mention_candidates(prefix: str) -> list:
+    """At most ``MENTION_CHOICES`` desk members whose username, first or last name starts with
+    ``prefix`` (an ``@`` before it aside), in one query; nobody for an empty prefix."""
+    prefix = prefix.strip().lstrip("@").strip()
+    if not prefix:
+        return []
+    return list(
+        desk_members().filter(
+            Q(username__istartswith=prefix)
+            | Q(first_name__istartswith=prefix)
+            | Q(last_name__istartswith=prefix)
+        )[:MENTION_CHOICES]
     )
 
 

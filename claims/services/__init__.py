@@ -1,4 +1,4 @@
-"""Every write to sources, claims, evidence, assignments and review states.
+"""Every write to sources, claims, evidence, assignments, review states and discussions.
 
 Each service runs in one transaction: lock the claim row, check permission, check the version the
 user saw, validate, write, and record its one audit event. Views, forms, the admin and management
@@ -21,6 +21,7 @@ from claims.signoff.services import (
 from .assignments import reviewer_assign, reviewer_complete, reviewer_withdraw
 from .bulk import BULK_LIMIT, BulkOutcome, claims_assign_reviewer, claims_change_state
 from .claims import AppearanceInput, claim_change_state, claim_create, claim_update
+from .comments import comment_add, comment_edit, comment_hide
 from .conflicts import ClaimConflict, ClaimEditConflict, EditConflict, SourceConflict
 from .evidence import evidence_add, evidence_retract
 from .imports import IMPORT_BATCH_SIZE, claim_import
@@ -43,6 +44,9 @@ __all__ = [
     "claim_update",
     "claims_assign_reviewer",
     "claims_change_state",
+    "comment_add",
+    "comment_edit",
+    "comment_hide",
     "desk_preferences_update",
     "evidence_add",
     "evidence_retract",

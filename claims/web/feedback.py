@@ -32,6 +32,10 @@ def proposal_item(proposal) -> str:
     return f"proposal-{proposal.pk}"
 
 
+def comment_item(comment) -> str:
+    return f"comment-{comment.pk}"
+
+
 @dataclass(frozen=True)
 class Feedback:
     """What to confirm, and the id of the element on the claim page it is about."""

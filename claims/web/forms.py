@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import services, workflow
 from claims.models import (
+    COMMENT_TEXT_LENGTH,
     DEFAULT_CHANNELS,
     LARGEST_ID,
     Channel,
@@ -419,6 +420,38 @@ class EvidenceForm(forms.Form):
 
 class RetractForm(forms.Form):
     reason = forms.CharField(label=_("Reason for retracting"), max_length=2000)
+
+
+def _comment_text_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=COMMENT_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "data-counter": _("%(left)s characters left")}),
+        help_text=_(
+            "Plain text, seen only on the desk. Links starting with http:// or https:// become "
+            "clickable; @username mentions a colleague."
+        ),
+    )
+
+
+class CommentForm(forms.Form):
+    text = _comment_text_field(_("Comment"))
+
+
+class CommentEditForm(forms.Form):
+    text = _comment_text_field(_("Your comment"))
+
+
+class CommentHideForm(forms.Form):
+    """Hiding a comment says why: the discussion shows the reason in its place."""
+
+    reason = forms.CharField(label=_("Reason for hiding"), max_length=2000)
+
+
+class MentionSearchForm(forms.Form):
+    """The name typed to find a colleague to mention: a username or the start of a name."""
+
+    q = forms.CharField(max_length=150, required=False, strip=True)
 
 
 class DueDateField(forms.DateField):

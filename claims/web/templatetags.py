@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from claims.clock import time_ago
 from claims.selectors.people import display_name as person_name
+from claims.web.comment_text import comment_html
 
 register = template.Library()
 
@@ -15,6 +16,20 @@ def display_name(user) -> str:
     """A person as every page names them; empty for an account that is gone, so that a
     template's ``default`` can say so."""
     return "" if user is None else person_name(user)
+
+
+@register.filter
+def comment_text(comment) -> str:
+    """``{{ comment|comment_text }}``: its text as HTML, escaped, with links and the people it
+    mentions highlighted (``claims.web.comment_text``)."""
+    return comment_html(comment.text, comment.mentions.all())
+
+
+@register.filter
+def earlier_text(revision) -> str:
+    """A comment's earlier text, escaped and with its links; mentions are recorded only for the
+    text it has now, so none is highlighted."""
+    return comment_html(revision.text)
 
 
 @register.filter

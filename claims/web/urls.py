@@ -7,8 +7,10 @@ from claims.web.views import (
     claim,
     corrections,
     dashboard,
+    discussion,
     editing,
     notifications,
+    packet,
     queue,
     signoff,
 )
@@ -45,6 +47,19 @@ urlpatterns = [
         name="assignment_withdraw",
     ),
     path("claims/<int:pk>/state/", claim.state_change, name="state_change"),
+    path("claims/<int:pk>/comments/", discussion.comment_add, name="comment_add"),
+    path(
+        "claims/<int:pk>/comments/<int:comment_id>/edit/",
+        discussion.comment_edit,
+        name="comment_edit",
+    ),
+    path(
+        "claims/<int:pk>/comments/<int:comment_id>/hide/",
+        discussion.comment_hide,
+        name="comment_hide",
+    ),
+    path("claims/<int:pk>/packet/", packet.review_packet, name="review_packet"),
+    path("people/mentions/", discussion.mention_search, name="mention_search"),
     path(
         "claims/<int:pk>/proposals/<int:proposal_id>/sign-off/",
         signoff.verdict_sign_off,

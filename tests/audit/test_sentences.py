@@ -84,6 +84,26 @@ def test_an_unknown_action_still_reads_as_who_and_what():
             {"reviewer": "Omar", "reason": "On leave."},
             "Rosa Reviewer withdrew Omar from the claim: “On leave.”",
         ),
+        (
+            AuditAction.COMMENT_ADDED,
+            {"comment_id": 3, "author_id": 7, "text": "Ask @omar <b>now</b>", "mentions": [8]},
+            "Rosa Reviewer commented.",  # not quoted: a hidden comment's text would stay here
+        ),
+        (
+            AuditAction.COMMENT_EDITED,
+            {"comment_id": 3, "author_id": 7, "old": {"text": "a"}, "new": {"text": "b"}},
+            "Rosa Reviewer edited their comment.",
+        ),
+        (
+            AuditAction.COMMENT_HIDDEN,
+            {"comment_id": 3, "author_id": 7, "author": "Rosa Reviewer", "reason": "Wrong claim."},
+            "Rosa Reviewer hid their comment: “Wrong claim.”",
+        ),
+        (
+            AuditAction.COMMENT_HIDDEN,
+            {"comment_id": 4, "author_id": 8, "author": "Omar", "reason": "A phone number."},
+            "Rosa Reviewer hid a comment by Omar: “A phone number.”",
+        ),
     ],
 )
 def test_each_action_reads_as_a_sentence(action, data, sentence):

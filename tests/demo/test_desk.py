@@ -271,3 +271,18 @@ def test_load_demo_leaves_nothing_behind_when_it_fails(monkeypatch):
     assert not Source.objects.exists()
     assert not AuditEvent.objects.exists()
     assert not get_user_model().objects.filter(username=demo_data.DEMO_EDITOR).exists()
+
+
+def test_load_demo_starts_discussions_with_a_mention_and_a_link():
+    from claims.models import Comment
+
+    load_demo()
+
+    comments = Comment.objects.filter(claim__in=demo_claims())
+    assert comments.count() == 3
+    assert comments.filter(mentions__username="chief").exists()
+    assert comments.filter(text__contains="https://").exists()
+    added = AuditEvent.objects.filter(action=AuditAction.COMMENT_ADDED)
+    assert sorted(added.values_list("data__comment_id", flat=True)) == sorted(
+        comments.values_list("pk", flat=True)
+    )

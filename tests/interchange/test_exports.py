@@ -117,6 +117,7 @@ def csv_rows(text):
 READER_KINDS = {
     reader.APPEARANCES,
     reader.CORRECTIONS,
+    reader.COMMENTS,
     reader.EVIDENCE,
     reader.STANDING_URLS,
     reader.ASSIGNMENTS,

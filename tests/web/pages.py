@@ -6,6 +6,7 @@ Django's test client and returns its HTML by name.
 """
 
 import datetime
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -16,12 +17,15 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import services
+from claims import clock, services
+from claims.mentions import MENTION
 from claims.models import (
     Appearance,
     Assignment,
     AuditEvent,
     Claim,
+    Comment,
+    CommentRevision,
     Evidence,
     Proposal,
     ProposalStatus,
@@ -152,6 +156,7 @@ def build_desk() -> Desk:
     withdrawn = _assign(claim, editor, substitute)
     claim.refresh_from_db()
     services.reviewer_withdraw(actor=editor, assignment=withdrawn, reason="On leave")
+    _discuss(claim, editor, reviewer, other)  # before the move: "claim page, conflict" is on it
     claim = change_state(claim, editor, ReviewState.CORROBORATED, "Two reports agree")
 
     disputed = services.claim_create(
@@ -244,6 +249,8 @@ def build_desk() -> Desk:
                 state=state,
                 rationale=why,
             )
+    half.refresh_from_db()
+    services.comment_add(actor=other, claim=half, text="Omar's blind note, kept from Rita")
     services.desk_preferences_update(actor=admin, queue_density="compact")
 
     _judge_blind(fillers[3:9], editor, reviewer, other, substitute)
@@ -261,6 +268,21 @@ def build_desk() -> Desk:
         half_judged=Claim.objects.get(pk=half.pk),
         assignments={"overdue": overdue, "done": done, "withdrawn": withdrawn},
     )
+
+
+def _discuss(claim, editor, reviewer, other) -> None:
+    """A discussion with something of every kind: a mention and a link, an edited comment,
+    a hidden one, and one of Rita's past its edit window (a disabled Edit with its reason)."""
+    past = timezone.now() - datetime.timedelta(minutes=40)
+    with clock.replaying(past):
+        services.comment_add(actor=reviewer, claim=claim, text="The Knesset record is in Hebrew.")
+    services.comment_add(
+        actor=editor, claim=claim, text="@omar can you read it? https://www.knesset.gov.il/record"
+    )
+    edited = services.comment_add(actor=other, claim=claim, text="I can, tomorrow.")
+    services.comment_edit(actor=other, comment=edited, text="I can, today.")
+    hidden = services.comment_add(actor=reviewer, claim=claim, text="Call my cousin on this.")
+    services.comment_hide(actor=editor, comment=hidden, reason="Not for the record.")
 
 
 def _judge_blind(claims, editor, reviewer, other, substitute) -> None:
@@ -401,6 +423,39 @@ def main_pages(desk: Desk) -> list[Page]:
             reverse("claims:detail", args=[desk.half_judged.pk]),
             signoff=True,
         ),
+        Page(
+            "claim page, after adding a comment",
+            "reviewer",
+            reverse("claims:comment_add", args=[pk]),
+            {"comment-text": "Checked: @edna, see https://www.knesset.gov.il/record."},
+            follow=True,
+        ),
+        Page(
+            "claim page, an empty comment refused",
+            "reviewer",
+            reverse("claims:comment_add", args=[pk]),
+            {"comment-text": " "},
+            status=422,
+        ),
+        Page("review packet", "editor", reverse("claims:review_packet", args=[pk])),
+        Page(
+            "review packet, judging blind",
+            "reviewer",
+            reverse("claims:review_packet", args=[desk.half_judged.pk]),
+            signoff=True,
+        ),
+        Page(
+            "mention search (htmx)",
+            "editor",
+            reverse("claims:mention_search") + "?q=Re",
+            htmx_target="mention-results",
+        ),
+        Page(
+            "mention search, nobody found (htmx)",
+            "viewer",
+            reverse("claims:mention_search") + "?q=zzz",
+            htmx_target="mention-results",
+        ),
         Page("new claim", "editor", reverse("claims:create")),
         Page("new claim, invalid input", "editor", reverse("claims:create"), {}, status=422),
         Page("edit claim", "editor", reverse("claims:edit", args=[pk])),
@@ -518,6 +573,7 @@ def data_texts() -> set[str]:
         AuditEvent,
         Proposal,
         Publication,
+        Comment,
     ):
         fields = [
             f.name
@@ -526,7 +582,17 @@ def data_texts() -> set[str]:
         ]
         for row in model.objects.values_list(*fields):
             texts.update(value for value in row if value)
+    # A comment is shown in pieces, its mentions and links apart from the words around them.
+    for model in (Comment, CommentRevision):
+        for text in model.objects.values_list("text", flat=True):
+            texts.update(_comment_pieces(text))
     for user in get_user_model().objects.all():
         texts.update(filter(None, (user.username, user.get_full_name(), user.first_name)))
     texts.add(settings.FACTCHECK_ORGANIZATION_NAME)
     return texts
+
+
+def _comment_pieces(text: str) -> set[str]:
+    """The runs of a comment's text that a page shows as text nodes of their own."""
+    pieces = re.split(rf"{MENTION.pattern}|https?://\S+", text)
+    return {" ".join(piece.split()) for piece in pieces if piece and piece.strip()}

@@ -70,6 +70,7 @@ def _pages_of(role: str, desk) -> list[str]:
         claim,
         reverse("claims:detail", args=[desk.idle.pk]),
         reverse("claims:detail", args=[desk.disputed.pk]),
+        reverse("claims:review_packet", args=[desk.claim.pk]),
     ]
     if role == "editor":
         return [

@@ -3,7 +3,16 @@ evidence link (retracted ones included, with who retracted them, when and why), 
 each correction of the published verdict (when, from and to, the rationales before and after,
 the public note, who proposed and who signed it off) and the audit history with each event's
 hash. ``published_at`` is the verdict's first publication, ``corrected_at`` its latest
-correction. ``import_claims`` reads this format back.
+correction. ``import_claims`` reads this format back (comments, like assignments and history,
+are not imported).
+
+The claim's internal discussion comes too, oldest first: each comment with its author, when it
+was written and last edited, and its text; a hidden comment says ``hidden: true``, who hid it,
+when and why, and carries no text. Its text stays out of the history as well: the events of a
+hidden comment come with their texts removed and ``"redacted": true`` in their data (their hash
+covers the data as recorded, which the desk's own audit trail keeps). A reviewer judging an
+independent review blind downloads the file without the comments of the round's other reviewers
+and their events, as the claim page shows it to them.
 
 Each claim's object is built as a dict and encoded by a JSON encoder, so the file is valid JSON
 whatever the text holds: orjson, as the standard library's (which writes the same escapes) is
@@ -16,11 +25,14 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
+from claims.audit.actions import COMMENT_EVENTS
 from claims.interchange.exports.reader import (
+    COMMENTS,
     EVERYTHING,
     ISO_TIMES,
     ROWS,
     ClaimRecord,
+    CommentRecord,
     ExportSelection,
     user_refs,
 )
@@ -29,7 +41,7 @@ NAME = "json"
 CONTENT_TYPE = "application/json"
 EXTENSION = "json"
 # Dates and times come as the text written here; evidence, assignments and history as rows.
-INCLUDE = EVERYTHING | {ISO_TIMES, ROWS}
+INCLUDE = EVERYTHING | {ISO_TIMES, ROWS, COMMENTS}
 PUBLISHED_ONLY = False
 
 
@@ -95,9 +107,13 @@ def _assignment(row, users: dict) -> dict:
     }
 
 
-def _event(row) -> dict:
-    """One audit event from its HISTORY_COLUMNS row."""
+def _event(row, hidden_comments: frozenset[int]) -> dict:
+    """One audit event from its HISTORY_COLUMNS row; one of a hidden comment without its texts."""
     _claim, sequence, action, actor_name, time, data, previous_hash, hash_ = row
+    data = orjson.loads(data) if data else {}
+    if action in COMMENT_EVENTS and data.get("comment_id") in hidden_comments:
+        data = {key: value for key, value in data.items() if key not in _COMMENT_TEXTS}
+        data["redacted"] = True
     return {
         "sequence": sequence,
         "action": action,
@@ -105,8 +121,30 @@ def _event(row) -> dict:
         "time": time,
         "previous_hash": previous_hash,
         "hash": hash_,
-        "data": orjson.loads(data) if data else {},
+        "data": data,
     }
+
+
+# Where a comment's events hold its text: as added, and before and after an edit.
+_COMMENT_TEXTS = frozenset({"text", "old", "new"})
+
+
+def _comment(comment: CommentRecord) -> dict:
+    shown = {
+        "id": comment.id,
+        "author": _user(comment.author),
+        "created_at": comment.created_at,
+        "edited_at": comment.edited_at,
+        "hidden": comment.is_hidden,
+    }
+    if comment.is_hidden:
+        return {
+            **shown,
+            "hidden_at": comment.hidden_at,
+            "hidden_by": _user(comment.hidden_by),
+            "hidden_reason": comment.hidden_reason,
+        }
+    return {**shown, "text": comment.text}
 
 
 def _correction(correction) -> dict:
@@ -124,8 +162,9 @@ def _correction(correction) -> dict:
 
 
 def claim_json(claim: ClaimRecord, users: dict) -> dict:
-    """One claim's object: its fields, appearances, evidence, assignments, corrections and
-    history."""
+    """One claim's object: its fields, appearances, evidence, assignments, corrections,
+    comments and history."""
+    hidden_comments = frozenset(c.id for c in claim.comments if c.is_hidden)
     return {
         "id": claim.pk,
         "text": claim.text,
@@ -146,7 +185,8 @@ def claim_json(claim: ClaimRecord, users: dict) -> dict:
         "evidence": [_evidence(row, users) for row in claim.evidence],
         "assignments": [_assignment(row, users) for row in claim.assignments],
         "corrections": [_correction(correction) for correction in claim.corrections],
-        "history": [_event(row) for row in claim.history],
+        "comments": [_comment(comment) for comment in claim.comments],
+        "history": [_event(row, hidden_comments) for row in claim.history],
     }
 
 

@@ -28,16 +28,19 @@ from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.urls import reverse
 
+from claims.audit.actions import COMMENT_EVENTS
 from claims.models import (
     Appearance,
     Assignment,
     AssignmentStatus,
     AuditEvent,
     Claim,
+    Comment,
     Evidence,
     Publication,
     ReviewState,
 )
+from claims.selectors.comments import hidden_comment_authors_by_claim
 from claims.selectors.filters import SORTS, ClaimFilter
 from claims.signoff.selectors import corrected_claims, published_claims
 
@@ -52,6 +55,9 @@ REVIEWERS = "reviewers"  # only the names of those assigned and not withdrawn: a
 HISTORY = "history"
 CORRECTIONS = "corrections"  # each correction of a published verdict, oldest first
 EVERYTHING = frozenset({APPEARANCES, EVIDENCE, ASSIGNMENTS, HISTORY, CORRECTIONS})
+# The claim's internal discussion, hidden comments included (with who hid them and why): only a
+# format for the desk asks for it, never one for the public.
+COMMENTS = "comments"
 # Evidence, assignments and history as the database's rows, tuples of EVIDENCE_COLUMNS,
 # ASSIGNMENT_COLUMNS and HISTORY_COLUMNS (user ids as they are, see ``user_refs``), not records:
 # the JSON export writes each of a desk's many such rows once, and a record made of each only
@@ -135,6 +141,23 @@ class EventRecord:
 
 
 @dataclass(slots=True)
+class CommentRecord:
+    id: int
+    author: UserRef | None
+    created_at: datetime
+    edited_at: datetime | None
+    text: str
+    hidden_at: datetime | None
+    hidden_by: UserRef | None
+    hidden_reason: str
+    author_id: int | None = None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+@dataclass(slots=True)
 class CorrectionRecord:
     """A correction of a published verdict: when it was published, from what to what, and the
     public note that says why."""
@@ -179,6 +202,7 @@ class ClaimRecord:
     assignments: list[AssignmentRecord] = field(default_factory=list)
     history: list[EventRecord] = field(default_factory=list)
     corrections: list[CorrectionRecord] = field(default_factory=list)
+    comments: list[CommentRecord] = field(default_factory=list)  # COMMENTS, oldest first
     urls: dict[str, list[str]] = field(default_factory=dict)  # STANDING_URLS, by stance
     reviewers: list[str] = field(default_factory=list)  # REVIEWERS
 
@@ -218,7 +242,9 @@ class ExportSelection:
     ``back_url`` is the queue page showing the same claims, for a report read in the browser
     to link back to; empty when the export is written to a file. ``corrected_since`` is the
     day the claims were corrected since, when that chose them too; ``claims`` the query that
-    chose them when it is narrower than the filters.
+    chose them when it is narrower than the filters. ``user`` is who downloads it, when a
+    person does: a reviewer judging an independent review blind gets it without the comments
+    (and their events) that the claim page keeps from them.
     """
 
     ids: list[int]
@@ -227,6 +253,7 @@ class ExportSelection:
     back_url: str = ""
     corrected_since: date | None = None
     claims: QuerySet | None = None
+    user: object = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -285,6 +312,7 @@ def export_selection(
         back_url,
         corrected_since,
         claims=None if narrowed is claims else narrowed,
+        user=user,
     )
 
 
@@ -574,9 +602,36 @@ _CORRECTION_COLUMNS = (
 )
 
 
+def _comments(ids):
+    return _of_claims(Comment, ids).order_by("claim_id", "created_at", "id")
+
+
+_COMMENT_COLUMNS = (
+    "claim_id",
+    "id",
+    "author_id",
+    "created_at",
+    "edited_at",
+    "text",
+    "hidden_at",
+    "hidden_by_id",
+    "hidden_reason",
+)
+
+
+def _action_and_data(event) -> tuple[str, dict]:
+    """An event's action and data, from a HISTORY_COLUMNS row or an EventRecord."""
+    if isinstance(event, EventRecord):
+        return event.action, event.data
+    data_json = event[5]
+    return event[2], json.loads(data_json) if data_json else {}
+
+
 class _Reader:
-    def __init__(self, include: Iterable[str]):
+    def __init__(self, include: Iterable[str], hidden_authors: dict[int, frozenset[int]]):
         self.include = frozenset(include)
+        # By claim, whose comments the person downloading may not read yet.
+        self.hidden_authors = hidden_authors
         self.iso_times = ISO_TIMES in self.include
         self.whole_seconds = WHOLE_SECONDS in self.include
         self.statements: dict[tuple, _Statement] = {}
@@ -632,6 +687,10 @@ class _Reader:
             self._history(claims, ids)
         if CORRECTIONS in include:
             self._corrections(claims, ids)
+        if COMMENTS in include:
+            self._comments(claims, ids)
+        if self.hidden_authors:
+            self._leave_out_hidden_comments(claims)
         return claims
 
     def _plain_rows(self, claims, kind, build, columns, ids):
@@ -726,6 +785,41 @@ class _Reader:
                 )
             )
 
+    def _comments(self, claims, ids):
+        user = self.user
+        for claim_id, pk, author, created_at, edited_at, text, *rest in self.rows(
+            _comments, _COMMENT_COLUMNS, ids
+        ):
+            hidden_at, hidden_by, reason = rest
+            claims[claim_id].comments.append(
+                CommentRecord(
+                    pk,
+                    user(author),
+                    created_at,
+                    edited_at,
+                    text,
+                    hidden_at,
+                    user(hidden_by),
+                    reason,
+                    author,
+                )
+            )
+
+    def _leave_out_hidden_comments(self, claims):
+        """The comments of a blind review's other reviewers, and their events, left out."""
+        for claim_id, authors in self.hidden_authors.items():
+            claim = claims.get(claim_id)
+            if claim is None:
+                continue
+            claim.comments = [c for c in claim.comments if c.author_id not in authors]
+            claim.history = [event for event in claim.history if not _by(event, authors)]
+
+
+def _by(event, authors: frozenset[int]) -> bool:
+    """Is ``event`` one of a comment written by one of ``authors``?"""
+    action, data = _action_and_data(event)
+    return action in COMMENT_EVENTS and data.get("author_id") in authors
+
 
 def iter_claims(
     selection: ExportSelection,
@@ -737,7 +831,11 @@ def iter_claims(
 
     A claim deleted since its id was read is skipped.
     """
-    reader = _Reader(include)
+    include = frozenset(include)
+    hidden = {}
+    if include & {COMMENTS, HISTORY}:
+        hidden = hidden_comment_authors_by_claim(selection.user)
+    reader = _Reader(include, hidden)
     ids = selection.ids
     with small_page_cache():
         for start in range(0, len(ids), chunk_size):

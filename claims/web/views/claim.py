@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import services, workflow
-from claims.models import Assignment, Claim, Evidence, Stance
+from claims.models import Assignment, Claim, Comment, Evidence, Stance
 from claims.notifications import selectors as notification_selectors
 from claims.permissions import (
     Action,
     available_actions,
     can,
+    comment_edit_deadline,
+    comment_refusal,
     is_editor,
     is_reviewer,
     proposal_refusal,
@@ -25,10 +27,14 @@ from claims.permissions import (
     signoff_required,
 )
 from claims.selectors import claim_page
+from claims.selectors.comments import visible_comments
 from claims.web import feedback
 from claims.web.forms import (
     AssignForm,
     CloseAssignmentForm,
+    CommentEditForm,
+    CommentForm,
+    CommentHideForm,
     EvidenceForm,
     RetractForm,
     ReturnProposalForm,
@@ -49,6 +55,7 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
     forms = _fresh_forms(user, claim) | (bound or {})
     evidence = _offer_retractions(user, claim, actions, forms)
     assignments = _offer_closing(user, claim, actions, forms)
+    comments = _offer_comment_actions(user, claim, actions, forms)
     confirmation, other_messages = feedback.take_feedback(request)
     signoff = claim_page.claim_signoff(claim, user)
     if signoff.pending is not None:
@@ -71,6 +78,8 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
         "supporting": [e for e in evidence if e.stance == Stance.SUPPORTS],
         "contradicting": [e for e in evidence if e.stance == Stance.CONTRADICTS],
         "assignments": assignments,
+        "comments": comments,
+        "can_comment": Action.ADD_COMMENT in actions,
         "timeline": claim_page.claim_timeline(claim, user),
         "conflict": conflict,
         "can_edit": Action.EDIT_CLAIM in actions,
@@ -82,8 +91,10 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
 
 
 def _fresh_forms(user, claim: Claim) -> dict:
-    """The page's forms as they are before anyone types: two links, an assignment, a move."""
+    """The page's forms as they are before anyone types: two links, an assignment, a move, a
+    comment."""
     return {
+        "comment": CommentForm(prefix="comment"),
         "support": EvidenceForm(prefix="supports", initial={"stance": Stance.SUPPORTS}),
         "contradict": EvidenceForm(prefix="contradicts", initial={"stance": Stance.CONTRADICTS}),
         "assign": AssignForm(prefix="assign"),
@@ -132,6 +143,29 @@ def _offer_closing(user, claim: Claim, actions, forms: dict) -> list[Assignment]
             prefix=f"withdraw-{assignment.pk}"
         )
     return assignments
+
+
+def _offer_comment_actions(user, claim: Claim, actions, forms: dict) -> list[Comment]:
+    """The comments the user may read, each with whether they may edit or hide it and the
+    forms for both; their own comment past the edit window shows a disabled Edit saying when
+    the window closed."""
+    comments = visible_comments(claim, user)
+    for comment in comments:
+        comment.dom_id = feedback.comment_item(comment)
+        comment.can_edit = can(user, Action.EDIT_COMMENT, claim, target=comment, actions=actions)
+        comment.can_hide = can(user, Action.HIDE_COMMENT, claim, target=comment, actions=actions)
+        own = comment.author_id == user.pk and not comment.is_hidden
+        comment.edit_refusal = ""
+        if own and not comment.can_edit and Action.EDIT_COMMENT in actions:
+            comment.edit_refusal = comment_refusal(user, Action.EDIT_COMMENT, comment) or ""
+        comment.edit_until = comment_edit_deadline(comment) if comment.can_edit else None
+        comment.edit_form = forms.get(f"edit-comment-{comment.pk}") or CommentEditForm(
+            prefix=f"edit-comment-{comment.pk}", initial={"text": comment.text}
+        )
+        comment.hide_form = forms.get(f"hide-comment-{comment.pk}") or CommentHideForm(
+            prefix=f"hide-comment-{comment.pk}"
+        )
+    return comments
 
 
 def _offer_decisions(user, claim: Claim, proposal, actions, forms: dict) -> None:

@@ -81,4 +81,3 @@ def claim_watch(request, pk):
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = claim.get_absolute_url()
     return redirect(back)
-
