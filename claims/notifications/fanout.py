@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 
 from claims import clock
-from claims.audit.actions import AuditAction
+from claims.audit.actions import COMMENT_EVENTS, AuditAction
 from claims.models import (
     DEFAULT_CHANNELS,
     Assignment,
     AssignmentStatus,
     AuditEvent,
     Channel,
+    Claim,
     EmailState,
     Notification,
     NotificationKind,
@@ -27,7 +28,7 @@ from claims.models import (
     ProposalStatus,
     Watch,
 )
-from claims.permissions import Action, can, can_view
+from claims.permissions import Action, can, can_view, hidden_comment_authors
 from claims.selectors.people import desk_editors
 
 # The events anyone is told of; everything else (imports, source edits, ...) is only history.
@@ -40,7 +41,8 @@ ANNOUNCED = frozenset(
         AuditAction.VERDICT_RETURNED,
         AuditAction.CLAIM_STATE_CHANGED,
         AuditAction.EVIDENCE_ADDED,
-        "comment.added",
+        AuditAction.COMMENT_ADDED,
+        AuditAction.COMMENT_EDITED,
     }
 )
 
@@ -121,11 +123,27 @@ def wanted(event: AuditEvent) -> dict[int, str]:
         tell(followers(event.claim_id), NotificationKind.STATE_CHANGED)
     elif action == AuditAction.EVIDENCE_ADDED:
         tell(followers(event.claim_id), NotificationKind.EVIDENCE_ADDED)
-    elif action == "comment.added":
+    elif action == AuditAction.COMMENT_ADDED:
         tell(data.get("mentions", []), NotificationKind.MENTIONED)
         tell(followers(event.claim_id), NotificationKind.COMMENTED)
+    elif action == AuditAction.COMMENT_EDITED:  # only who is mentioned now and was not before
+        tell(data.get("new_mentions", []), NotificationKind.MENTIONED)
     people.pop(event.actor_id, None)  # nobody is told of their own action
+    if action in COMMENT_EVENTS:
+        _keep_blind_reviews_blind(event, people)
     return people
+
+
+def _keep_blind_reviews_blind(event: AuditEvent, people: dict[int, str]) -> None:
+    """In an independent review, a reviewer who has not proposed yet may not read the other
+    reviewers' comments (``permissions.hidden_comment_authors``): nor is told of them."""
+    claim = Claim.objects.prefetch_related("assignments", "proposals").get(pk=event.claim_id)
+    if not claim.independent_review:
+        return
+    users = get_user_model().objects.in_bulk(list(people))
+    for user_id, user in users.items():
+        if event.actor_id in hidden_comment_authors(user, claim):
+            del people[user_id]
 
 
 def fan_out(event: AuditEvent) -> list[Notification]:

@@ -194,3 +194,38 @@ def test_a_viewer_may_watch_but_not_be_assigned(claim, viewer):
     ViewerFactory(username="other")
     watch = claim_watch(actor=viewer, claim=claim)
     assert claim_watch(actor=viewer, claim=claim) == watch  # twice is still once
+
+
+def test_a_comment_tells_the_mentioned_then_the_followers(
+    assigned_claim, editor, reviewer, other_reviewer, viewer
+):
+    claim_watch(actor=viewer, claim=assigned_claim)
+    services.comment_add(
+        actor=other_reviewer, claim=assigned_claim, text="@edna and @rita: see this"
+    )
+    assert told(last_event(assigned_claim, AuditAction.COMMENT_ADDED)) == {
+        "edna": NotificationKind.MENTIONED,
+        "rita": NotificationKind.MENTIONED,  # mentioned, not merely following
+        "vic": NotificationKind.COMMENTED,
+    }
+
+
+def test_an_edit_tells_only_the_newly_mentioned(assigned_claim, editor, reviewer, other_reviewer):
+    comment = services.comment_add(actor=reviewer, claim=assigned_claim, text="Ask @edna")
+    services.comment_edit(actor=reviewer, comment=comment, text="Ask @edna and @omar")
+    assert told(last_event(assigned_claim, AuditAction.COMMENT_EDITED)) == {
+        "omar": NotificationKind.MENTIONED
+    }
+
+
+def test_a_blind_reviewer_is_not_told_of_a_colleagues_comment(
+    claim, editor, reviewer, other_reviewer, settings
+):
+    settings.FACTCHECK_SIGNOFF = True
+    services.reviewer_assign(actor=editor, claim=claim, reviewer=reviewer)
+    services.reviewer_assign(actor=editor, claim=claim, reviewer=other_reviewer)
+    claim.refresh_from_db()
+    services.claim_set_review_mode(actor=editor, claim=claim, independent=True)
+    services.comment_add(actor=other_reviewer, claim=claim, text="I think @rita will agree")
+    # Rita judges blind until she has proposed: neither the mention nor the comment reaches her.
+    assert told(last_event(claim, AuditAction.COMMENT_ADDED)) == {}
