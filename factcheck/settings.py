@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from claims.background.config import email_settings, tasks_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FACTCHECK_VAR_DIR", BASE_DIR / "var"))
 
@@ -51,6 +53,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_htmx",
+    # The task API's checks and logging, and the database backend's table: installed whatever
+    # TASKS_URL says, so the migrations do not depend on the environment.
+    "django_tasks",
+    "django_tasks_db",
     "claims",
 ]
 
@@ -194,6 +200,31 @@ FACTCHECK_DIGEST_HOUR = int(os.environ.get("FACTCHECK_DIGEST_HOUR", "7"))
 # written (hiding it, with a reason, is still open to its author and to editors).
 FACTCHECK_COMMENT_EDIT_MINUTES = int(os.environ.get("FACTCHECK_COMMENT_EDIT_MINUTES", "15"))
 
+# Background work (claims/background/): TASKS_URL picks where tasks wait for the worker
+# (``manage.py run_worker``): "database" (the default: a table on DATABASES["default"]),
+# "redis://host:port/db" (RQ), or "immediate" (run inside enqueue; the tests' default).
+TASKS_URL = os.environ.get("TASKS_URL") or "database"
+_tasks = tasks_settings(TASKS_URL)
+TASKS = _tasks["TASKS"]
+if "RQ_QUEUES" in _tasks:
+    RQ_QUEUES = _tasks["RQ_QUEUES"]
+    RQ = _tasks["RQ"]
+    # Only with Redis: django-rq's admin page of queue statistics needs RQ_QUEUES.
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("claims"), "django_rq")
+# Jobs the worker runs itself every so often: {name: {"function": "dotted.path", "every": s}}.
+# Several workers may run one at the same moment, so each job keeps itself idempotent with
+# database constraints (claims/background/periodic.py).
+FACTCHECK_PERIODIC_JOBS = {}
+
+# E-mail: EMAIL_URL names the transport (claims/background/config.py lists the forms).
+EMAIL_URL = os.environ.get("EMAIL_URL") or ("console:" if DEBUG else "smtp://localhost:25")
+globals().update(email_settings(EMAIL_URL))  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ...
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "factcheck <factcheck@localhost>"
+# The address the desk's mails link to, without a trailing slash.
+FACTCHECK_SITE_URL = (os.environ.get("FACTCHECK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+if not FACTCHECK_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("FACTCHECK_SITE_URL must start with http:// or https://.")
+
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
@@ -209,9 +240,33 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The worker says what it does on standard output: when it starts and stops, each task and
+# periodic job it runs, each retry. Those loggers do not propagate, so nothing prints twice.
+# (The task libraries' own per-pass chatter is kept at WARNING; run_worker -v 2 shows it.)
+BACKGROUND_LOGGERS = {
+    "factcheck": "INFO",
+    "django_tasks": "INFO",
+    "django_tasks_db": "WARNING",
+    "rq": "WARNING",
+    "rq.worker": "WARNING",  # rq sets it to INFO on import unless it is set; so is its scheduler
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "background": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "background": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "background",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        name: {"handlers": ["background"], "level": level, "propagate": False}
+        for name, level in BACKGROUND_LOGGERS.items()
+    },
 }

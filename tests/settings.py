@@ -4,6 +4,10 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("DJANGO_HTTPS", "false")
+# Tasks run inside enqueue() and mails stay in memory, unless the environment asks otherwise
+# (TASKS_URL=redis://... runs the suite on RQ); tests/background/ switch backends themselves.
+os.environ.setdefault("TASKS_URL", "immediate")
+os.environ.setdefault("EMAIL_URL", "memory:")
 
 from factcheck.settings import *  # noqa: F403
 

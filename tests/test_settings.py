@@ -11,13 +11,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 # Each test sets these itself. DJANGO_ALLOW_ASYNC_UNSAFE is there for the browser tests
-# (tests/conftest.py) and is never a production value: the deploy check refuses it (async.E001).
+# (tests/conftest.py) and is never a production value: the deploy check refuses it (async.E001);
+# TASKS_URL and EMAIL_URL are the test settings' defaults (tests/settings.py), not production's.
 NOT_INHERITED = {
     "SECRET_KEY",
     "DJANGO_DEBUG",
     "DJANGO_HTTPS",
     "ALLOWED_HOSTS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "TASKS_URL",
+    "EMAIL_URL",
 }
 
 
