@@ -214,7 +214,18 @@ if "RQ_QUEUES" in _tasks:
 # Jobs the worker runs itself every so often: {name: {"function": "dotted.path", "every": s}}.
 # Several workers may run one at the same moment, so each job keeps itself idempotent with
 # database constraints (claims/background/periodic.py).
-FACTCHECK_PERIODIC_JOBS = {}
+FACTCHECK_PERIODIC_JOBS = {
+    # Once per assignment and kind, by a unique constraint (claims/notifications/reminders.py).
+    "reminders": {
+        "function": "claims.notifications.reminders.send_reminders",
+        "every": int(os.environ.get("FACTCHECK_REMINDER_SECONDS", "900")),
+    },
+    # Each notification in one digest, by the batch that marks it (claims/notifications/digest.py).
+    "digests": {
+        "function": "claims.notifications.digest.send_digests",
+        "every": int(os.environ.get("FACTCHECK_DIGEST_SECONDS", "900")),
+    },
+}
 
 # E-mail: EMAIL_URL names the transport (claims/background/config.py lists the forms).
 EMAIL_URL = os.environ.get("EMAIL_URL") or ("console:" if DEBUG else "smtp://localhost:25")

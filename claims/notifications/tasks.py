@@ -2,7 +2,7 @@
 
 ``announce_event`` is enqueued on commit by the services for every event in
 ``fanout.ANNOUNCED``; it writes the notifications and enqueues each one's mail. Mails are
-retried with backoff (``claims.background.retrying``); after the last try the notification is
+retried with backoff (``claims.background.retry.retrying``); after the last try the notification is
 marked failed, which staff see in the admin. Nothing here can block or roll back the write.
 """
 

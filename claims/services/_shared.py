@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from claims import clock
 from claims.audit.chain import record_event
 from claims.models import Claim
+from claims.notifications.tasks import announce
 from claims.urlnorm import normalize_url
 
 from .conflicts import ClaimConflict
@@ -28,8 +29,9 @@ def save_with_event(
     """Bump the version, extend the audit chain and save the claim's changed fields."""
     claim.version += 1
     claim.updated_at = clock.now()
-    record_event(claim, actor=actor, action=action, data=data)
+    event = record_event(claim, actor=actor, action=action, data=data)
     claim.save(update_fields=[*fields, "version", "updated_at", "audit_length", "audit_head"])
+    announce(event)  # the people it concerns are told once the transaction commits
 
 
 def full_clean(instance, exclude: Sequence[str] = ()) -> None:
