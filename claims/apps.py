@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class ClaimsConfig(AppConfig):
+    default = True  # the app's config; BackgroundTasksConfig below is django_tasks_db's
     default_auto_field = "django.db.models.BigAutoField"
     name = "claims"
     verbose_name = _("Fact-check desk")
@@ -14,3 +16,10 @@ class ClaimsConfig(AppConfig):
 
         # Any app's post_migrate (flush sends it too) may have written permission rows again.
         post_migrate.connect(forget_permission_ids, dispatch_uid="claims.forget_permission_ids")
+
+
+class BackgroundTasksConfig(TasksAppConfig):
+    """django-tasks-db as the admin names it: its own name is English only ("Tasks Database
+    Backend"), and staff read the failed tasks there."""
+
+    verbose_name = _("Background tasks")

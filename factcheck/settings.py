@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     # The task API's checks and logging, and the database backend's table: installed whatever
     # TASKS_URL says, so the migrations do not depend on the environment.
     "django_tasks",
-    "django_tasks_db",
+    "claims.apps.BackgroundTasksConfig",  # django_tasks_db, named for the admin
     "claims",
 ]
 

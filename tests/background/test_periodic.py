@@ -30,7 +30,12 @@ def schedule_of(settings, jobs: dict, clock) -> PeriodicSchedule:
     return PeriodicSchedule(configured_jobs(), clock=clock)
 
 
-def test_no_jobs_by_default():
+def test_the_desks_jobs_by_default_and_none_when_none_are_set(settings):
+    assert [(job.name, job.path) for job in configured_jobs()] == [
+        ("reminders", "claims.notifications.reminders.send_reminders"),
+        ("digests", "claims.notifications.digest.send_digests"),
+    ]
+    settings.FACTCHECK_PERIODIC_JOBS = {}
     assert configured_jobs() == []
     assert PeriodicSchedule([]).seconds_until_due() is None
 

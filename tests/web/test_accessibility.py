@@ -65,6 +65,8 @@ def _pages_of(role: str, desk) -> list[str]:
         queue + "?q=zzzqqq",
         queue + "?per_page=10&page=2&sort=-updated",
         reverse("claims:my_queue"),
+        reverse("claims:inbox"),
+        reverse("claims:settings"),
         reverse("claims:corrections"),
         reverse("claims:corrections") + "?corrected_from=2024-13-01&corrected_to=2999-12-31",
         claim,
