@@ -14,5 +14,6 @@ from . import (  # noqa: F401  (they register)
     evidence,
     notifications,
     sources,
+    tasks,
     users,
 )

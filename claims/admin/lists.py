@@ -174,6 +174,26 @@ class EditorsOnly:
         return is_editor(request.user) and super().has_delete_permission(request, obj)
 
 
+class ReadOnlyForEditors:
+    """A list the desk writes by itself (notifications, background tasks): every editor reads
+    it, with no model permission of its own to grant, and nobody adds, changes or deletes."""
+
+    def has_module_permission(self, request):
+        return is_editor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class LargeListAdmin(EditorsOnly, GuardedInput, admin.ModelAdmin):
     """Changelist settings for tables of 100,000s of rows: one count per page, at most.
 

@@ -4,12 +4,12 @@ after its last try (filter "E-mail: Failed") with the error, to fix the address 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
-from claims.admin.lists import LargeListAdmin
+from claims.admin.lists import LargeListAdmin, ReadOnlyForEditors
 from claims.models import EmailState, Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(LargeListAdmin):
+class NotificationAdmin(ReadOnlyForEditors, LargeListAdmin):
     list_display = (
         "created_at",
         "recipient",
@@ -40,15 +40,6 @@ class NotificationAdmin(LargeListAdmin):
         "emailed_at",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -7,13 +7,17 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
-from claims import services
+from claims import clock, services
 from claims.models import (
     Assignment,
     AuditEvent,
+    Channel,
     Claim,
     Evidence,
+    Notification,
+    NotificationKind,
     ReviewState,
     Source,
 )
@@ -291,6 +295,20 @@ def every_kind_of_object(evidence, assigned_claim, editor):
         AuditEvent: AuditEvent.objects.first(),
         User: editor,
         Group: Group.objects.get(name="Editors"),
+        Notification: Notification.objects.create(
+            recipient=editor,
+            kind=NotificationKind.ASSIGNED,
+            claim=assigned_claim,
+            channel=Channel.IN_APP,
+            created_at=clock.now(),
+        ),
+        DBTaskResult: DBTaskResult.objects.create(
+            task_path="claims.notifications.tasks.announce_event",
+            args_kwargs={"args": [1], "kwargs": {}},
+            backend_name="default",
+            queue_name="default",
+            priority=0,
+        ),
     }
 
 
@@ -340,7 +358,12 @@ def test_editors_get_the_admin_pages_of_the_desk(client, request, every_kind_of_
 
     refused = {page for page, status in statuses.items() if status != 200}
     # Nobody adds to the audit trail by hand; editors hold no user or group permission.
-    expected = {reverse("admin:claims_auditevent_add")}
+    # Nor writes notifications or tasks: the desk's own work does.
+    expected = {
+        reverse("admin:claims_auditevent_add"),
+        reverse("admin:claims_notification_add"),
+        reverse("admin:django_tasks_database_dbtaskresult_add"),
+    }
     if role == "staff_editor":
         expected |= {page for page in statuses if page.startswith("/admin/auth/")}
     assert refused == expected

@@ -25,7 +25,7 @@ from claims.notifications.digest import send_digests
 from claims.notifications.reminders import send_reminders
 from claims.notifications.services import notification_preferences_update
 from tests.conftest import detail_url, login, make_claim, postgres_only
-from tests.factories import ReviewerFactory
+from tests.factories import EditorFactory, ReviewerFactory
 
 
 @pytest.fixture(autouse=True)
@@ -163,7 +163,13 @@ def test_no_reminder_for_a_kind_turned_off(editor, reviewer):
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_reminder_once(editor, reviewer, other_reviewer):
+@pytest.mark.usefixtures("roles_after_flush")
+def test_two_workers_at_once_send_each_reminder_once():
+    # The people are made here, after the roles are back: an earlier transactional test's
+    # flush may have emptied the groups.
+    editor = EditorFactory(username="racing-editor")
+    reviewer = ReviewerFactory(username="racing-rita")
+    other_reviewer = ReviewerFactory(username="racing-omar")
     today = timezone.localdate()
     for person in (reviewer, other_reviewer):
         for days in (1, 1):

@@ -249,7 +249,9 @@ def test_viewer_sees_no_actions(page, browser_desk, editor, reviewer, viewer):
     for name in ("Change state", "Assign", "Retract", "Mark done", "Withdraw", "Add link"):
         expect(main.get_by_role("button", name=name)).to_have_count(0)
     expect(main.get_by_role("link", name="Edit claim")).to_have_count(0)
-    expect(main.locator("form")).to_have_count(0)
+    # Reading is all a viewer does to a claim; following it is theirs to choose.
+    expect(main.get_by_role("button", name="Watch")).to_be_visible()
+    expect(main.locator("form:not([action$='/watch/'])")).to_have_count(0)
 
 
 # 4. Someone else changes the claim while the form is open ----------------------------------------

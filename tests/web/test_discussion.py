@@ -332,8 +332,8 @@ def test_the_mention_search_offers_at_most_eight_in_one_query_however_many_match
         ReviewerFactory(username=f"sam{number:02}", first_name="Sam", last_name=f"S{number}")
     login(client, viewer)
     client.get(SEARCH, {"q": "x"})  # the session and the user, read once as on every page
-    # The session, the user, their permissions (their own and their groups'), the people.
-    with django_assert_num_queries(5):
+    # The session, the user, their permissions (one query: claims.auth_backend), the people.
+    with django_assert_num_queries(4):
         page = client.get(SEARCH, {"q": "sam"}).content.decode()
     assert page.count("data-mention=") == 8
 
