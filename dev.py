@@ -2,19 +2,25 @@
 """Set up, serve and test factcheck with nothing but Python 3.11 installed.
 
     python3 dev.py serve   # install everything, migrate, load demo data, serve on 127.0.0.1:8000
+                           # with the background worker (manage.py run_worker) beside it
     python3 dev.py test    # install everything and run the whole test suite
 
 The virtual environment lives in .venv and is reinstalled when pyproject.toml changes; the test
 tools from npm (the Nu HTML Checker) live in node_modules, reinstalled when package-lock.json
-changes. As root, the system packages the tests use (Chromium, gettext) come from apt.
+changes. As root, the system packages the tests use (Chromium, gettext, Redis) come from apt;
+dev.py test starts Redis on 127.0.0.1:6379 when it is installed and not running.
 DATABASE_URL picks the database (a SQLite file under var/ when unset).
 """
 
 import hashlib
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 import venv
 from pathlib import Path
 
@@ -67,9 +73,62 @@ def serve(args: list[str]) -> None:
     say("Loading the demo data")
     run(*manage, "load_demo", env=env)
     address = args[0] if args else "127.0.0.1:8000"
-    say(f"Serving on http://{address}/ (Ctrl-C stops)")
-    os.chdir(ROOT)
-    os.execve(str(PYTHON), [*manage, "runserver", address], env)
+    say("Starting the background worker (manage.py run_worker; its lines start with 'worker |')")
+    worker = start_worker(manage, env)
+    say(f"Serving on http://{address}/ (Ctrl-C stops the server and the worker)")
+    try:
+        returncode = run_server(manage, address, env)
+    finally:
+        stop_worker(worker)
+    sys.exit(returncode)
+
+
+def start_worker(manage: list[str], env: dict) -> subprocess.Popen:
+    """Start ``run_worker`` in its own process group, so that Ctrl-C reaches only the server and
+    the worker gets one SIGTERM from us (which lets its task under way finish); its output is
+    prefixed so it reads apart from the server's."""
+    worker = subprocess.Popen(
+        [*manage, "run_worker"],
+        cwd=ROOT,
+        env=dict(env, PYTHONUNBUFFERED="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        process_group=0,
+    )
+
+    def relay() -> None:
+        for line in worker.stdout:
+            print(f"worker | {line}", end="", flush=True)
+
+    threading.Thread(target=relay, daemon=True).start()
+    return worker
+
+
+def run_server(manage: list[str], address: str, env: dict) -> int:
+    """Run runserver (with its autoreloader) in the foreground until it ends: Ctrl-C reaches it
+    directly, and SIGTERM to dev.py is passed on to it."""
+    server = subprocess.Popen([*manage, "runserver", address], cwd=ROOT, env=env)
+    signal.signal(signal.SIGTERM, lambda signum, frame: server.terminate())
+    while True:
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            continue  # the same Ctrl-C stops the server; wait until it has
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is not None:
+        say(f"The worker had stopped (exit code {worker.returncode})")
+        return
+    say("Stopping the worker (it finishes the task under way)")
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        say("The worker did not stop within 30 s: killing it")
+        worker.kill()
+        worker.wait()
 
 
 def apt_install(package: str, needed_by: str, otherwise: str) -> None:
@@ -125,11 +184,48 @@ def ensure_node_tools() -> None:
     NODE_STAMP.write_text(wanted)
 
 
+def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def ensure_redis() -> None:
+    """Tests marked 'redis' (the RQ backend) need Redis on 127.0.0.1:6379, and fail without it."""
+    if redis_answers():
+        return
+    if not shutil.which("redis-server"):
+        apt_install(
+            "redis-server",
+            "the Redis tests",
+            "redis-server not found: the tests marked 'redis' will fail. Install Redis "
+            "(Debian's 'redis-server' package) or start one on 127.0.0.1:6379.",
+        )
+    if not shutil.which("redis-server"):
+        return
+    say("Starting Redis on 127.0.0.1:6379 for the tests marked 'redis' (redis-server)")
+    run(
+        "redis-server",
+        "--daemonize", "yes",
+        "--bind", "127.0.0.1",
+        "--port", "6379",
+        "--save", "",
+        "--appendonly", "no",
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while not redis_answers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test(args: list[str]) -> None:
     ensure_environment()
     ensure_chromium()
     ensure_gettext()
     ensure_node_tools()
+    ensure_redis()
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest's own settings (tests/settings.py) apply
     result = subprocess.run([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)

@@ -209,8 +209,10 @@ TASKS = _tasks["TASKS"]
 if "RQ_QUEUES" in _tasks:
     RQ_QUEUES = _tasks["RQ_QUEUES"]
     RQ = _tasks["RQ"]
-    # Only with Redis: django-rq's admin page of queue statistics needs RQ_QUEUES.
+    # Only with Redis: django-rq's checks and commands need RQ_QUEUES. Its admin page of queue
+    # statistics stays off: the admin is the editors' desk (claims/admin/__init__.py).
     INSTALLED_APPS.insert(INSTALLED_APPS.index("claims"), "django_rq")
+    RQ_SHOW_ADMIN_LINK = False
 # Jobs the worker runs itself every so often: {name: {"function": "dotted.path", "every": s}}.
 # Several workers may run one at the same moment, so each job keeps itself idempotent with
 # database constraints (claims/background/periodic.py).

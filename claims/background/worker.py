@@ -1,6 +1,6 @@
 """One worker for whichever backend TASKS_URL picks, with the periodic jobs; hand-written because
-each library's worker (db_worker, rqworker) knows only its own queue, runs no periodic jobs and
-installs signal handling that would stop it in the middle of one.
+each library's worker (db_worker, rqworker) knows only its own queue, runs no periodic jobs, and
+has signal handlers that exit at once when it is idle, which would cut a periodic job short.
 
 The loop: the periodic jobs that are due, then a pass over the queue that runs every task that
 is due (django-tasks-db's Worker in batch mode, or an rq SimpleWorker in burst mode with its
@@ -88,8 +88,9 @@ def _loop(schedule, queue, stop, *, once: bool, interval: float) -> None:
         except Exception:
             if once:
                 raise
-            logger.exception("The pass over the queue failed; trying again")
-            stop.wait(max(interval, ERROR_PAUSE))
+            pause = max(interval, ERROR_PAUSE)
+            logger.exception("The pass over the queue failed; trying again in %g s", pause)
+            stop.wait(pause)
             continue
         if once:
             return

@@ -4,6 +4,7 @@ periodic jobs. The worker commits as a real one does, so these tests use transac
 connection)."""
 
 import math
+import signal
 import time
 from datetime import timedelta
 
@@ -15,7 +16,9 @@ from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db.models import DBTaskResult
 from rq.registry import ScheduledJobRegistry
 
-from claims.background.worker import run_worker
+from claims.background import worker
+from claims.background.periodic import PeriodicSchedule
+from claims.background.worker import StopSignals, run_worker
 from tests.background.tasks import CALLS, GAVE_UP, add, contextual, flaky, shout
 
 TICK = {"tick": {"function": "tests.background.tasks.tick", "every": 3600}}
@@ -119,6 +122,52 @@ def test_on_the_immediate_backend_it_runs_only_the_periodic_jobs(settings, backg
         "ImmediateBackend (tasks run when enqueued; no queue)"
         in worker_messages(background_logs)[0]
     )
+
+
+def test_a_first_signal_asks_to_stop_a_second_stops_at_once_and_handlers_come_back():
+    before = signal.getsignal(signal.SIGTERM)
+    asked = []
+    with StopSignals(on_first=lambda: asked.append(True)) as stop:
+        assert not stop.requested
+        signal.raise_signal(signal.SIGTERM)
+        assert stop.requested
+        assert asked == [True]
+        assert stop.signal_name == "SIGTERM"
+        started = time.monotonic()
+        stop.wait(30)  # already set: no wait
+        assert time.monotonic() - started < 1
+        with pytest.raises(SystemExit) as exit_:
+            signal.raise_signal(signal.SIGINT)
+        assert exit_.value.code == 1
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+class FailingOnceQueue:
+    """A queue whose first pass fails (its server is away) and whose second asks to stop."""
+
+    def __init__(self, stop: StopSignals):
+        self.stop_signals = stop
+        self.passes = 0
+
+    def run_pass(self):
+        self.passes += 1
+        if self.passes == 1:
+            raise ConnectionError("Redis is away")
+        self.stop_signals.event.set()
+
+
+def test_a_failed_pass_is_logged_and_tried_again(monkeypatch, background_logs):
+    monkeypatch.setattr(worker, "ERROR_PAUSE", 0.01)
+    stop = StopSignals(on_first=lambda: None)
+    queue = FailingOnceQueue(stop)
+    worker._loop(PeriodicSchedule([]), queue, stop, once=False, interval=0.01)
+    assert queue.passes == 2
+    assert "The pass over the queue failed; trying again in 0.01 s" in worker_messages(
+        background_logs
+    )
+    fresh = StopSignals(on_first=lambda: None)
+    with pytest.raises(ConnectionError):  # --once says so in its exit status
+        worker._loop(PeriodicSchedule([]), FailingOnceQueue(fresh), fresh, once=True, interval=1)
 
 
 @pytest.mark.parametrize("interval", [0, -1, float("nan"), float("inf")])
