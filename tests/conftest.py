@@ -9,6 +9,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+import redis
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection, connections
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
+from claims.background.config import tasks_settings
 from claims.models import AuditEvent, Claim, ProposalStatus, ReviewState, Stance
 from claims.selectors.dashboard import Period
 from tests.factories import (
@@ -482,3 +484,41 @@ def load_screenshot_desk() -> Claim:
             due_on=timezone.localdate() + datetime.timedelta(days=due),
         )
     return Claim.objects.order_by("-audit_length", "pk").first()
+
+
+# Task backends --------------------------------------------------------------------------------
+
+REDIS_URL = os.environ.get("FACTCHECK_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+@pytest.fixture
+def database_backend(settings):
+    """Tasks wait in the test database (django-tasks-db), as with TASKS_URL=database."""
+    settings.TASKS = tasks_settings("database")["TASKS"]
+
+
+@pytest.fixture
+def redis_connection():
+    """The tests' Redis database, emptied before and after; unreachable Redis fails the test."""
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.fail(
+            f"Redis is not reachable at {REDIS_URL} ({exc}). Tests marked 'redis' need it: "
+            "start it with 'redis-server --daemonize yes' (python3 dev.py test does), or point "
+            "FACTCHECK_TEST_REDIS_URL at one.",
+            pytrace=False,
+        )
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+    connection.close()
+
+
+@pytest.fixture
+def rq_backend(settings, redis_connection):
+    """Tasks wait in Redis (django-tasks-rq), as with TASKS_URL=redis://..."""
+    for name, value in tasks_settings(REDIS_URL).items():
+        setattr(settings, name, value)
+    return redis_connection

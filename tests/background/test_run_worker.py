@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.background.conftest import REDIS_URL
 from tests.background.tasks import slow
+from tests.conftest import REDIS_URL
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
