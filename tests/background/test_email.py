@@ -124,3 +124,45 @@ def test_memory_keeps_mails_in_the_outbox(settings):
     use_email_url(settings, "memory:")
     mail.send_mail("Digest", "Two claims changed.", None, ["edna@example.org"])
     assert [message.subject for message in mail.outbox] == ["Digest"]
+
+
+def test_a_notification_mail_goes_through_smtp_and_links_its_claim(
+    settings, smtp_server, editor, reviewer, django_capture_on_commit_callbacks
+):
+    from claims import services
+    from claims.models import EmailState, Notification
+    from tests.conftest import detail_url, make_claim
+
+    mailbox, port = smtp_server
+    use_email_url(settings, f"smtp://desk%40example.org:secret@127.0.0.1:{port}")
+    settings.FACTCHECK_SITE_URL = "https://desk.example.org"
+    reviewer.email = "rita@example.org"
+    reviewer.save()
+    claim = make_claim(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reviewer_assign(actor=editor, claim=claim, reviewer=reviewer)
+    [received] = mailbox.messages
+    assert mailbox.envelopes == [("factcheck@localhost", ["rita@example.org"])]
+    # (An encoded subject comes back unfolded with a leading space.)
+    assert received["Subject"].strip().startswith("[factcheck] Edna Editor assigned you")
+    link = "https://desk.example.org" + detail_url(claim)
+    assert link in received.get_body(preferencelist=("plain",)).get_content()
+    assert f'href="{link}"' in received.get_body(preferencelist=("html",)).get_content()
+    assert Notification.objects.get().email_state == EmailState.SENT
+
+
+def test_a_notification_mail_lands_in_a_file_with_the_file_backend(
+    settings, tmp_path, editor, reviewer, django_capture_on_commit_callbacks
+):
+    from claims import services
+    from tests.conftest import make_claim
+
+    use_email_url(settings, f"file://{tmp_path}")
+    reviewer.email = "rita@example.org"
+    reviewer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reviewer_assign(actor=editor, claim=make_claim(editor), reviewer=reviewer)
+    [written] = list(tmp_path.iterdir())
+    text = written.read_text()
+    assert "To: rita@example.org" in text
+    assert "assigned you to review" in text
