@@ -261,7 +261,7 @@ BACKGROUND_LOGGERS = {
     "django_tasks": "INFO",
     "django_tasks_db": "WARNING",
     "rq": "WARNING",
-    "rq.worker": "WARNING",  # rq sets it to INFO on import unless it is set; so is its scheduler
+    "rq.worker": "WARNING",  # else rq sets INFO on import; its scheduler takes this level too
 }
 LOGGING = {
     "version": 1,
