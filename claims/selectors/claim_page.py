@@ -132,7 +132,11 @@ def claim_timeline(claim: Claim, user=None) -> list[TimelineEntry]:
         TimelineEntry(event, describe(event))
         for event in events
         if not (
-            hidden and (_a_colleagues_judgement(event, user) or _a_hidden_comment(event, authors))
+            hidden
+            and (
+                a_colleagues_judgement(event.action, event.data or {}, event.actor_id, user.pk)
+                or _a_hidden_comment(event, authors)
+            )
         )
     ]
 
@@ -150,11 +154,10 @@ _JUDGEMENT_ACTIONS = frozenset(
 )
 
 
-def _a_colleagues_judgement(event: AuditEvent, user) -> bool:
-    if event.action == AuditAction.REVIEWER_COMPLETED:
-        return event.actor_id != user.pk
-    return (
-        event.action in _JUDGEMENT_ACTIONS
-        and (event.data or {}).get("independent")
-        and event.actor_id != user.pk
-    )
+def a_colleagues_judgement(action: str, data: dict, actor_id, reader_id) -> bool:
+    """Is this event (its action, data and actor) a judgement of someone else's in a blind
+    review: a closed review's note, or an independent proposal, return or withdrawal? The claim
+    page's timeline and every export a blind reviewer downloads leave these out."""
+    if action == AuditAction.REVIEWER_COMPLETED:
+        return actor_id != reader_id
+    return action in _JUDGEMENT_ACTIONS and bool(data.get("independent")) and actor_id != reader_id

@@ -1,7 +1,10 @@
 """Independent double review: each reviewer proposes blind, an editor decides once all have."""
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from claims import services
 from claims.audit.actions import AuditAction
@@ -171,3 +174,31 @@ def test_the_desk_can_make_independent_review_the_default(settings, editor, sour
         appearances=[services.AppearanceInput(source, "quoted")],
     )
     assert claim.independent_review
+
+
+def test_a_blind_reviewers_download_leaves_out_a_colleagues_judgement(
+    client, double, reviewer, other_reviewer, editor
+):
+    propose(double, other_reviewer, ReviewState.DISPUTED, "The flight log contradicts it.")
+
+    def history(user) -> list[dict]:
+        response = login(client, user).get(reverse("claims:export", args=["json"]))
+        body = b"".join(response.streaming_content).decode()
+        (claim,) = [c for c in json.loads(body) if c["id"] == double.pk]
+        return claim["history"]
+
+    def proposals(user) -> list[str]:
+        return [e["data"]["reason"] for e in history(user) if e["action"] == "verdict.proposed"]
+
+    # Rita has not proposed: Omar's proposal and its rationale are not in her download.
+    assert proposals(reviewer) == []
+    assert "The flight log contradicts it." not in json.dumps(history(reviewer))
+    # Omar sees his own, and the editor sees every judgement.
+    assert proposals(other_reviewer) == ["The flight log contradicts it."]
+    assert proposals(editor) == ["The flight log contradicts it."]
+    # Once Rita has judged too, she sees both.
+    propose(double, reviewer, ReviewState.CORROBORATED, "The tail number matches.")
+    assert sorted(proposals(reviewer)) == [
+        "The flight log contradicts it.",
+        "The tail number matches.",
+    ]

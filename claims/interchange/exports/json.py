@@ -109,7 +109,7 @@ def _assignment(row, users: dict) -> dict:
 
 def _event(row, hidden_comments: frozenset[int]) -> dict:
     """One audit event from its HISTORY_COLUMNS row; one of a hidden comment without its texts."""
-    _claim, sequence, action, actor_name, time, data, previous_hash, hash_ = row
+    _claim, sequence, action, actor_name, time, data, previous_hash, hash_, _actor = row
     data = orjson.loads(data) if data else {}
     if action in COMMENT_EVENTS and data.get("comment_id") in hidden_comments:
         data = {key: value for key, value in data.items() if key not in _COMMENT_TEXTS}

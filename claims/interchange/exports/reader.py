@@ -40,6 +40,7 @@ from claims.models import (
     Publication,
     ReviewState,
 )
+from claims.selectors.claim_page import a_colleagues_judgement
 from claims.selectors.comments import hidden_comment_authors_by_claim
 from claims.selectors.filters import SORTS, ClaimFilter
 from claims.signoff.selectors import corrected_claims, published_claims
@@ -134,6 +135,7 @@ class EventRecord:
     data_json: str  # as stored: the JSON export copies it without decoding it
     previous_hash: str
     hash: str
+    actor_id: int | None = None  # not exported: whose judgement a blind reviewer may not see
 
     @property
     def data(self) -> dict:
@@ -580,6 +582,7 @@ HISTORY_COLUMNS = (
     "data_json",
     "previous_hash",
     "hash",
+    "actor_id",  # last, and left out of every format: what hides a colleague's judgement
 )
 
 
@@ -628,10 +631,13 @@ def _action_and_data(event) -> tuple[str, dict]:
 
 
 class _Reader:
-    def __init__(self, include: Iterable[str], hidden_authors: dict[int, frozenset[int]]):
+    def __init__(
+        self, include: Iterable[str], hidden_authors: dict[int, frozenset[int]], reader_id=None
+    ):
         self.include = frozenset(include)
-        # By claim, whose comments the person downloading may not read yet.
+        # By claim, whose comments (and judgements) the person downloading may not read yet.
         self.hidden_authors = hidden_authors
+        self.reader_id = reader_id
         self.iso_times = ISO_TIMES in self.include
         self.whole_seconds = WHOLE_SECONDS in self.include
         self.statements: dict[tuple, _Statement] = {}
@@ -806,19 +812,26 @@ class _Reader:
             )
 
     def _leave_out_hidden_comments(self, claims):
-        """The comments of a blind review's other reviewers, and their events, left out."""
+        """A blind review's other reviewers' comments, and the events of their comments and
+        of colleagues' judgements, left out: what the claim page's timeline leaves out."""
         for claim_id, authors in self.hidden_authors.items():
             claim = claims.get(claim_id)
             if claim is None:
                 continue
             claim.comments = [c for c in claim.comments if c.author_id not in authors]
-            claim.history = [event for event in claim.history if not _by(event, authors)]
+            claim.history = [
+                event for event in claim.history if not _hidden(event, authors, self.reader_id)
+            ]
 
 
-def _by(event, authors: frozenset[int]) -> bool:
-    """Is ``event`` one of a comment written by one of ``authors``?"""
+def _hidden(event, authors: frozenset[int], reader_id) -> bool:
+    """Is ``event`` one a blind reviewer may not read: a comment of one of ``authors``, or a
+    colleague's judgement (``claim_page.a_colleagues_judgement``)?"""
     action, data = _action_and_data(event)
-    return action in COMMENT_EVENTS and data.get("author_id") in authors
+    if action in COMMENT_EVENTS:
+        return data.get("author_id") in authors
+    actor_id = event.actor_id if isinstance(event, EventRecord) else event[8]
+    return a_colleagues_judgement(action, data, actor_id, reader_id)
 
 
 def iter_claims(
@@ -835,7 +848,7 @@ def iter_claims(
     hidden = {}
     if include & {COMMENTS, HISTORY}:
         hidden = hidden_comment_authors_by_claim(selection.user)
-    reader = _Reader(include, hidden)
+    reader = _Reader(include, hidden, getattr(selection.user, "pk", None))
     ids = selection.ids
     with small_page_cache():
         for start in range(0, len(ids), chunk_size):
