@@ -46,10 +46,16 @@ def due_reminders(today: datetime.date) -> list[tuple[Assignment, str]]:
 def send_reminders(today: datetime.date | None = None) -> int:
     """Write (and mail, by each reviewer's choice) the reminders now due; how many were new."""
     today = today or timezone.localdate()
+    due = due_reminders(today)
+    # Each kind's channels for all its reviewers at once, not a query per assignment.
+    channels = {
+        kind: channels_for({a.reviewer_id for a, of_kind in due if of_kind == kind}, kind)
+        for kind in {kind for _assignment, kind in due}
+    }
     written = 0
-    for assignment, kind in due_reminders(today):
+    for assignment, kind in due:
         reviewer = assignment.reviewer
-        channel = channels_for([reviewer.pk], kind)[reviewer.pk]
+        channel = channels[kind][reviewer.pk]
         if channel == Channel.OFF or not reviewer.is_active:
             continue
         try:

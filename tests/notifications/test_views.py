@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from claims import clock, services
 from claims.audit.actions import AuditAction
-from claims.models import AuditEvent, Channel, Notification, NotificationKind, Watch
+from claims.models import (
+    DEFAULT_CHANNELS,
+    AuditEvent,
+    Channel,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Watch,
+)
 from claims.notifications.fanout import fan_out
 from tests.conftest import detail_url, login, make_claim
 
@@ -118,10 +126,12 @@ def test_settings_save_a_channel_per_kind_and_refuse_nonsense(client, reviewer):
     data = dict.fromkeys(NotificationKind.values, Channel.IN_APP)
     data[NotificationKind.MENTIONED] = Channel.DIGEST
     assert client.post(reverse("claims:settings"), data).status_code == 302
+    saved = NotificationPreference.objects.filter(user=reviewer).values_list("kind", "channel")
+    # A kind left at its default keeps no row.
+    assert dict(saved) == {k: c for k, c in data.items() if c != DEFAULT_CHANNELS[k]}
     page = client.get(reverse("claims:settings")).content.decode()
-    assert re.search(
-        r'value="digest"[^>]*name="mentioned"|name="mentioned" value="digest"[^>]*checked', page
-    )
+    (mentioned,) = re.findall(r'<input type="radio" name="mentioned" value="digest"[^>]*>', page)
+    assert "checked" in mentioned
     data[NotificationKind.OVERDUE] = "carrier-pigeon"
     response = client.post(reverse("claims:settings"), data)
     assert response.status_code == 422
