@@ -16,6 +16,15 @@ class ClaimsConfig(AppConfig):
 
         # Any app's post_migrate (flush sends it too) may have written permission rows again.
         post_migrate.connect(forget_permission_ids, dispatch_uid="claims.forget_permission_ids")
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="claims.cache_table")
+
+
+def create_cache_table(using="default", **kwargs):
+    """``migrate`` also makes the database cache's table (CACHE_URL=database), so a new desk
+    needs no second command; ``createcachetable`` skips a table that exists."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class BackgroundTasksConfig(TasksAppConfig):

@@ -134,6 +134,13 @@ def _reviews(user, claim: Claim) -> bool:
     )
 
 
+def acts_read_only(user) -> bool:
+    """Is ``user`` acting through a read-only API token (``claims.api.authentication``)? Such a
+    request may read what its user may read and change nothing, whatever the user's role."""
+    token = getattr(user, "api_token", None)
+    return bool(token is not None and token.read_only)
+
+
 def available_actions(user, claim: Claim | None = None) -> frozenset[str]:
     """The claim-level actions this user may take now (on a claim, or desk-wide when None).
 
@@ -141,6 +148,8 @@ def available_actions(user, claim: Claim | None = None) -> frozenset[str]:
     """
     if not user.is_authenticated or not can_view(user):
         return frozenset()
+    if acts_read_only(user):
+        return frozenset({Action.VIEW})
     signoff = signoff_required()
     if is_editor(user):
         actions = set(Action.values)
@@ -287,6 +296,8 @@ def can(
 def require(user, action: str, claim: Claim | None = None, *, target=None) -> None:
     """Raise PermissionDenied, with a message a person can read, unless ``can`` says yes."""
     if not can(user, action, claim, target=target):
+        if acts_read_only(user) and can_view(user):
+            raise PermissionDenied(_("This API token is read-only."))
         if isinstance(target, Proposal) and action in available_actions(user, claim):
             raise PermissionDenied(proposal_refusal(user, action, target))
         if isinstance(target, Comment) and action in available_actions(user, claim):

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc, vendored: no CDN
     # The task API's checks and logging, and the database backend's table: installed whatever
     # TASKS_URL says, so the migrations do not depend on the environment.
     "django_tasks",
@@ -237,6 +240,68 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "factcheck <factche
 FACTCHECK_SITE_URL = (os.environ.get("FACTCHECK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 if not FACTCHECK_SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("FACTCHECK_SITE_URL must start with http:// or https://.")
+
+# The shared cache: the API's rate limits are counted here, so every web process must see the
+# same one. CACHE_URL: "database" (the default, a table that ``migrate`` creates), a
+# "redis://host:port/db" URL, or "locmem:" (one process only; for development).
+CACHE_URL = os.environ.get("CACHE_URL") or "database"
+if CACHE_URL == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "factcheck_cache",
+        }
+    }
+elif CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL == "locmem:":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured('CACHE_URL must be "database", "locmem:" or a redis:// URL.')
+
+# The REST API (claims/api/): personal tokens or the session, problem+json errors, limits per
+# token and per anonymous address (FACTCHECK_API_RATE, FACTCHECK_API_ANONYMOUS_RATE).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "claims.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["claims.api.base.DeskMember"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "claims.api.throttling.TokenRateThrottle",
+        "claims.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("FACTCHECK_API_RATE", "1200/min"),
+        "anonymous": os.environ.get("FACTCHECK_API_ANONYMOUS_RATE", "60/min"),
+    },
+    "NUM_PROXIES": 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "claims.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "factcheck API",
+    "DESCRIPTION": (
+        "Claims, evidence, reviews, verdicts and their history. Authenticate with a personal "
+        "token: `Authorization: Bearer <token>`. Errors are application/problem+json."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["claims.api.base.DeskMember"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

@@ -26,12 +26,14 @@ from .signoff import Proposal, ProposalStatus, Publication
 from .sources import Source
 from .stages import Stage, StageSpan
 from .tally import StateTally
+from .tokens import ApiToken
 
 __all__ = [
     "COMMENT_TEXT_LENGTH",
     "DEFAULT_CHANNELS",
     "LARGEST_ID",
     "REMINDER_KINDS",
+    "ApiToken",
     "Appearance",
     "Assignment",
     "AssignmentStatus",

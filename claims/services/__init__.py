@@ -27,6 +27,7 @@ from .evidence import evidence_add, evidence_retract
 from .imports import IMPORT_BATCH_SIZE, claim_import
 from .preferences import desk_preferences_update
 from .sources import source_create, source_update
+from .tokens import api_token_create, api_token_revoke
 
 __all__ = [
     "BULK_LIMIT",
@@ -37,6 +38,8 @@ __all__ = [
     "ClaimEditConflict",
     "EditConflict",
     "SourceConflict",
+    "api_token_create",
+    "api_token_revoke",
     "claim_change_state",
     "claim_create",
     "claim_import",
