@@ -269,10 +269,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.base.DeskMember"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "claims.api.throttling.TokenRateThrottle",
-        "claims.api.throttling.AnonymousRateThrottle",
-    ],
+    # Calls without valid credentials are limited where they are refused (throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "token": os.environ.get("FACTCHECK_API_RATE", "1200/min"),
         "anonymous": os.environ.get("FACTCHECK_API_ANONYMOUS_RATE", "60/min"),

@@ -10,6 +10,8 @@ from claims import clock
 from claims.models import ApiToken
 from claims.services.tokens import token_digest
 
+from .throttling import refuse_anonymous_over_limit
+
 # A token's last use is written at most this often, so a script's burst of calls is not a
 # burst of writes to one row.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -25,23 +27,32 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Send the header as “Bearer <token>”."))
-        try:
-            secret = header[1].decode()
-        except UnicodeError:
-            raise exceptions.AuthenticationFailed(_("This is not a valid token.")) from None
-        token = ApiToken.objects.select_related("user").filter(digest=token_digest(secret)).first()
-        if token is None:
-            raise exceptions.AuthenticationFailed(_("This is not a valid token."))
-        if not token.is_active:
-            raise exceptions.AuthenticationFailed(_("This token has been revoked."))
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("This token's account is deactivated."))
+        token, refusal = self._token(header)
+        if refusal:
+            refuse_anonymous_over_limit(request)  # guessing tokens is limited per address
+            raise exceptions.AuthenticationFailed(refusal)
         self._note_use(token)
         user = token.user
         user.api_token = token
         return user, token
+
+    @staticmethod
+    def _token(header: list[bytes]) -> tuple[ApiToken | None, str]:
+        """The working token the header names, or why there is none."""
+        if len(header) != 2:
+            return None, _("Send the header as “Bearer <token>”.")
+        try:
+            secret = header[1].decode()
+        except UnicodeError:
+            return None, _("This is not a valid token.")
+        token = ApiToken.objects.select_related("user").filter(digest=token_digest(secret)).first()
+        if token is None:
+            return None, _("This is not a valid token.")
+        if not token.is_active:
+            return None, _("This token has been revoked.")
+        if not token.user.is_active:
+            return None, _("This token's account is deactivated.")
+        return token, ""
 
     def authenticate_header(self, request):
         # Makes an unauthenticated request a 401 with a challenge, not a 403.

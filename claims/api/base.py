@@ -5,6 +5,8 @@ from rest_framework import permissions
 
 from claims.permissions import can_view
 
+from .throttling import refuse_anonymous_over_limit
+
 
 class DeskMember(permissions.BasePermission):
     """The desk's readers, by token or session. What each may change is the services' answer
@@ -14,7 +16,10 @@ class DeskMember(permissions.BasePermission):
     message = "Your account has no role on this desk."
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and can_view(request.user))
+        if not (request.user and request.user.is_authenticated):
+            refuse_anonymous_over_limit(request, view)
+            return False
+        return can_view(request.user)
 
 
 class NoStoreMixin:

@@ -798,3 +798,16 @@ class NotificationPreferencesForm(forms.Form):
                 initial=chosen.get(kind, DEFAULT_CHANNELS[kind]),
                 widget=forms.RadioSelect,
             )
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: a name to tell it apart, and whether it may only read."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What uses it, e.g. “CMS import” or “my laptop”."),
+    )
+    read_only = forms.BooleanField(
+        label=_("Read only: may read the desk but change nothing"), required=False
+    )

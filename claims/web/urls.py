@@ -3,6 +3,7 @@
 from django.urls import path
 
 from claims.web.views import (
+    account,
     agreement,
     claim,
     corrections,
@@ -81,7 +82,9 @@ urlpatterns = [
     path("notifications/", notifications.inbox, name="inbox"),
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
-    path("settings/", notifications.settings_page, name="settings"),
+    path("settings/", account.settings_page, name="settings"),
+    path("settings/tokens/", account.token_create, name="token_create"),
+    path("settings/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("sources/new/", editing.source_create, name="source_create"),
     path("sources/<int:pk>/edit/", editing.source_edit, name="source_edit"),
     # Behind the dashboard's agreement figures.

@@ -1,15 +1,14 @@
-"""The inbox, the settings page's notification choices, and watching a claim."""
+"""The inbox and watching a claim (the notification choices are on ``account``'s page)."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from claims.models import Claim, Notification
 from claims.notifications import selectors, services
 from claims.notifications.presentation import sentence
-from claims.web.forms import NotificationPreferencesForm
 from claims.web.views.access import require_reader
 
 
@@ -42,25 +41,6 @@ def notifications_read(request):
     elif changed:
         messages.success(request, _("Marked read."))
     return redirect("claims:inbox")
-
-
-@require_http_methods(["GET", "POST"])
-def settings_page(request):
-    """Each person's settings: how they hear of each kind of notification."""
-    require_reader(request.user)
-    form = NotificationPreferencesForm(
-        request.POST if request.method == "POST" else None, user=request.user
-    )
-    if request.method == "POST" and form.is_valid():
-        services.notification_preferences_update(actor=request.user, channels=form.cleaned_data)
-        messages.success(request, _("Notification settings saved."))
-        return redirect("claims:settings")
-    return render(
-        request,
-        "claims/settings.html",
-        {"form": form},
-        status=422 if form.is_bound else 200,
-    )
 
 
 @require_POST
