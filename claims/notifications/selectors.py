@@ -47,4 +47,9 @@ def inbox(user, page_number=None) -> Inbox:
 
 
 def is_watching(user, claim) -> bool:
+    """Does ``user`` watch ``claim``? Read with the claim where the claim page asked for it
+    (``claim_page.claim_detail(pk, reader)``)."""
+    known = getattr(claim, "reader_watches", None)
+    if known is not None:
+        return known
     return Watch.objects.filter(user=user, claim=claim).exists()

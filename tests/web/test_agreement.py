@@ -211,7 +211,7 @@ def test_staff_who_read_the_desk_see_the_disagreements(client, six_judged_claims
 
 
 @pytest.mark.parametrize("role", ["reviewer", "viewer"])
-def test_reviewers_and_viewers_are_refused(client, request, role):
+def test_reviewers_and_viewers_are_refused(client, request, role, db):
     client.force_login(request.getfixturevalue(role))
     response = client.get(DISAGREEMENTS)
     assert response.status_code == 403

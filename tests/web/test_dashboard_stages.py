@@ -209,7 +209,7 @@ def test_an_unknown_stage_or_person_is_not_found(client, editor, path):
 
 
 @pytest.mark.parametrize("role", ["reviewer", "viewer"])
-def test_the_slowest_claims_are_for_those_who_see_the_dashboard(client, request, role):
+def test_the_slowest_claims_are_for_those_who_see_the_dashboard(client, request, role, db):
     client.force_login(request.getfixturevalue(role))
     response = client.get(reverse("claims:stage_slowest", args=["proposal"]))
     assert response.status_code == 403

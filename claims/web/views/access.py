@@ -17,9 +17,9 @@ def require_reader(user) -> None:
         raise PermissionDenied(_("Your account has no role on this desk yet. Ask an editor."))
 
 
-def claim_or_404(pk: int) -> Claim:
-    """The claim with everything its page shows, or the desk's 404."""
+def claim_or_404(pk: int, reader=None) -> Claim:
+    """The claim with everything its page shows (for ``reader``, if given), or the desk's 404."""
     try:
-        return claim_page.claim_detail(pk)
+        return claim_page.claim_detail(pk, reader)
     except Claim.DoesNotExist as missing:
         raise Http404(_("No claim with this number.")) from missing

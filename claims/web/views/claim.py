@@ -219,7 +219,7 @@ def _reviews_elsewhere(user, claim: Claim, actions) -> bool:
 @require_GET
 def claim_detail(request, pk):
     require_reader(request.user)
-    return _claim_page(request, claim_or_404(pk))
+    return _claim_page(request, claim_or_404(pk, request.user))
 
 
 # Actions on a claim -------------------------------------------------------------------------------
