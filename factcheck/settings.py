@@ -238,6 +238,12 @@ FACTCHECK_SITE_URL = (os.environ.get("FACTCHECK_SITE_URL") or "http://127.0.0.1:
 if not FACTCHECK_SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("FACTCHECK_SITE_URL must start with http:// or https://.")
 
+# Webhook endpoints (claims/webhooks/) may not lead into the desk's own network: an address that
+# resolves to loopback, private, link-local or shared ranges is refused, at registration and
+# before each delivery. True lets a desk deliver to its own intranet (and the tests to
+# loopback); cloud metadata, multicast and unspecified addresses stay refused whatever it says.
+FACTCHECK_WEBHOOK_ALLOW_PRIVATE = env_bool("FACTCHECK_WEBHOOK_ALLOW_PRIVATE", False)
+
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS

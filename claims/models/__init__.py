@@ -26,6 +26,7 @@ from .signoff import Proposal, ProposalStatus, Publication
 from .sources import Source
 from .stages import Stage, StageSpan
 from .tally import StateTally
+from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEventType
 
 __all__ = [
     "COMMENT_TEXT_LENGTH",
@@ -42,6 +43,7 @@ __all__ = [
     "Claim",
     "Comment",
     "CommentRevision",
+    "DeliveryStatus",
     "DeskPreferences",
     "EmailState",
     "Evidence",
@@ -60,6 +62,9 @@ __all__ = [
     "Stance",
     "StateTally",
     "Watch",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEventType",
     "is_row_id",
     "stance_adjective",
 ]
