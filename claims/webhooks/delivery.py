@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from claims import clock, netguard
 from claims.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
 SECRET_BYTES = 32
 TIMEOUT_SECONDS = 10
 FAILING_LIMIT = timedelta(hours=24)
