@@ -82,7 +82,8 @@ def _embedded_ipv4(ip):
 def refusal(address: str, *, allow_private: bool) -> str | None:
     """Why ``address`` may not be requested, in a word or two; None when it may."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    for candidate in filter(None, (ip, _embedded_ipv4(ip))):
+    # The IPv4 address inside first, so its kind names the refusal; then the address itself.
+    for candidate in filter(None, (_embedded_ipv4(ip), ip)):
         if candidate in METADATA:
             return _("cloud metadata")
         if candidate.is_unspecified:
