@@ -5,6 +5,7 @@ address that was checked, so a name that rebinds cannot slip past)."""
 import socket
 
 import pytest
+import urllib3
 from django.core.exceptions import ValidationError
 
 from claims import netguard
@@ -66,7 +67,7 @@ def test_what_is_not_an_http_address_is_refused(editor, url, words):
     assert words in refused.value.message_dict["url"][0]
 
 
-@pytest.mark.parametrize("address", ["169.254.169.254", "fd00:ec2::254", "0.0.0.0", "ff02::1"])
+@pytest.mark.parametrize("address", ["169.254.169.254", "fd00:ec2::254", "0.0.0.0", "ff02::1"])  # noqa: S104
 def test_metadata_multicast_and_unspecified_stay_refused_when_private_is_allowed(address):
     assert netguard.refusal(address, allow_private=True)
 
@@ -181,7 +182,6 @@ def test_https_checks_the_certificate_against_the_name(monkeypatch):
         target = netguard.Target(
             "https", "hooks.example.org", receiver.server.server_port, "/", "127.0.0.1"
         )
-        with pytest.raises(Exception) as failed:
+        with pytest.raises(urllib3.exceptions.SSLError):
             netguard.post(target, body=b"{}", headers={}, timeout=5)
-    assert "SSL" in type(failed.value).__name__ or "SSL" in str(failed.value)
     assert receiver.received == []

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db import IntegrityError
 
 from claims import services
-from claims.interchange import imports
 from claims.audit.actions import AuditAction
+from claims.interchange import imports
 from claims.models import (
     AuditEvent,
     ProposalStatus,
@@ -130,9 +130,7 @@ def test_an_endpoint_gets_the_most_specific_type_it_subscribed_to(editor, receiv
     assert delivered_types(only_states) == [("claim.state_changed", ALL.CLAIM_STATE_CHANGED)]
 
 
-def test_sign_off_publishes_and_a_signed_off_change_corrects(
-    editor, reviewer, listening, settings
-):
+def test_sign_off_publishes_and_a_signed_off_change_corrects(editor, reviewer, listening, settings):
     settings.FACTCHECK_SIGNOFF = True
     endpoint, run = listening
     chief = EditorFactory(username="chen")
