@@ -27,6 +27,7 @@ import ui_bench
 def time_writes(runs: int) -> dict[str, float]:
     from claims import clock, services
     from claims.models import AuditEvent, Claim, Stance, WebhookEndpoint
+    from claims.webhooks.delivery import new_secret
     from claims.webhooks.tasks import dispatch_event
 
     claim = Claim.objects.filter(assignments__status="open").order_by("-id").first()
@@ -53,7 +54,7 @@ def time_writes(runs: int) -> dict[str, float]:
     endpoint = WebhookEndpoint.objects.create(
         url="https://bench-hooks.example/in",
         event_types=["evidence.added"],
-        secret="whsec_YmVuY2g=",
+        secret=new_secret(),
         created_at=now,
         updated_at=now,
     )
