@@ -13,7 +13,12 @@ from tests.conftest import make_claim
 from tests.factories import EditorFactory
 from tests.webhooks.conftest import register
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles_after_flush")]
+# The roles outlive the module too: the last transactional tests of a run must leave them for
+# the tests pytest-django runs after every transactional one.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("roles_after_flush", "roles_outlive_module"),
+]
 
 
 def test_the_database_queue_dispatches_sends_and_defers_a_retry(database_backend, receiver):
