@@ -54,6 +54,8 @@ class Action(models.TextChoices):
     ADD_COMMENT = "add_comment", _("comment on this claim")
     EDIT_COMMENT = "edit_comment", _("edit this comment")
     HIDE_COMMENT = "hide_comment", _("hide this comment")
+    # Desk-level: where the desk's events are sent, and the secrets that sign them.
+    MANAGE_WEBHOOKS = "manage_webhooks", _("manage the desk's webhooks")
 
 
 # The discussion's actions: open to everyone who may review (an editor, or a reviewer whether or
@@ -109,6 +111,12 @@ def can_act_in_bulk(user) -> bool:
     mostly offer them refusals. The services still check every claim on its own.
     """
     return is_editor(user)
+
+
+def can_manage_webhooks(user) -> bool:
+    """May the user register, change and redeliver the desk's webhooks? Editors only: an
+    endpoint receives every claim's events, so choosing one is a desk-level decision."""
+    return can(user, Action.MANAGE_WEBHOOKS)
 
 
 def role_label(user) -> str:

@@ -300,6 +300,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+# Webhook endpoints (claims/webhooks/) may not lead into the desk's own network: an address that
+# resolves to loopback, private, link-local or shared ranges is refused, at registration and
+# before each delivery. True lets a desk deliver to its own intranet (and the tests to
+# loopback); cloud metadata, multicast and unspecified addresses stay refused whatever it says.
+FACTCHECK_WEBHOOK_ALLOW_PRIVATE = env_bool("FACTCHECK_WEBHOOK_ALLOW_PRIVATE", False)
 
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

@@ -8,6 +8,8 @@ os.environ.setdefault("DJANGO_HTTPS", "false")
 # (TASKS_URL=redis://... runs the suite on RQ); tests/background/ switch backends themselves.
 os.environ.setdefault("TASKS_URL", "immediate")
 os.environ.setdefault("EMAIL_URL", "memory:")
+# Webhook tests run their receivers on loopback; the refusal tests turn this off.
+os.environ.setdefault("FACTCHECK_WEBHOOK_ALLOW_PRIVATE", "true")
 
 from factcheck.settings import *  # noqa: F403
 

@@ -27,6 +27,7 @@ from .sources import Source
 from .stages import Stage, StageSpan
 from .tally import StateTally
 from .tokens import ApiToken
+from .webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEventType
 
 __all__ = [
     "COMMENT_TEXT_LENGTH",
@@ -44,6 +45,7 @@ __all__ = [
     "Claim",
     "Comment",
     "CommentRevision",
+    "DeliveryStatus",
     "DeskPreferences",
     "EmailState",
     "Evidence",
@@ -62,6 +64,9 @@ __all__ = [
     "Stance",
     "StateTally",
     "Watch",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEventType",
     "is_row_id",
     "stance_adjective",
 ]

@@ -25,7 +25,8 @@ class DigestItem:
     url: str
 
 
-def _mail(subject: str, template: str, context: dict, to: str) -> EmailMultiAlternatives:
+def desk_mail(subject: str, template: str, context: dict, to: str) -> EmailMultiAlternatives:
+    """A mail from the desk in both parts, from ``notifications/{template}.txt`` and ``.html``."""
     context = {**context, "subject": subject, "settings_url": site_url(reverse("claims:settings"))}
     mail = EmailMultiAlternatives(
         subject=subject,
@@ -42,7 +43,7 @@ def notification_mail(notification: Notification) -> EmailMultiAlternatives:
     """The mail for one notification, in the desk's language."""
     with translation.override(settings.LANGUAGE_CODE):
         words = sentence(notification)
-        return _mail(
+        return desk_mail(
             _("[factcheck] %(sentence)s") % {"sentence": words},
             "email",
             {"sentence": words, "claim_url": site_url(notification.claim.get_absolute_url())},
@@ -61,4 +62,4 @@ def digest_mail(user, notifications: list[Notification]) -> EmailMultiAlternativ
             "[factcheck] Your digest: %(count)d notifications",
             len(items),
         ) % {"count": len(items)}
-        return _mail(subject, "digest", {"items": items}, user.email)
+        return desk_mail(subject, "digest", {"items": items}, user.email)

@@ -10,6 +10,7 @@ from claims.audit.chain import record_event
 from claims.models import Claim
 from claims.notifications.tasks import announce
 from claims.urlnorm import normalize_url
+from claims.webhooks import dispatch as webhooks
 
 from .conflicts import ClaimConflict
 
@@ -32,6 +33,7 @@ def save_with_event(
     event = record_event(claim, actor=actor, action=action, data=data)
     claim.save(update_fields=[*fields, "version", "updated_at", "audit_length", "audit_head"])
     announce(event)  # the people it concerns are told once the transaction commits
+    webhooks.announce(event, claim)  # and the endpoints subscribed to it
 
 
 def full_clean(instance, exclude: Sequence[str] = ()) -> None:

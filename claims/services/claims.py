@@ -15,6 +15,7 @@ from claims.audit.chain import record_event
 from claims.models import Appearance, Assignment, AssignmentStatus, Claim, ReviewState, Source
 from claims.permissions import Action, require, signoff_required
 from claims.signoff.publication import Verdict, apply_verdict
+from claims.webhooks import dispatch as webhooks
 
 from ._shared import (
     check_source_url,
@@ -146,7 +147,7 @@ def claim_create(
             Appearance(claim=claim, source=a.source, quote=a.quote) for a in appearances
         )
         claim = lock_claim(claim.pk)
-        record_event(
+        event = record_event(
             claim,
             actor=actor,
             action=AuditAction.CLAIM_CREATED,
@@ -161,6 +162,7 @@ def claim_create(
             },
         )
         claim.save(update_fields=["audit_length", "audit_head"])
+        webhooks.announce(event, claim)
     return claim
 
 

@@ -20,6 +20,7 @@ from claims.models import (
     Stance,
 )
 from claims.permissions import Action, require
+from claims.webhooks import dispatch as webhooks
 
 from ._shared import json_value
 
@@ -116,6 +117,7 @@ def _import_batch(actor, batch, file_name: str, users: dict, sources: dict) -> i
         ):
             if rows:
                 write_rows(cursor, *table_rows(model, rows))
+    webhooks.announce_imported(claims)
     return len(claims)
 
 

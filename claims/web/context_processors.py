@@ -3,7 +3,14 @@
 from django.utils.functional import SimpleLazyObject
 
 from claims.notifications.selectors import unread_count
-from claims.permissions import Action, can, can_see_dashboard, is_reviewer, role_label
+from claims.permissions import (
+    Action,
+    can,
+    can_manage_webhooks,
+    can_see_dashboard,
+    is_reviewer,
+    role_label,
+)
 
 
 def header(request) -> dict:
@@ -16,6 +23,7 @@ def header(request) -> dict:
         "user_role": SimpleLazyObject(lambda: role_label(user)),
         "may_create_claims": SimpleLazyObject(lambda: can(user, Action.CREATE_CLAIM)),
         "may_see_dashboard": SimpleLazyObject(lambda: can_see_dashboard(user)),
+        "may_manage_webhooks": SimpleLazyObject(lambda: can_manage_webhooks(user)),
         # Only someone who may be assigned claims has a queue of their own.
         "may_have_queue": SimpleLazyObject(lambda: is_reviewer(user)),
         # The bell's count: one query over the partial index of unread notifications.

@@ -23,6 +23,7 @@ from claims.models import (
     ReviewState,
     Source,
     Stance,
+    WebhookEventType,
     is_row_id,
 )
 from claims.selectors import queue
@@ -813,3 +814,37 @@ class ApiTokenForm(forms.Form):
     read_only = forms.BooleanField(
         label=_("Read only: may read the desk but change nothing"), required=False
     )
+
+
+class WebhookEndpointForm(forms.Form):
+    """An endpoint as an editor types it; the service checks the address (``claims.netguard``)
+    and the types, and its errors come back at these fields."""
+
+    url = forms.CharField(
+        label=_("Address (URL)"),
+        max_length=2000,
+        widget=forms.URLInput(attrs={"placeholder": "https://cms.example.org/hooks/factcheck"}),
+        help_text=_("http:// or https://, reachable from the internet."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=300,
+        required=False,
+        help_text=_("What receives it, for the desk to know (“CMS: published verdicts”)."),
+    )
+    event_types = forms.MultipleChoiceField(
+        label=_("Events to send"),
+        choices=WebhookEventType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one event type.")},
+    )
+
+    @classmethod
+    def of(cls, endpoint) -> "WebhookEndpointForm":
+        return cls(
+            initial={
+                "url": endpoint.url,
+                "description": endpoint.description,
+                "event_types": endpoint.event_types,
+            }
+        )

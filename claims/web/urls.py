@@ -14,6 +14,7 @@ from claims.web.views import (
     packet,
     queue,
     signoff,
+    webhooks,
 )
 
 app_name = "claims"
@@ -87,6 +88,16 @@ urlpatterns = [
     path("settings/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("sources/new/", editing.source_create, name="source_create"),
     path("sources/<int:pk>/edit/", editing.source_edit, name="source_edit"),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook_detail"),
+    path("webhooks/<int:pk>/switch/", webhooks.webhook_switch, name="webhook_switch"),
+    path("webhooks/<int:pk>/rotate/", webhooks.webhook_rotate, name="webhook_rotate"),
+    path("webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook_delete"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_id>/redeliver/",
+        webhooks.webhook_redeliver,
+        name="webhook_redeliver",
+    ),
     # Behind the dashboard's agreement figures.
     path("dashboard/disagreements/", agreement.disagreements, name="disagreements"),
 ]

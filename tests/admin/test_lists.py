@@ -20,6 +20,8 @@ from claims.models import (
     NotificationKind,
     ReviewState,
     Source,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests.admin.helpers import (
     MODELS,
@@ -302,6 +304,22 @@ def every_kind_of_object(evidence, assigned_claim, editor):
             channel=Channel.IN_APP,
             created_at=clock.now(),
         ),
+        WebhookEndpoint: (
+            endpoint := WebhookEndpoint.objects.create(
+                url="https://hooks.example.org/",
+                event_types=["claim.created"],
+                secret="whsec_c2VjcmV0",
+                created_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        ),
+        WebhookDelivery: WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            event=AuditEvent.objects.first(),
+            event_type="claim.created",
+            payload={},
+            created_at=clock.now(),
+        ),
         DBTaskResult: DBTaskResult.objects.create(
             task_path="claims.notifications.tasks.announce_event",
             args_kwargs={"args": [1], "kwargs": {}},
@@ -358,10 +376,13 @@ def test_editors_get_the_admin_pages_of_the_desk(client, request, every_kind_of_
 
     refused = {page for page, status in statuses.items() if status != 200}
     # Nobody adds to the audit trail by hand; editors hold no user or group permission.
-    # Nor writes notifications or tasks: the desk's own work does.
+    # Nor writes notifications, tasks or webhook deliveries: the desk's own work does; and
+    # webhook endpoints are added on the editors' page, which checks addresses.
     expected = {
         reverse("admin:claims_auditevent_add"),
         reverse("admin:claims_notification_add"),
+        reverse("admin:claims_webhookendpoint_add"),
+        reverse("admin:claims_webhookdelivery_add"),
         reverse("admin:django_tasks_database_dbtaskresult_add"),
     }
     if role == "staff_editor":

@@ -67,7 +67,10 @@ def test_wrong_password_keeps_the_username_and_says_so(client, editor):
 @pytest.mark.parametrize(
     ("role", "offered"),
     [
-        ("editor", {"Claim queue", "My queue", "New claim", "Corrections", "Dashboard"}),
+        (
+            "editor",
+            {"Claim queue", "My queue", "New claim", "Corrections", "Dashboard", "Webhooks"},
+        ),
         ("reviewer", {"Claim queue", "My queue", "Corrections"}),
         ("viewer", {"Claim queue", "Corrections"}),  # a viewer is never assigned claims
     ],
