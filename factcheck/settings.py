@@ -282,7 +282,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "claims.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
@@ -301,6 +301,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One enum per set of choices, however many fields use it (a proposal's state and the
+    # state it moves from are both review states).
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStateEnum": "claims.models.ReviewState",
+        "StanceEnum": "claims.models.Stance",
+        "AssignmentStatusEnum": "claims.models.AssignmentStatus",
+        "ProposalStatusEnum": "claims.models.ProposalStatus",
+    },
 }
 
 # Transport security: on whenever DEBUG is off, so production is hardened without extra flags.
