@@ -278,6 +278,8 @@ REST_FRAMEWORK = {
         "anonymous": os.environ.get("FACTCHECK_API_ANONYMOUS_RATE", "60/min"),
     },
     "NUM_PROXIES": 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0,
+    # JSON bodies only: a claim's appearances are a list of objects, which a form cannot carry.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

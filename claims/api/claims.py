@@ -1,11 +1,13 @@
 """Claims: the queue as a list (the queue's own filters, search and sorts, paged by cursor), a
 claim with everything its page shows the reader, and creating and editing claims."""
 
+import django_filters
 from django.db.models import Prefetch
 from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -13,7 +15,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from claims import services
-from claims.models import Assignment, AssignmentStatus, Claim, Source
+from claims.models import Assignment, AssignmentStatus, Claim, Source, is_row_id
 from claims.permissions import (
     Action,
     available_actions,
@@ -22,10 +24,19 @@ from claims.permissions import (
 )
 from claims.selectors.claim_page import claim_detail, claim_signoff
 from claims.selectors.comments import visible_comments
-from claims.selectors.filters import SORTS, WAITING, WAITING_SORT, ClaimFilter
+from claims.selectors.filters import (
+    ASSIGNED,
+    ME,
+    SORTS,
+    UNASSIGNED,
+    WAITING,
+    WAITING_SORT,
+    ClaimFilter,
+)
 
 from .base import NoStoreMixin
 from .concurrency import claim_etag, expected_version, with_etag
+from .inputs import LONG_TEXT, Text, optional_text, required_text
 from .pagination import KeysetCursorPagination
 from .representations import ClaimDetailSerializer, ClaimSummarySerializer
 from .schema import ETAG_HEADER, IF_MATCH
@@ -55,6 +66,28 @@ def claim_ordering(params) -> tuple[str, ...]:
             {"sort": [_("Sort by one of: %(sorts)s.") % {"sorts": offered}]}
         )
     return API_SORTS[sort]
+
+
+class ApiClaimFilter(ClaimFilter):
+    """The queue's filters, taking a source or a reviewer by any row id: the page's selects
+    offer only those on file, but a script may name one that is not, or no longer, there;
+    no claim then appears in that source or with that reviewer. ``overdue`` is ``true`` or
+    ``false``, where the page's checkbox takes any value as ticked."""
+
+    overdue = django_filters.TypedChoiceFilter(
+        label=gettext_lazy("Overdue only"),
+        choices=(("true", "true"), ("false", "false")),
+        coerce=lambda value: value == "true",
+        method="filter_overdue",
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        for name in ("source", "reviewer"):
+            value = (self.data or {}).get(name) or ""
+            field = self.form.fields[name]
+            if is_row_id(value) and all(str(key) != value for key, _label in field.choices):
+                field.choices = [*field.choices, (value, value)]
 
 
 class ClaimFilterBackend(DjangoFilterBackend):
@@ -99,7 +132,7 @@ class AppearanceInputSerializer(serializers.Serializer):
     """Where the claim appeared: a source on file and the passage quoted from it."""
 
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
-    quote = serializers.CharField(allow_blank=True, max_length=100_000)
+    quote = Text(allow_blank=True, max_length=LONG_TEXT)
 
 
 def appearance_inputs(values: list[dict] | None) -> list[services.AppearanceInput] | None:
@@ -111,8 +144,8 @@ def appearance_inputs(values: list[dict] | None) -> list[services.AppearanceInpu
 class ClaimCreateSerializer(serializers.Serializer):
     """A new claim: what was said, by whom, when, and where it appeared (sources on file)."""
 
-    text = serializers.CharField(max_length=100_000)
-    claimant = serializers.CharField(max_length=Claim._meta.get_field("claimant").max_length)
+    text = required_text()
+    claimant = required_text(max_length=Claim._meta.get_field("claimant").max_length)
     claimed_on = serializers.DateField(required=False, allow_null=True, default=None)
     appearances = AppearanceInputSerializer(many=True, allow_empty=False, max_length=100)
 
@@ -129,10 +162,31 @@ class ClaimUpdateSerializer(ClaimCreateSerializer):
     appearances = AppearanceInputSerializer(
         many=True, allow_empty=False, max_length=100, required=False
     )
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    reason = optional_text()
 
+
+# The queue's filters as the schema gives them, where django-filter's own description says
+# less than the filter takes: the values that name a row or a person.
+FILTER_PARAMETERS = [
+    OpenApiParameter(
+        "source",
+        OpenApiTypes.STR,
+        pattern=r"^[0-9]{1,18}$",
+        description="Claims that appeared in this source (its id).",
+    ),
+    OpenApiParameter(
+        "reviewer",
+        OpenApiTypes.STR,
+        pattern=rf"^({ME}|{UNASSIGNED}|{ASSIGNED}|[0-9]{{1,18}})$",
+        description=(
+            f"Claims with an open review by this reviewer (an id, or `{ME}`), by anyone "
+            f"(`{ASSIGNED}`) or by no one (`{UNASSIGNED}`)."
+        ),
+    ),
+]
 
 _LIST_PARAMETERS = [
+    *FILTER_PARAMETERS,
     OpenApiParameter(
         "sort",
         OpenApiTypes.STR,
@@ -153,7 +207,7 @@ class ClaimViewSet(NoStoreMixin, viewsets.GenericViewSet):
     queryset = Claim.objects.all()
     lookup_value_regex = "[0-9]+"
     filter_backends = [ClaimFilterBackend]
-    filterset_class = ClaimFilter
+    filterset_class = ApiClaimFilter
     pagination_class = KeysetCursorPagination
     serializer_class = ClaimSummarySerializer
 
@@ -227,9 +281,9 @@ class ClaimViewSet(NoStoreMixin, viewsets.GenericViewSet):
     def _edit(self, request, pk, *, partial: bool):
         claim = get_object_or_404(Claim, pk=pk)
         require(request.user, Action.EDIT_CLAIM, claim)
-        version = expected_version(request, claim)
         serializer = ClaimUpdateSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        version = expected_version(request, claim)
         values = serializer.validated_data
         appearances = values.get("appearances")  # None: left as they are
         services.claim_update(

@@ -14,6 +14,7 @@ from claims.permissions import Action, require
 from claims.selectors.comments import comments_prefetch, visible_comments
 
 from .concurrency import with_etag
+from .inputs import Text, required_text
 from .parts import part_or_404, part_response
 from .representations import CommentSerializer
 from .schema import ETAG_HEADER
@@ -23,11 +24,11 @@ _TEXT_LIMIT = 10 * COMMENT_TEXT_LENGTH  # longer is refused by the service, sayi
 
 
 class CommentTextSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=_TEXT_LIMIT, trim_whitespace=False)
+    text = Text(max_length=_TEXT_LIMIT, trim_whitespace=False)
 
 
 class HideSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=100_000)
+    reason = required_text()
 
 
 def _readable(comment: Comment, claim: Claim, user) -> bool:

@@ -19,15 +19,21 @@ from claims.interchange import exports
 from claims.interchange.exports import claimreview, reader
 from claims.models import Assignment, AuditEvent, Claim, Proposal
 from claims.selectors.claim_page import events_hidden_from
-from claims.selectors.filters import SORTS, ClaimFilter
+from claims.selectors.filters import SORTS
 from claims.signoff.selectors import published_claims
 
 from .base import NoStoreMixin
-from .claims import ClaimFilterBackend
+from .claims import FILTER_PARAMETERS, ApiClaimFilter, ClaimFilterBackend
 from .concurrency import with_etag
 from .pagination import KeysetCursorPagination
 from .schema import ETAG_HEADER
 from .workflow import ClaimPartViewSet
+
+
+def given(params) -> dict:
+    """The query parameters with a value: an empty one asks for nothing, as in the queue."""
+    return {name: value for name, value in params.items() if value != ""}
+
 
 # Audit events -----------------------------------------------------------------------------------
 
@@ -118,7 +124,7 @@ class ExportView(NoStoreMixin, APIView):
     renderer_classes = [JSONRenderer, ExportRenderer]
     # For the schema's parameters: the queue's filters, the same as the claim list's.
     filter_backends = [ClaimFilterBackend]
-    filterset_class = ClaimFilter
+    filterset_class = ApiClaimFilter
     queryset = Claim.objects.all()
 
     @extend_schema(
@@ -129,6 +135,7 @@ class ExportView(NoStoreMixin, APIView):
                 "export_format", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(exports.FORMATS)
             ),
             ExportQuerySerializer,
+            *FILTER_PARAMETERS,
         ],
         responses={
             (200, exports.FORMATS[name].CONTENT_TYPE.split(";")[0]): OpenApiResponse(
@@ -140,7 +147,7 @@ class ExportView(NoStoreMixin, APIView):
     def get(self, request, export_format):
         if export_format not in exports.FORMATS:
             raise exceptions.NotFound(_("No such export format."))
-        query = ExportQuerySerializer(data=request.query_params)
+        query = ExportQuerySerializer(data=given(request.query_params))
         query.is_valid(raise_exception=True)
         back_url = reverse("claims:list")
         if request.GET:
@@ -152,6 +159,7 @@ class ExportView(NoStoreMixin, APIView):
             strict=True,  # a refused filter is a 400, not left out as the page leaves it
             back_url=back_url,
             corrected_since=query.validated_data.get("corrected_since"),
+            filterset=ApiClaimFilter(request.GET, user=request.user, queryset=Claim.objects.all()),
         )
         module = exports.FORMATS[export_format]
         response = StreamingHttpResponse(chunks, content_type=module.CONTENT_TYPE)
@@ -199,7 +207,7 @@ class ClaimReviewFeedViewSet(NoStoreMixin, viewsets.GenericViewSet):
         responses={200: FeedPageSerializer},
     )
     def list(self, request):
-        query = FeedQuerySerializer(data=request.query_params)
+        query = FeedQuerySerializer(data=given(request.query_params))
         query.is_valid(raise_exception=True)
         claims = published_claims(Claim.objects.all()).annotate(
             changed_publicly_at=Coalesce("corrected_at", "published_at")

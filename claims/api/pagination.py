@@ -14,7 +14,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.pagination import Cursor, CursorPagination, _reverse_ordering
+from rest_framework.pagination import CursorPagination, _reverse_ordering
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -22,7 +22,8 @@ MAX_PAGE_SIZE = 100
 
 class KeysetCursorPagination(CursorPagination):
     """Pages of ``page_size`` (``?page_size=``, at most MAX_PAGE_SIZE) in the order the view's
-    ``get_ordering(request)`` names: field names, each optionally with "-", the last unique."""
+    ``get_ordering(request)`` names: field names, each optionally with "-", the last unique.
+    A cursor this list did not give out is a 404, as DRF answers one it cannot read."""
 
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
@@ -34,9 +35,18 @@ class KeysetCursorPagination(CursorPagination):
         ordering = getattr(view, "get_ordering", None)
         return tuple(ordering(request)) if ordering is not None else tuple(self.ordering)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(
+                    {"minimum": 1, "maximum": self.max_page_size, "default": self.page_size}
+                )
+        return parameters
+
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if not raw:
             return self.page_size
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
             raise exceptions.ValidationError(
@@ -77,21 +87,6 @@ class KeysetCursorPagination(CursorPagination):
         self.display_page_controls = self.has_previous or self.has_next
         return self.page
 
-    def decode_cursor(self, request):
-        if request.query_params.get(self.cursor_query_param) is None:
-            return None
-        try:
-            cursor = super().decode_cursor(request)
-        except exceptions.NotFound:
-            cursor = None
-        if cursor is None or (
-            cursor.position is None and cursor.offset == 0 and not cursor.reverse
-        ):
-            raise exceptions.ValidationError(
-                {self.cursor_query_param: [self.invalid_cursor_message]}
-            )
-        return Cursor(cursor.offset, cursor.reverse, cursor.position)
-
     def _get_position_from_instance(self, instance, ordering):
         values = [_value_of(instance, field.lstrip("-")) for field in ordering]
         return json.dumps(
@@ -99,7 +94,7 @@ class KeysetCursorPagination(CursorPagination):
         )
 
     def _position_values(self, queryset, position: str) -> list:
-        """The cursor's values, each as its field's Python value; a bad cursor is a 400."""
+        """The cursor's values, each as its field's Python value; a bad cursor is a 404."""
         refused = exceptions.ValidationError(
             {self.cursor_query_param: [self.invalid_cursor_message]}
         )

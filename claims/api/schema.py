@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from .concurrency import IF_MATCH_SYNTAX
 from .problems import PROBLEM_TYPE, TITLES
 
 IF_MATCH_HEADER = "If-Match"
@@ -20,6 +21,7 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
+    pattern=IF_MATCH_SYNTAX,
     description=(
         'The claim\'s `ETag` as last read (`"claim-<id>-v<version>"`). Missing: 428; a version '
         "the claim has moved on from in a way this write rests on: 412."
@@ -63,7 +65,17 @@ _ALWAYS = (401, 403, 429)
 
 
 class ProblemAutoSchema(AutoSchema):
-    """drf-spectacular's schema, with each operation's possible problems added."""
+    """drf-spectacular's schema, with each operation's possible problems added, and a read's
+    query parameters allowed empty: the queue's filter form sends its empty fields, and an
+    empty one applies no filter."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None and self.method == "GET":
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    parameter["allowEmptyValue"] = True
+        return operation
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -80,12 +92,11 @@ class ProblemAutoSchema(AutoSchema):
 
     def _problem_statuses(self) -> list[int]:
         statuses = list(_ALWAYS)
-        # Bad query parameters and bodies are 400; a path naming nothing is 404.
-        statuses.append(400)
-        if "{" in self.path:
-            statuses.append(404)
+        # Bad query parameters and bodies are 400; a path naming nothing, or a list's cursor
+        # naming no place in it, is 404.
+        statuses += [400, 404]
         if self.method in ("POST", "PUT", "PATCH"):
-            statuses.append(415)
+            statuses += [413, 415]
         if any(
             isinstance(p, OpenApiParameter) and p.name == IF_MATCH_HEADER
             for p in self.get_override_parameters()

@@ -1,11 +1,8 @@
 """Sources: the documents claims appear in. A source has a version of its own, so an edit
 takes the source's ETag in ``If-Match`` as a claim's edit takes the claim's."""
 
-import re
-
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -16,39 +13,20 @@ from claims.models import Source
 from claims.permissions import Action, require
 
 from .base import NoStoreMixin
+from .concurrency import IF_MATCH_SYNTAX, expected_source_version, source_etag
+from .inputs import Text, required_text
 from .pagination import KeysetCursorPagination
-from .problems import PreconditionFailed, PreconditionRequired
 from .representations import SourceSerializer
 from .schema import IF_MATCH_HEADER
-
-_ETAG = re.compile(r'^"source-(?P<source>\d+)-v(?P<version>\d+)"$')
 
 SOURCE_IF_MATCH = OpenApiParameter(
     IF_MATCH_HEADER,
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
+    pattern=IF_MATCH_SYNTAX,
     description='The source\'s `ETag` as last read (`"source-<id>-v<version>"`).',
 )
-
-
-def source_etag(source: Source) -> str:
-    return f'"source-{source.pk}-v{source.version}"'
-
-
-def source_expected_version(request, source: Source) -> int:
-    """The version of ``source`` that ``If-Match`` names: 428 without one, 412 for a tag that
-    is none of this source's. A stale version is the service's to refuse (412 too)."""
-    header = request.headers.get(IF_MATCH_HEADER, "").strip()
-    if not header:
-        raise PreconditionRequired(_("Send If-Match with the source's ETag, as read from it."))
-    for tag in (part.strip() for part in header.split(",")):
-        match = _ETAG.match(tag)
-        if match and int(match["source"]) == source.pk:
-            return int(match["version"])
-    raise PreconditionFailed(
-        _("If-Match names no version of this source; read the source again for its ETag.")
-    )
 
 
 def _with_source_etag(response, source: Source):
@@ -57,25 +35,23 @@ def _with_source_etag(response, source: Source):
 
 
 class SourceInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=Source._meta.get_field("title").max_length)
-    url = serializers.CharField(
+    title = required_text(max_length=Source._meta.get_field("title").max_length)
+    url = Text(
         required=False, allow_blank=True, max_length=Source._meta.get_field("url").max_length
     )
-    outlet = serializers.CharField(
+    outlet = Text(
         required=False, allow_blank=True, max_length=Source._meta.get_field("outlet").max_length
     )
-    author = serializers.CharField(
+    author = Text(
         required=False, allow_blank=True, max_length=Source._meta.get_field("author").max_length
     )
     published_on = serializers.DateField(required=False, allow_null=True)
-    text = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False, max_length=1_000_000
-    )
+    text = Text(required=False, allow_blank=True, trim_whitespace=False, max_length=1_000_000)
 
 
 @extend_schema(tags=["sources"])
 class SourceViewSet(NoStoreMixin, viewsets.GenericViewSet):
-    """Documents claims appear in, newest published first as the desk lists them."""
+    """Documents claims appear in, the most recently recorded first."""
 
     queryset = Source.objects.all()
     lookup_value_regex = "[0-9]+"
@@ -116,9 +92,9 @@ class SourceViewSet(NoStoreMixin, viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         source = get_object_or_404(Source, pk=pk)
         require(request.user, Action.MANAGE_SOURCES)
-        version = source_expected_version(request, source)
         serializer = SourceInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        version = expected_source_version(request, source)
         source = services.source_update(
             actor=request.user, source=source, expected_version=version, **serializer.validated_data
         )

@@ -20,6 +20,7 @@ from claims.permissions import Action, available_actions, require, signoff_requi
 from .base import NoStoreMixin
 from .claims import claim_response
 from .concurrency import expected_version
+from .inputs import optional_text, required_text
 from .parts import claim_or_404, part_or_404, part_response
 from .representations import (
     AssignmentSerializer,
@@ -28,18 +29,6 @@ from .representations import (
     ProposalSerializer,
 )
 from .schema import ETAG_HEADER, IF_MATCH
-
-_LONG_TEXT = 100_000
-
-
-def _text(**kwargs) -> serializers.CharField:
-    return serializers.CharField(
-        required=False, allow_blank=True, max_length=_LONG_TEXT, default="", **kwargs
-    )
-
-
-def _reason() -> serializers.CharField:
-    return serializers.CharField(max_length=_LONG_TEXT)
 
 
 class ClaimPartViewSet(NoStoreMixin, viewsets.GenericViewSet):
@@ -62,15 +51,15 @@ class ClaimPartViewSet(NoStoreMixin, viewsets.GenericViewSet):
 
 class EvidenceInputSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
-    url = serializers.CharField(max_length=Evidence._meta.get_field("url").max_length)
-    title = _text()
-    publisher = _text()
-    excerpt = _text()
-    note = _text()
+    url = required_text(max_length=Evidence._meta.get_field("url").max_length)
+    title = optional_text()
+    publisher = optional_text()
+    excerpt = optional_text()
+    note = optional_text()
 
 
 class RetractSerializer(serializers.Serializer):
-    reason = _reason()
+    reason = required_text()
 
 
 @extend_schema(tags=["evidence"], parameters=[ETAG_HEADER])
@@ -117,11 +106,11 @@ class AssignSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    note = _text()
+    note = optional_text()
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = _text()
+    reason = optional_text()
 
 
 @extend_schema(tags=["assignments"], parameters=[ETAG_HEADER])
@@ -188,8 +177,8 @@ class VerdictSerializer(serializers.Serializer):
     the public correction note."""
 
     state = serializers.ChoiceField(choices=ReviewState.choices)
-    rationale = _text()
-    correction_note = _text()
+    rationale = optional_text()
+    correction_note = optional_text()
 
 
 class MoveSerializer(VerdictSerializer):
@@ -198,15 +187,15 @@ class MoveSerializer(VerdictSerializer):
         default=False,
         help_text="Finish your own open review of the claim in the same step.",
     )
-    review_note = _text(help_text="The note on finishing your review.")
+    review_note = optional_text(help_text="The note on finishing your review.")
 
 
 class NoteSerializer(serializers.Serializer):
-    note = _text()
+    note = optional_text()
 
 
 class ReturnSerializer(serializers.Serializer):
-    note = _reason()
+    note = required_text()
 
 
 class ReviewModeSerializer(serializers.Serializer):
@@ -237,8 +226,8 @@ class StateViewSet(ClaimPartViewSet):
     def create(self, request, claim_id=None):
         _moves_by_proposal(request, self.claim)
         require(request.user, Action.CHANGE_STATE, self.claim)
-        version = expected_version(request, self.claim)
         values = self.validated(MoveSerializer)
+        version = expected_version(request, self.claim)
         services.claim_change_state(
             actor=request.user, claim=self.claim, expected_version=version, **values
         )
@@ -260,8 +249,8 @@ class ProposalViewSet(ClaimPartViewSet):
     )
     def create(self, request, claim_id=None):
         require(request.user, Action.PROPOSE_VERDICT, self.claim)
-        version = expected_version(request, self.claim)
         values = self.validated(MoveSerializer)
+        version = expected_version(request, self.claim)
         proposal = services.verdict_propose(
             actor=request.user, claim=self.claim, expected_version=version, **values
         )
@@ -324,8 +313,8 @@ class DecisionViewSet(ClaimPartViewSet):
     )
     def create(self, request, claim_id=None):
         require(request.user, Action.SIGN_OFF_VERDICT, self.claim)
-        version = expected_version(request, self.claim)
         values = self.validated(VerdictSerializer)
+        version = expected_version(request, self.claim)
         services.verdict_decide(
             actor=request.user, claim=self.claim, expected_version=version, **values
         )
