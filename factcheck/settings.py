@@ -276,11 +276,13 @@ REST_FRAMEWORK = {
         "anonymous": os.environ.get("FACTCHECK_API_ANONYMOUS_RATE", "60/min"),
     },
     "NUM_PROXIES": 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0,
+    # JSON bodies only: a claim's appearances are a list of objects, which a form cannot carry.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "claims.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
@@ -299,6 +301,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One enum per set of choices, however many fields use it (a proposal's state and the
+    # state it moves from are both review states).
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStateEnum": "claims.models.ReviewState",
+        "StanceEnum": "claims.models.Stance",
+        "AssignmentStatusEnum": "claims.models.AssignmentStatus",
+        "ProposalStatusEnum": "claims.models.ProposalStatus",
+    },
 }
 # Webhook endpoints (claims/webhooks/) may not lead into the desk's own network: an address that
 # resolves to loopback, private, link-local or shared ranges is refused, at registration and

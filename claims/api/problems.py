@@ -6,9 +6,11 @@ exception handler.
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -41,6 +43,14 @@ class PreconditionRequired(exceptions.APIException):
     default_code = "precondition_required"
 
 
+class ContentTooLarge(exceptions.APIException):
+    """413: the body is larger than the desk reads (``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request's body is larger than this desk accepts.")
+    default_code = "content_too_large"
+
+
 TITLES = {
     400: _("Invalid input"),
     401: _("Not authenticated"),
@@ -50,6 +60,7 @@ TITLES = {
     406: _("Not acceptable"),
     409: _("Conflict"),
     412: _("Precondition failed"),
+    413: _("Content too large"),
     415: _("Unsupported media type"),
     428: _("Precondition required"),
     429: _("Too many requests"),
@@ -123,6 +134,8 @@ def exception_handler(exc, context):
         exc = PreconditionFailed(str(exc) or PreconditionFailed.default_detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = ContentTooLarge()
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
@@ -150,6 +163,7 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # a POST to nowhere is a 404 too, not the CSRF failure page's HTML 403
 @login_not_required  # a token client gets the problem, not the login page's HTML
 def not_found(request, *args, **kwargs):
     """Any address under /api/ that names nothing: a problem, not the desk's HTML 404."""

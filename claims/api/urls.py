@@ -9,12 +9,28 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from claims.api import problems
+from claims.api import claims, discussion, history, problems, sources, workflow
 
 router = SimpleRouter()
+router.register("claims", claims.ClaimViewSet, basename="api-claim")
+CLAIM = r"claims/(?P<claim_id>[0-9]+)"
+for part, viewset, basename in (
+    ("evidence", workflow.EvidenceViewSet, "api-evidence"),
+    ("assignments", workflow.AssignmentViewSet, "api-assignment"),
+    ("state", workflow.StateViewSet, "api-state"),
+    ("proposals", workflow.ProposalViewSet, "api-proposal"),
+    ("decision", workflow.DecisionViewSet, "api-decision"),
+    ("review-mode", workflow.ReviewModeViewSet, "api-review-mode"),
+    ("comments", discussion.CommentViewSet, "api-comment"),
+    ("events", history.AuditEventViewSet, "api-event"),
+):
+    router.register(f"{CLAIM}/{part}", viewset, basename=basename)
+router.register("sources", sources.SourceViewSet, basename="api-source")
+router.register("feed/claimreview", history.ClaimReviewFeedViewSet, basename="api-feed")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
+    path("v1/exports/<str:export_format>/", history.ExportView.as_view(), name="api-export"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Pages for people: signed in through the desk's login, as every other page. The split
     # view serves Swagger UI's start-up script as a file, so no inline script is needed.

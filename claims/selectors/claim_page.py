@@ -1,5 +1,6 @@
 """A claim's page: the claim with everything shown on it, and its history in sentences."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
@@ -137,21 +138,32 @@ class TimelineEntry:
 def claim_timeline(claim: Claim, user=None) -> list[TimelineEntry]:
     """The claim's audit events, newest first, each as a readable sentence; for a reviewer who
     has yet to judge an independent review blind, without their colleagues' proposals, review
-    notes and comments (``permissions.judgements_hidden``, ``hidden_comment_authors``)."""
+    notes and comments (``events_hidden_from``)."""
     events = AuditEvent.objects.filter(claim_id=claim.pk).order_by("-sequence")
-    hidden = user is not None and judgements_hidden(user, claim)
-    authors = hidden_comment_authors(user, claim) if hidden else frozenset()
+    hidden = events_hidden_from(user, claim) if user is not None else None
     return [
         TimelineEntry(event, describe(event))
         for event in events
-        if not (
-            hidden
-            and (
-                a_colleagues_judgement(event.action, event.data or {}, event.actor_id, user.pk)
-                or _a_hidden_comment(event, authors)
-            )
-        )
+        if hidden is None or not hidden(event)
     ]
+
+
+def events_hidden_from(user, claim: Claim) -> Callable[[AuditEvent], bool] | None:
+    """The test of which of ``claim``'s events ``user`` may not read yet, or None when they
+    may read them all: for a reviewer judging an independent review blind
+    (``permissions.judgements_hidden``), their colleagues' judgements and the comments of the
+    others in the round (``hidden_comment_authors``). The timeline and the API ask it; reads
+    the claim's assignments and proposals (prefetched by the claim page)."""
+    if not judgements_hidden(user, claim):
+        return None
+    authors = hidden_comment_authors(user, claim)
+
+    def hidden(event: AuditEvent) -> bool:
+        return a_colleagues_judgement(
+            event.action, event.data or {}, event.actor_id, user.pk
+        ) or _a_hidden_comment(event, authors)
+
+    return hidden
 
 
 def _a_hidden_comment(event: AuditEvent, authors: frozenset[int]) -> bool:

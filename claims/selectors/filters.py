@@ -345,7 +345,7 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return search_claims(queryset, value)
 
-    def filter_reviewer(self, queryset, name, value):
+    def filter_reviewer(self, queryset, name, value: str):
         if value == UNASSIGNED:
             return queryset.filter(open_reviews=0)
         if value == ASSIGNED:
@@ -359,7 +359,7 @@ class ClaimFilter(django_filters.FilterSet):
             ).values("claim_id")
         )
 
-    def filter_source(self, queryset, name, value):
+    def filter_source(self, queryset, name, value: str):
         return queryset.filter(
             pk__in=Appearance.objects.filter(source_id=int(value)).values("claim_id")
         )

@@ -49,12 +49,14 @@ def export(
     progress: Callable[[Iterable, int], Iterable] | None = None,
     back_url: str = "",
     corrected_since: datetime.date | None = None,
+    filterset=None,
 ) -> tuple[int, Iterator[str | bytes]]:
     """The number of selected claims and the export's content in pieces.
 
     ``progress(claims, total)`` may wrap the claims as they are read (a progress bar);
     ``back_url`` is the queue page the export was asked from (see ``ExportSelection``);
-    ``corrected_since`` keeps the claims corrected on that day or later.
+    ``corrected_since`` keeps the claims corrected on that day or later; ``filterset`` is the
+    queue's filters over ``params`` when the caller made them (see ``export_selection``).
     """
     export_format = FORMATS[format_name]
     selection = reader.export_selection(
@@ -64,6 +66,7 @@ def export(
         back_url=back_url,
         published_only=export_format.PUBLISHED_ONLY,
         corrected_since=corrected_since,
+        filterset=filterset,
     )
     claims = reader.iter_claims(selection, include=export_format.INCLUDE)
     if progress is not None:

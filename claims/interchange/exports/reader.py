@@ -286,6 +286,7 @@ def export_selection(
     back_url: str = "",
     published_only: bool = False,
     corrected_since: date | None = None,
+    filterset: ClaimFilter | None = None,
 ) -> ExportSelection:
     """The ids of the claims the filters select, ordered as the queue orders them.
 
@@ -293,9 +294,11 @@ def export_selection(
     queue leaves them out, so a download holds exactly what the page shows. Without a ``sort``
     parameter claims come oldest first, by id, which keeps files stable between runs.
     ``published_only`` keeps the claims whose verdict is public (what ClaimReview publishes),
-    ``corrected_since`` those with a correction published on that day or later.
+    ``corrected_since`` those with a correction published on that day or later. ``filterset``
+    is the queue's filters over ``params`` as the caller made them (the API's take any row id).
     """
-    filterset = export_filterset(params, user=user)
+    if filterset is None:
+        filterset = export_filterset(params, user=user)
     if strict and filterset.is_bound and not filterset.is_valid():
         raise ValidationError(dict(filterset.form.errors.items()), code="invalid")
     sort = params.get("sort") if params.get("sort") in SORTS else None
