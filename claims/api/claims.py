@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -80,6 +85,10 @@ class ApiClaimFilter(ClaimFilter):
         coerce=lambda value: value == "true",
         method="filter_overdue",
     )
+
+    @extend_schema_field(OpenApiTypes.BOOL)  # the schema cannot read the type off a method
+    def filter_overdue(self, queryset, name, value):
+        return super().filter_overdue(queryset, name, value)
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)

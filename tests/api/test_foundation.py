@@ -4,6 +4,7 @@ and no caching of the desk's work."""
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIRequestFactory
 
 from claims import services
@@ -133,13 +134,22 @@ def test_if_match_gives_the_version_it_names():
 
 
 @pytest.mark.django_db
-def test_a_write_without_if_match_is_428():
+@pytest.mark.parametrize("headers", [{}, {"HTTP_IF_MATCH": "*"}])
+def test_a_write_without_a_version_in_if_match_is_428(headers):
+    # "*" (any version) is no basis for a write that must say which version it read.
     with pytest.raises(PreconditionRequired):
-        concurrency.expected_version(_request(), ClaimFactory())
+        concurrency.expected_version(_request(**headers), ClaimFactory())
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("tag", ["*", 'W/"claim-{pk}-v1"', '"claim-0-v1"', "claim-{pk}-v1", '"x"'])
+def test_an_if_match_that_is_no_entity_tag_is_bad_input():
+    claim = ClaimFactory()
+    with pytest.raises(ValidationError):
+        concurrency.expected_version(_request(HTTP_IF_MATCH=f"claim-{claim.pk}-v1"), claim)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tag", ['W/"claim-{pk}-v1"', '"claim-0-v1"', '"x"'])
 def test_an_if_match_naming_no_version_of_the_claim_is_412(tag):
     claim = ClaimFactory()
     with pytest.raises(PreconditionFailed):

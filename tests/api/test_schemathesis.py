@@ -19,7 +19,6 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from schemathesis.config import SchemathesisConfig
 
-from claims.api.throttling import TokenRateThrottle
 from claims.models import Comment, Stance
 from claims.services import api_token_create
 from factcheck.wsgi import application
@@ -91,10 +90,14 @@ schema.app = application
 
 
 @pytest.fixture
-def desk(editor, reviewer, monkeypatch):
+def desk(editor, reviewer, settings):
     """The rows the paths name, and an editor's token to call with."""
-    # The run makes more calls a minute than a token may; the limits have their own tests.
-    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "1000000/min"})
+    # The run makes more calls a minute than a token, or an address without one (the checks
+    # of ignored authentication), may; the limits have their own tests.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "1000000/min", "anonymous": "1000000/min"},
+    }
     claim = ClaimFactory(pk=CLAIM, supporting_count=1, created_by=editor)
     AppearanceFactory(claim=claim, source=SourceFactory(pk=SOURCE))
     EvidenceFactory(pk=EVIDENCE, claim=claim, stance=Stance.SUPPORTS, added_by=editor)
