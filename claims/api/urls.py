@@ -9,7 +9,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from claims.api import claims, discussion, history, problems, sources, workflow
+from claims.api import claims, discussion, history, problems, sources, webhooks, workflow
 
 router = SimpleRouter()
 router.register("claims", claims.ClaimViewSet, basename="api-claim")
@@ -26,6 +26,12 @@ for part, viewset, basename in (
 ):
     router.register(f"{CLAIM}/{part}", viewset, basename=basename)
 router.register("sources", sources.SourceViewSet, basename="api-source")
+router.register("webhooks", webhooks.WebhookEndpointViewSet, basename="api-webhook")
+router.register(
+    r"webhooks/(?P<endpoint_id>[0-9]+)/deliveries",
+    webhooks.WebhookDeliveryViewSet,
+    basename="api-webhook-delivery",
+)
 router.register("feed/claimreview", history.ClaimReviewFeedViewSet, basename="api-feed")
 
 urlpatterns = [

@@ -19,8 +19,17 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from schemathesis.config import SchemathesisConfig
 
-from claims.models import Comment, Stance
+from claims import netguard
+from claims.models import (
+    Comment,
+    DeliveryStatus,
+    Stance,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEventType,
+)
 from claims.services import api_token_create
+from claims.webhooks.services import webhook_endpoint_create
 from factcheck.wsgi import application
 from tests.factories import (
     AppearanceFactory,
@@ -34,6 +43,7 @@ MAX_EXAMPLES = 10
 # Far above what the database's sequences give out in a test, so rows made meanwhile (by the
 # requests themselves) never collide with these.
 CLAIM, EVIDENCE, ASSIGNMENT, COMMENT, SOURCE = 900_001, 900_002, 900_003, 900_004, 900_005
+WEBHOOK, DELIVERY = 900_006, 900_007
 
 
 def _schema() -> dict:
@@ -55,7 +65,7 @@ CONFIG = SchemathesisConfig.from_dict(
     {
         "seed": 14,
         "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True},
-        "parameters": {"claim_id": str(CLAIM)},
+        "parameters": {"claim_id": str(CLAIM), "endpoint_id": str(WEBHOOK)},
         "checks": {
             "missing_required_header": {
                 "expected-statuses": ["400", "401", "403", "406", "415", "422", "428"]
@@ -75,6 +85,8 @@ CONFIG = SchemathesisConfig.from_dict(
                     ("/assignments/", ASSIGNMENT),
                     ("/comments/", COMMENT),
                     ("/sources/", SOURCE),
+                    (r"/webhooks/\{id\}/", WEBHOOK),
+                    ("/deliveries/", DELIVERY),
                     (r"/claims/\{id\}/$", CLAIM),
                 )
             ),
@@ -90,7 +102,7 @@ schema.app = application
 
 
 @pytest.fixture
-def desk(editor, reviewer, settings):
+def desk(editor, reviewer, settings, monkeypatch):
     """The rows the paths name, and an editor's token to call with."""
     # The run makes more calls a minute than a token, or an address without one (the checks
     # of ignored authentication), may; the limits have their own tests.
@@ -104,6 +116,24 @@ def desk(editor, reviewer, settings):
     AssignmentFactory(pk=ASSIGNMENT, claim=claim, reviewer=reviewer, assigned_by=editor)
     Comment.objects.create(pk=COMMENT, claim=claim, author=editor, text="Check the date.")
     ClaimFactory.create_batch(3)
+    # Generated webhook addresses name hosts nobody owns: each "resolves" to loopback (which
+    # the test settings allow) rather than waiting on DNS. No delivery is sent: the test's
+    # transaction never commits.
+    monkeypatch.setattr(netguard, "resolve", lambda host, port: ["127.0.0.1"])
+    endpoint, _secret = webhook_endpoint_create(
+        editor, url="https://cms.example.org/hooks", event_types=[WebhookEventType.CLAIM_EDITED]
+    )
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(id=WEBHOOK)
+    WebhookDelivery.objects.create(
+        pk=DELIVERY,
+        endpoint_id=WEBHOOK,
+        event_id=1,
+        event_type=WebhookEventType.CLAIM_EDITED,
+        payload={},
+        status=DeliveryStatus.FAILED,
+        attempts=1,
+        created_at=claim.created_at,
+    )
     _token, secret = api_token_create(actor=editor, name="schemathesis")
     # schemathesis calls the WSGI application itself, which closes the database connection
     # after each request; inside the test's transaction it must stay open, as Django's test
