@@ -38,6 +38,7 @@ from claims.selectors.filters import (
     WAITING_SORT,
     ClaimFilter,
 )
+from claims.services.conflicts import fields_as_of
 
 from .base import NoStoreMixin
 from .concurrency import claim_etag, expected_version, with_etag
@@ -288,21 +289,25 @@ class ClaimViewSet(NoStoreMixin, viewsets.GenericViewSet):
         return self._edit(request, pk, partial=True)
 
     def _edit(self, request, pk, *, partial: bool):
+        """Write the fields the request sends over what others changed since the version its
+        ``If-Match`` names, as the desk's edit form merges: only a field someone else changed
+        meanwhile, to something else, is a 412 that names it."""
         claim = get_object_or_404(Claim, pk=pk)
         require(request.user, Action.EDIT_CLAIM, claim)
         serializer = ClaimUpdateSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         version = expected_version(request, claim)
-        values = serializer.validated_data
-        appearances = values.get("appearances")  # None: left as they are
+        seen = fields_as_of(claim, version)
+        values = {**seen, **serializer.validated_data}
         services.claim_update(
             actor=request.user,
             claim=claim,
             expected_version=version,
-            text=values.get("text", claim.text),
-            claimant=values.get("claimant", claim.claimant),
-            claimed_on=values.get("claimed_on", claim.claimed_on),
-            appearances=appearance_inputs(appearances),
+            text=values["text"],
+            claimant=values["claimant"],
+            claimed_on=values["claimed_on"],
+            appearances=appearance_inputs(values.get("appearances")),  # None: left as they are
+            seen=seen,
             reason=values.get("reason", ""),
         )
         return claim_response(request, claim)

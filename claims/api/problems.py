@@ -131,6 +131,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, EditConflict):
         # The write rested on a version that is no longer current: say who changed what.
         extra["current_version"] = exc.current.version
+        if getattr(exc, "fields", None):
+            extra["conflicting_fields"] = list(exc.fields)
         exc = PreconditionFailed(str(exc) or PreconditionFailed.default_detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

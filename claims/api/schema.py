@@ -52,6 +52,11 @@ class ProblemSerializer(serializers.Serializer):
     current_version = serializers.IntegerField(
         required=False, help_text="On 412 from a conflict: the claim's version now."
     )
+    conflicting_fields = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="On 412 from an edit: the fields someone else changed meanwhile, differently.",
+    )
     retry_after = serializers.IntegerField(
         required=False, help_text="On 429: seconds to wait, as the Retry-After header says."
     )

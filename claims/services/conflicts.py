@@ -1,9 +1,11 @@
 """The conflicts a write refuses when the record changed since the user loaded it."""
 
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from claims.audit.actions import AuditAction
 from claims.audit.sentences import describe
 from claims.clock import time_ago
 from claims.models import AuditEvent, Claim, Source
@@ -63,6 +65,22 @@ def changes_since(claim: Claim, version: int) -> list[AuditEvent]:
             claim_id=claim.pk, sequence__gt=claim.audit_length - since
         ).order_by("sequence")
     )
+
+
+def fields_as_of(claim: Claim, version: int) -> dict:
+    """The claim's text, claimant and date as a reader at ``version`` saw them: its fields now,
+    with each edit since undone from the old values its event keeps. What an edit sent without
+    a form's hidden copy of the page (an API call) is merged against, as a form's edit is."""
+    fields = {"text": claim.text, "claimant": claim.claimant, "claimed_on": claim.claimed_on}
+    for event in reversed(changes_since(claim, version)):
+        if event.action != AuditAction.CLAIM_EDITED:
+            continue
+        for name, value in (event.data.get("old") or {}).items():
+            if name == "claimed_on":
+                fields[name] = parse_date(value) if value else None
+            elif name in fields:
+                fields[name] = value
+    return fields
 
 
 def _when(change: str, moment, now) -> str:
