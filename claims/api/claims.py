@@ -47,25 +47,29 @@ from .pagination import KeysetCursorPagination
 from .representations import ClaimDetailSerializer, ClaimSummarySerializer
 from .schema import ETAG_HEADER, IF_MATCH
 
-# The queue's sorts a cursor can page: those ordered by plain columns (its due-date sort puts
-# undated claims last, which no keyset over a nullable column expresses).
-API_SORTS = {
-    key: ordering
-    for key, ordering in SORTS.items()
-    if key != WAITING_SORT and all(isinstance(part, str) for part in ordering)
-}
-# The "Waiting for sign-off" tab's own order: every claim in it waits, so the column is set.
-WAITING_ORDERING = ("signoff_waiting_since", "id")
+
+def _names(ordering) -> tuple[str, ...]:
+    """A queue sort as field names ("-" for descending), as the cursor pages them; the
+    pagination places a nullable field's nulls last, as the queue's own sorts do."""
+    names = []
+    for part in ordering:
+        if isinstance(part, str):
+            names.append(part)
+        else:
+            names.append(("-" if part.descending else "") + part.expression.name)
+    return tuple(names)
+
+
+API_SORTS = {key: _names(ordering) for key, ordering in SORTS.items()}
 DEFAULT_SORT = "updated"
 
 
 def claim_ordering(params) -> tuple[str, ...]:
     """The order ``sort`` asks for, as the queue orders it; the waiting tab defaults to its
-    own. An unknown sort is a 400, where the queue page quietly falls back."""
+    own, longest waiting first (elsewhere that sort puts the waiting claims first, the rest
+    after them). An unknown sort is a 400, where the queue page quietly falls back."""
     waiting = params.get("signoff") == WAITING
     sort = params.get("sort") or (WAITING_SORT if waiting else DEFAULT_SORT)
-    if sort == WAITING_SORT and waiting:
-        return WAITING_ORDERING
     if sort not in API_SORTS:
         offered = ", ".join(API_SORTS)
         raise exceptions.ValidationError(
@@ -200,11 +204,11 @@ _LIST_PARAMETERS = [
     OpenApiParameter(
         "sort",
         OpenApiTypes.STR,
-        enum=[*API_SORTS, WAITING_SORT],
+        enum=list(API_SORTS),
         description=(
             "The queue's sorts: `updated` is newest change first, `-updated` the reverse, and "
-            "so on; `waiting` (longest waiting first, the default there) only with "
-            "`signoff=waiting`."
+            "so on; `due` soonest due first, claims with no open review last either way; "
+            "`waiting` longest waiting for sign-off first (the default with `signoff=waiting`)."
         ),
     ),
 ]

@@ -6,12 +6,16 @@ claims) or by a claimant with a thousand claims, its pages would start to repeat
 cursor holds every field of the ordering, which ends with the row's id, so each position is
 unique, the offset is always 0, and the next page is a keyset comparison on an index. The
 cursor's links, reversal and encoding are DRF's own.
+
+A nullable field's empty values come after the others in either direction, as the queue sorts
+claims with no due date last: ``NULLS LAST`` going forward, ``NULLS FIRST`` when a previous page
+walks the order backwards, and a keyset comparison that knows where the nulls are.
 """
 
 import json
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination, _reverse_ordering
@@ -66,9 +70,13 @@ class KeysetCursorPagination(CursorPagination):
         self.cursor = self.decode_cursor(request)
         offset, reverse, position = self.cursor or (0, False, None)
         ordering = _reverse_ordering(self.ordering) if reverse else self.ordering
-        queryset = queryset.order_by(*ordering)
+        # Forward, the nulls come last; walking back, first.
+        fields = {name.lstrip("-") for name in self.ordering}
+        nullable = {name for name in fields if _field(queryset, name).null}
+        queryset = queryset.order_by(*_order_by(ordering, nullable, nulls_last=not reverse))
         if position is not None:
-            queryset = queryset.filter(_after(ordering, self._position_values(queryset, position)))
+            values = self._position_values(queryset, position)
+            queryset = queryset.filter(_after(ordering, values, nullable, nulls_last=not reverse))
         results = list(queryset[offset : offset + self.page_size + 1])
         self.page = results[: self.page_size]
         following = (
@@ -127,14 +135,38 @@ def _field(queryset, name: str):
         raise ValueError(name) from None
 
 
-def _after(ordering: tuple[str, ...], values: list) -> Q:
+def _order_by(ordering: tuple[str, ...], nullable: set[str], *, nulls_last: bool) -> list:
+    """``ordering`` for ``order_by``: plain names where no nulls can be (so the SQL matches the
+    indexes as they are), and the nullable fields with their nulls placed."""
+    placed = []
+    for name in ordering:
+        if name.lstrip("-") not in nullable:
+            placed.append(name)
+            continue
+        field = F(name.lstrip("-"))
+        direction = field.desc if name.startswith("-") else field.asc
+        placed.append(direction(nulls_last=True) if nulls_last else direction(nulls_first=True))
+    return placed
+
+
+def _after(ordering: tuple[str, ...], values: list, nullable: set, *, nulls_last: bool) -> Q:
     """The rows that come after ``values`` in ``ordering``: the first field past its value, or
-    equal to it and the rest after theirs, and so on (a keyset comparison of mixed direction)."""
+    equal to it and the rest after theirs, and so on (a keyset comparison of mixed direction).
+    A nullable field's nulls are past every value when they come last, before every value when
+    they come first."""
     condition = Q()
     equal = Q()
     for name, value in zip(ordering, values, strict=True):
         field = name.lstrip("-")
-        beyond = "lt" if name.startswith("-") else "gt"
-        condition |= equal & Q(**{f"{field}__{beyond}": value})
+        has_nulls = field in nullable
+        if value is None:
+            if has_nulls and not nulls_last:
+                condition |= equal & Q(**{f"{field}__isnull": False})
+            equal &= Q(**{f"{field}__isnull": True})
+            continue
+        beyond = Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": value})
+        if has_nulls and nulls_last:
+            beyond |= Q(**{f"{field}__isnull": True})
+        condition |= equal & beyond
         equal &= Q(**{field: value})
     return condition
