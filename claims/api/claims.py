@@ -2,7 +2,7 @@
 claim with everything its page shows the reader, and creating and editing claims."""
 
 import django_filters
-from django.db.models import Prefetch
+from django.db import connection
 from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,13 +20,14 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from claims import services
-from claims.models import Assignment, AssignmentStatus, Claim, Source, is_row_id
+from claims.models import Claim, Source, is_row_id
 from claims.permissions import (
     Action,
     available_actions,
     judgements_hidden,
     require,
 )
+from claims.search import IN_ORDER_MATCHES, count_matches, search_claims
 from claims.selectors.claim_page import claim_detail, claim_signoff
 from claims.selectors.comments import visible_comments
 from claims.selectors.filters import (
@@ -38,6 +39,7 @@ from claims.selectors.filters import (
     WAITING_SORT,
     ClaimFilter,
 )
+from claims.selectors.queue import open_assignments_prefetch
 from claims.services.conflicts import fields_as_of
 
 from .base import NoStoreMixin
@@ -95,13 +97,27 @@ class ApiClaimFilter(ClaimFilter):
     def filter_overdue(self, queryset, name, value):
         return super().filter_overdue(queryset, name, value)
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        for name in ("source", "reviewer"):
-            value = (self.data or {}).get(name) or ""
-            field = self.form.fields[name]
-            if is_row_id(value) and all(str(key) != value for key, _label in field.choices):
-                field.choices = [*field.choices, (value, value)]
+    def filter_search(self, queryset, name, value):
+        """As the queue searches; on SQLite a search matching many claims walks the sort's
+        index and keeps the matches (``claims.search``), which also starts a cursor's page at
+        its keyset rather than sorting every match to find it."""
+        in_order = connection.vendor == "sqlite" and count_matches(value) >= IN_ORDER_MATCHES
+        return search_claims(queryset, value, in_order=in_order)
+
+    def _offer_choices(self) -> None:
+        """Any row id is accepted, so the sources and reviewers on file need not be read: the
+        only options are the ones the request names (a list has no select to fill)."""
+        self.reviewers = []
+        data = self.data or {}
+
+        def named(name: str) -> list[tuple[str, str]]:
+            value = data.get(name) or ""
+            return [(value, value)] if is_row_id(value) else []
+
+        sources = named("source")
+        people = [(ME, ME), (UNASSIGNED, UNASSIGNED), (ASSIGNED, ASSIGNED), *named("reviewer")]
+        self.filters["source"].extra["choices"] = lambda: sources
+        self.filters["reviewer"].extra["choices"] = lambda: people
 
 
 class ClaimFilterBackend(DjangoFilterBackend):
@@ -214,6 +230,23 @@ _LIST_PARAMETERS = [
 ]
 
 
+# What a listed claim shows (ClaimSummarySerializer): the rest of the row stays in the table.
+LISTED_FIELDS = (
+    "id",
+    "version",
+    "text",
+    "claimant",
+    "claimed_on",
+    "state",
+    "supporting_count",
+    "contradicting_count",
+    "next_due_on",
+    "signoff_waiting_since",
+    "created_at",
+    "updated_at",
+)
+
+
 @extend_schema(tags=["claims"])
 class ClaimViewSet(NoStoreMixin, viewsets.GenericViewSet):
     """The desk's claims."""
@@ -226,14 +259,7 @@ class ClaimViewSet(NoStoreMixin, viewsets.GenericViewSet):
     serializer_class = ClaimSummarySerializer
 
     def get_queryset(self):
-        open_assignments = Prefetch(
-            "assignments",
-            queryset=Assignment.objects.filter(status=AssignmentStatus.OPEN).select_related(
-                "reviewer"
-            ),
-            to_attr="open_assignments",
-        )
-        return Claim.objects.prefetch_related(open_assignments)
+        return Claim.objects.only(*LISTED_FIELDS).prefetch_related(open_assignments_prefetch())
 
     def get_ordering(self, request) -> tuple[str, ...]:
         return claim_ordering(request.query_params)

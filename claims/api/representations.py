@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from claims.models import AssignmentStatus, ProposalStatus, ReviewState, Stance
 from claims.selectors.people import display_name
+from claims.selectors.queue import soonest_due_first
 
 from .concurrency import claim_etag
 
@@ -182,6 +183,7 @@ class ClaimSummarySerializer(serializers.Serializer):
         assignments = getattr(claim, "open_assignments", None)
         if assignments is None:
             assignments = [a for a in claim.assignments.all() if a.is_open]
+        assignments = sorted(assignments, key=soonest_due_first)
         return PersonSerializer([a.reviewer for a in assignments], many=True).data
 
 

@@ -264,6 +264,10 @@ class ClaimFilter(django_filters.FilterSet):
         if data is not None:
             data = current_parameters(data)
         super().__init__(data, *args, **kwargs)
+        self._offer_choices()
+
+    def _offer_choices(self) -> None:
+        """The source and reviewer selects' options, which are also what they accept."""
         reviewers = reviewer_candidates()
         # Choices are read once, for the select and for validation alike: one query each.
         # Plain values, not hundreds of Source instances; labelled as Source.__str__ does.

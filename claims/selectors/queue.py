@@ -47,7 +47,9 @@ QUEUE_COLUMNS = (
 )
 
 
-def _open_assignments_prefetch() -> Prefetch:
+def open_assignments_prefetch() -> Prefetch:
+    """Each claim's open assignments with their reviewers, as ``open_assignments``; the API's
+    list reads them as the queue does."""
     # Unordered on purpose: asked to sort by due date, SQLite reads every open assignment in
     # (status, due_on) order instead of the page's few by claim; queue_rows sorts them.
     return Prefetch(
@@ -59,7 +61,7 @@ def _open_assignments_prefetch() -> Prefetch:
     )
 
 
-def _soonest_due_first(assignment: Assignment) -> tuple:
+def soonest_due_first(assignment: Assignment) -> tuple:
     return (assignment.due_on is None, assignment.due_on or date.min, assignment.assigned_at)
 
 
@@ -163,7 +165,7 @@ def queue_rows(claims: list[Claim], today: date) -> list[QueueRow]:
     zone = timezone.get_current_timezone()
     rows = []
     for claim in claims:
-        assignments = sorted(claim.open_assignments, key=_soonest_due_first)
+        assignments = sorted(claim.open_assignments, key=soonest_due_first)
         due = min((a.due_on for a in assignments if a.due_on), default=None)
         rows.append(
             QueueRow(
@@ -276,7 +278,7 @@ def claim_queue(*, user, params: QueryDict) -> ClaimQueue:
         Claim.objects.only(*QUEUE_COLUMNS)
         .filter(pk__in=page.object_list)
         .order_by(*ordering)
-        .prefetch_related(_open_assignments_prefetch())
+        .prefetch_related(open_assignments_prefetch())
     )
     page.object_list = claims
     rows = queue_rows(claims, timezone.localdate())
