@@ -169,4 +169,9 @@ def _after(ordering: tuple[str, ...], values: list, nullable: set, *, nulls_last
             beyond |= Q(**{f"{field}__isnull": True})
         condition |= equal & beyond
         equal &= Q(**{field: value})
+    first, value = ordering[0].lstrip("-"), values[0]
+    if first not in nullable:
+        # Implied by the rest, but an index is read from the cursor's place only for a bound
+        # on its leading column: without it PostgreSQL walks the index from its start.
+        condition &= Q(**{f"{first}__{'lte' if ordering[0].startswith('-') else 'gte'}": value})
     return condition
