@@ -230,7 +230,20 @@ FACTCHECK_PERIODIC_JOBS = {
         "function": "claims.notifications.digest.send_digests",
         "every": int(os.environ.get("FACTCHECK_DIGEST_SECONDS", "900")),
     },
+    # A signed checkpoint of the audit log when it has grown (claims/audit/checkpoints.py).
+    "audit_checkpoint": {
+        "function": "claims.audit.checkpoints.periodic_checkpoint",
+        "every": int(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600")),
+    },
 }
+
+# The audit log's checkpoints (claims/audit/signing.py): the Ed25519 key that signs them, never
+# stored in the database; earlier public keys, after a rotation; where each checkpoint is also
+# written, out of the database's reach.
+AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", "")
+AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE", "")
+AUDIT_PUBLIC_KEYS = [key for key in os.environ.get("AUDIT_PUBLIC_KEYS", "").split(",") if key]
+AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "var" / "checkpoints"))
 
 # E-mail: EMAIL_URL names the transport (claims/background/config.py lists the forms).
 EMAIL_URL = os.environ.get("EMAIL_URL") or ("console:" if DEBUG else "smtp://localhost:25")

@@ -13,11 +13,13 @@ import redis
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection, connections
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.urls import reverse
 from django.utils import timezone
 
 from claims import services
 from claims.background.config import tasks_settings
+from claims.db.triggers import AUDIT_NO_TRUNCATE_TRIGGERS
 from claims.models import AuditEvent, Claim, ProposalStatus, ReviewState, Stance
 from claims.selectors.dashboard import Period
 from tests.factories import (
@@ -34,6 +36,30 @@ from tests.factories import (
 # and Django then refuses database work there (SynchronousOnlyOperation) in fixtures and flushes.
 # Nothing of ours runs inside that loop: the live server answers from its own thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _flush_past_the_truncate_guard(flush):
+    """PostgreSQL refuses TRUNCATE of the audit tables (``claims.db.triggers``); the test
+    runner empties them between transactional tests as their owner, turning the guard off for
+    the flush's own transaction only."""
+
+    def execute_sql_flush(self, sql_list):
+        guards = AUDIT_NO_TRUNCATE_TRIGGERS.items()
+        return flush(
+            self,
+            [
+                *(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}" for table, trigger in guards),
+                *sql_list,
+                *(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}" for table, trigger in guards),
+            ],
+        )
+
+    return execute_sql_flush
+
+
+PostgresOperations.execute_sql_flush = _flush_past_the_truncate_guard(
+    PostgresOperations.execute_sql_flush
+)
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",

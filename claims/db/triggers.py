@@ -36,6 +36,54 @@ DROP FUNCTION IF EXISTS claims_auditevent_append_only();
 """
 
 
+# The Merkle log and its checkpoints (migration 0025) ----------------------------------------
+# PostgreSQL: the log's tables are append-only like the events, and TRUNCATE, which no row
+# trigger sees, is refused on all three by a statement trigger. Only the tables' owner can
+# disable it (the test runner does, to empty the tables between transactional tests); the
+# README's deployment runs the app as a role that owns nothing.
+
+AUDIT_LOG_GUARDS_PG = """
+CREATE OR REPLACE FUNCTION claims_audit_log_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER claims_auditlogentry_append_only
+    BEFORE UPDATE OR DELETE ON claims_auditlogentry
+    FOR EACH ROW EXECUTE FUNCTION claims_audit_log_append_only();
+CREATE TRIGGER claims_auditcheckpoint_append_only
+    BEFORE UPDATE OR DELETE ON claims_auditcheckpoint
+    FOR EACH ROW EXECUTE FUNCTION claims_audit_log_append_only();
+
+CREATE TRIGGER claims_auditevent_no_truncate
+    BEFORE TRUNCATE ON claims_auditevent
+    FOR EACH STATEMENT EXECUTE FUNCTION claims_audit_log_append_only();
+CREATE TRIGGER claims_auditlogentry_no_truncate
+    BEFORE TRUNCATE ON claims_auditlogentry
+    FOR EACH STATEMENT EXECUTE FUNCTION claims_audit_log_append_only();
+CREATE TRIGGER claims_auditcheckpoint_no_truncate
+    BEFORE TRUNCATE ON claims_auditcheckpoint
+    FOR EACH STATEMENT EXECUTE FUNCTION claims_audit_log_append_only();
+"""
+
+AUDIT_LOG_GUARDS_PG_DROP = """
+DROP TRIGGER IF EXISTS claims_auditcheckpoint_no_truncate ON claims_auditcheckpoint;
+DROP TRIGGER IF EXISTS claims_auditlogentry_no_truncate ON claims_auditlogentry;
+DROP TRIGGER IF EXISTS claims_auditevent_no_truncate ON claims_auditevent;
+DROP TRIGGER IF EXISTS claims_auditcheckpoint_append_only ON claims_auditcheckpoint;
+DROP TRIGGER IF EXISTS claims_auditlogentry_append_only ON claims_auditlogentry;
+DROP FUNCTION IF EXISTS claims_audit_log_append_only();
+"""
+
+# The statement triggers above, by table: what the test runner turns off to flush.
+AUDIT_NO_TRUNCATE_TRIGGERS = {
+    "claims_auditevent": "claims_auditevent_no_truncate",
+    "claims_auditlogentry": "claims_auditlogentry_no_truncate",
+    "claims_auditcheckpoint": "claims_auditcheckpoint_no_truncate",
+}
+
 # Claim search (migrations 0005 and 0008) ----------------------------------------------------
 # ``claims.search`` queries what these keep: the FTS5 table ``claims_claim_fts`` on SQLite, the
 # stored ``search_document`` column on PostgreSQL. Both read text and claimant with the same

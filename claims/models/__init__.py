@@ -6,7 +6,13 @@ lives in ``claims.workflow`` and ``claims.permissions``; every write goes throug
 """
 
 from .assignments import Assignment, AssignmentStatus
-from .audit import AuditEvent, AuditEventQuerySet, AuditTrailIsAppendOnly
+from .audit import (
+    AuditCheckpoint,
+    AuditEvent,
+    AuditEventQuerySet,
+    AuditLogEntry,
+    AuditTrailIsAppendOnly,
+)
 from .claims import Appearance, Claim, ReviewState
 from .comments import COMMENT_TEXT_LENGTH, Comment, CommentRevision
 from .evidence import Evidence, EvidenceQuerySet, Stance, stance_adjective
@@ -38,8 +44,10 @@ __all__ = [
     "Appearance",
     "Assignment",
     "AssignmentStatus",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditEventQuerySet",
+    "AuditLogEntry",
     "AuditTrailIsAppendOnly",
     "Channel",
     "Claim",

@@ -74,6 +74,8 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        # Related lookups and saves go through _base_manager: it must refuse changes too.
+        base_manager_name = "objects"
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["claim_id", "sequence"]
@@ -98,3 +100,76 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("Audit events cannot be deleted.")
+
+
+class AppendOnlyQuerySet(AuditEventQuerySet):
+    """The audit log's other tables keep the events' rule: insert, never change or remove."""
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or kwargs.get("update_fields") is not None:
+            raise AuditTrailIsAppendOnly(f"{self._meta.verbose_name} rows cannot be updated.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly(f"{self._meta.verbose_name} rows cannot be deleted.")
+
+
+class AuditLogEntry(AppendOnlyModel):
+    """An event's place in the desk-wide Merkle log (``claims.audit.checkpoints``).
+
+    Places are given when a checkpoint is made, in the order of the events' ids, to every event
+    not placed yet: an event committed late, with a lower id than one already placed, takes the
+    next free place, so the log only ever grows at its end, which is what a checkpoint's
+    consistency proof needs. The leaf is the event's hash; nothing else is stored here.
+    """
+
+    position = models.PositiveBigIntegerField(_("position"), unique=True)
+    event = models.OneToOneField(
+        AuditEvent,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="log_entry",
+        verbose_name=_("audit event"),
+    )
+
+    class Meta:
+        base_manager_name = "objects"  # the guard also covers _base_manager
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log entries")
+        ordering = ["position"]
+
+    def __str__(self):
+        return f"{self.position}: event {self.event_id}"
+
+
+class AuditCheckpoint(AppendOnlyModel):
+    """A signed tree head: the log's size and Merkle root at a time, signed with the desk's
+    Ed25519 key. Also written outside the database (a file, standard output), where someone who
+    can rewrite the database cannot reach it."""
+
+    origin = models.CharField(_("log name"), max_length=300)
+    tree_size = models.PositiveBigIntegerField(_("tree size"))
+    root_hash = models.CharField(_("root hash"), max_length=64)
+    created_at = models.DateTimeField(_("time"))
+    key_id = models.CharField(_("key id"), max_length=16)
+    signature = models.CharField(_("signature"), max_length=100)
+    # The compact range at tree_size (a few hashes), so the next checkpoint adds only new leaves.
+    frontier = models.JSONField(_("frontier"), default=list)
+
+    class Meta:
+        base_manager_name = "objects"
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["tree_size", "id"]
+        get_latest_by = ["tree_size", "id"]
+
+    def __str__(self):
+        return f"checkpoint at {self.tree_size} events ({self.root_hash[:12]})"

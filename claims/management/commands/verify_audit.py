@@ -7,6 +7,12 @@ from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from claims.audit.chain import Tally, verify_all
+from claims.audit.checkpoints import (
+    LogReport,
+    NotACheckpoint,
+    read_checkpoint_file,
+    verify_checkpoints,
+)
 from claims.models import AuditEvent
 
 
@@ -39,20 +45,60 @@ class Command(BaseCommand):
             default=5000,
             help="Events fetched from the database at a time (default 5000).",
         )
+        parser.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="Also check the log against this checkpoint file, kept outside the database.",
+        )
+        parser.add_argument(
+            "--public-key",
+            action="append",
+            default=[],
+            metavar="KEY",
+            help="A public key (base64) checkpoints may be signed with, besides the desk's own.",
+        )
 
-    def handle(self, *args, chunk_size: int, **options):
+    def handle(self, *args, chunk_size: int, checkpoint: list, public_key: list, **options):
         started = time.monotonic()
+        try:
+            kept = [read_checkpoint_file(path) for path in checkpoint]
+            log = verify_checkpoints(kept, public_key)
+        except (NotACheckpoint, ValueError) as error:
+            raise CommandError(str(error)) from error
         on_terminal = self.stdout.isatty()
         total = AuditEvent.objects.count() if on_terminal else None
         with tqdm(total=total, unit=" events", disable=not on_terminal, smoothing=0.1) as bar:
             tally = verify_all(chunk_size=chunk_size, on_events=bar.update)
-        self._report(tally, time.monotonic() - started, options["verbosity"])
+        self._report_log(log, options["verbosity"])
+        self._report(tally, time.monotonic() - started, options["verbosity"], log)
 
-    def _report(self, tally: Tally, elapsed: float, verbosity: int) -> None:
+    def _report_log(self, log: LogReport, verbosity: int) -> None:
+        for problem in log.problems:
+            self.stdout.write(f"REWRITTEN {problem}")
+        if not log.checked and verbosity >= 2:
+            self.stdout.write(
+                "No checkpoint yet: the chains alone are checked (python manage.py "
+                "audit_checkpoint signs one)."
+            )
+        elif not log.problems and log.newest is not None:
+            self.stdout.write(
+                f"Log of {_events(log.size)} consistent with {log.checked:,} signed "
+                f"checkpoint(s); the newest ({log.newest.where}, {log.newest.head.size:,} "
+                f"events) by a consistency proof of {log.proof_length} hashes."
+            )
+
+    def _report(self, tally: Tally, elapsed: float, verbosity: int, log: LogReport) -> None:
         problems = tally.all_problems
         for claim_id in sorted(problems):
             gone = " (claim deleted)" if claim_id in tally.orphan_problems else ""
             self.stdout.write(f"BROKEN {problems[claim_id]}{gone}")
+        if log.problems and not problems:
+            raise CommandError(
+                f"Audit log rewritten: {len(log.problems):,} checkpoint problem(s), though "
+                f"every chain recomputes; {_events(tally.events)} checked in {elapsed:.1f} s."
+            )
         if problems:
             raise CommandError(
                 f"Audit trail broken: "
