@@ -18,6 +18,7 @@ from claims.models import AuditEvent, Claim
 from claims.selectors.people import display_name
 
 from .actions import ACTIONS
+from .replay import RowsByClaim, differences, replay
 
 
 def _timestamp(moment: datetime) -> str:
@@ -241,6 +242,8 @@ class Tally:
     orphan_events: int = 0
     problems: dict[int, ChainProblem] = field(default_factory=dict)
     orphan_problems: dict[int, ChainProblem] = field(default_factory=dict)
+    # Rows that differ from what their claim's events replay to (``claims.audit.replay``).
+    row_problems: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def all_problems(self) -> dict[int, ChainProblem]:
@@ -268,7 +271,7 @@ def verify_all(*, chunk_size: int = 5000, on_events: Callable[[int], None] | Non
         .iterator(chunk_size=chunk_size)
     }
     tally.claims = len(heads)
-    recheck, orphans = _verify_stream(tally, heads, chunk_size, on_events)
+    recheck, orphans = _verify_stream(tally, heads, RowsByClaim(chunk_size), chunk_size, on_events)
     _note_emptied_claims(tally, heads)
     # A "deleted" claim may have been created after the heads were read.
     created_since = _existing(list(orphans))
@@ -282,9 +285,12 @@ def verify_all(*, chunk_size: int = 5000, on_events: Callable[[int], None] | Non
     return tally
 
 
-def _verify_stream(tally: Tally, heads: dict, chunk_size: int, on_events) -> tuple[list, dict]:
-    """Check every chain as it streams by; returns the chains to check again under a lock and
-    the event counts of chains whose claim is missing. Checked heads leave ``heads``."""
+def _verify_stream(
+    tally: Tally, heads: dict, rows: RowsByClaim, chunk_size: int, on_events
+) -> tuple[list, dict]:
+    """Check every chain as it streams by, and replay it against its claim's rows; returns
+    the chains to check again under a lock (perhaps written to meanwhile) and the event counts
+    of chains whose claim is missing. Checked heads leave ``heads``."""
     recheck: list[int] = []
     orphans: dict[int, int] = {}
     events = _event_rows(AuditEvent.objects.order_by("claim_id", "sequence"))
@@ -293,13 +299,14 @@ def _verify_stream(tally: Tally, heads: dict, chunk_size: int, on_events) -> tup
             on_events(len(chain))
         head = heads.pop(claim_id, None)
         problem = verify_chain(claim_id, chain, head)
+        changed = differences(claim_id, replay(chain), rows.rows(claim_id))
         if head is None:
             orphans[claim_id] = len(chain)
             if problem:
                 tally.orphan_problems[claim_id] = problem
             continue
-        if problem and chain[-1].sequence > head[0]:
-            recheck.append(claim_id)  # perhaps written to since the heads were read
+        if (problem and chain[-1].sequence > head[0]) or changed:
+            recheck.append(claim_id)  # perhaps written to since the heads or rows were read
             continue
         tally.events += len(chain)
         if problem:
@@ -329,7 +336,8 @@ def _existing(claim_ids: list[int]) -> list[int]:
 
 
 def _recheck(claim_id: int, tally: Tally) -> int:
-    """Verify one chain again with its claim row locked, as the services lock it to write."""
+    """Verify one chain and its rows again with its claim row locked, as the services lock it
+    to write."""
     with transaction.atomic():
         head = (
             Claim.objects.select_for_update()
@@ -338,7 +346,10 @@ def _recheck(claim_id: int, tally: Tally) -> int:
             .first()
         )
         chain = list(_event_rows(AuditEvent.objects.filter(claim_id=claim_id)))
+        rows = RowsByClaim(claim_ids=[claim_id]).rows(claim_id)
     problem = verify_chain(claim_id, chain, head)
     if problem:
         tally.problems[claim_id] = problem
+    elif changed := differences(claim_id, replay(chain), rows):
+        tally.row_problems[claim_id] = changed
     return len(chain)

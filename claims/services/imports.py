@@ -224,6 +224,10 @@ def _imported_event(claim: Claim, item, actor, file_name: str, now) -> AuditEven
                 "rationale": claim.rationale,
                 "sources": len(item.appearances),
                 "evidence": len(item.evidence),
+                # What the replay checks the imported links against (claims.audit.replay).
+                "standing_links": [
+                    [link.stance, link.url] for link in item.evidence if link.retracted_at is None
+                ],
                 "published_at": json_value(claim.published_at),
                 "corrections": len(item.corrections),
             },

@@ -94,6 +94,15 @@ class Command(BaseCommand):
         for claim_id in sorted(problems):
             gone = " (claim deleted)" if claim_id in tally.orphan_problems else ""
             self.stdout.write(f"BROKEN {problems[claim_id]}{gone}")
+        for claim_id in sorted(tally.row_problems):
+            for difference in tally.row_problems[claim_id]:
+                self.stdout.write(f"CHANGED {difference}")
+        if tally.row_problems and not problems:
+            raise CommandError(
+                f"Rows changed behind the services: "
+                f"{_claims(len(tally.row_problems))} differ from what their events replay to; "
+                f"{_events(tally.events)} checked in {elapsed:.1f} s."
+            )
         if log.problems and not problems:
             raise CommandError(
                 f"Audit log rewritten: {len(log.problems):,} checkpoint problem(s), though "
