@@ -7,11 +7,13 @@ so editing, deleting (the newest event included) or reordering events shows in `
 
 import hashlib
 import json
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import transaction
+import orjson
+from django.db import connection, transaction
 
 from claims import clock
 from claims.models import AuditEvent, Claim
@@ -121,7 +123,10 @@ class ChainProblem:
 
 
 def verify_chain(
-    claim_id: int, events: Iterable[AuditEvent], head: tuple[int, str] | None
+    claim_id: int,
+    events: Iterable[AuditEvent],
+    head: tuple[int, str] | None,
+    hasher: Callable = event_hash,
 ) -> ChainProblem | None:
     """The first break in one claim's chain, or None when it is intact.
 
@@ -130,7 +135,7 @@ def verify_chain(
     audit_head) from the claim row, or None when the claim itself is gone (history outlives
     claims; then only links are checked).
     """
-    walked = _walk_links(claim_id, events, head)
+    walked = _walk_links(claim_id, events, head, hasher)
     if isinstance(walked, ChainProblem):
         return walked
     if head is None:
@@ -138,7 +143,9 @@ def verify_chain(
     return _head_problem(claim_id, head, *walked)
 
 
-def _walk_links(claim_id: int, events: Iterable[AuditEvent], head: tuple[int, str] | None):
+def _walk_links(
+    claim_id: int, events: Iterable[AuditEvent], head: tuple[int, str] | None, hasher: Callable
+):
     """The first event out of place, unlinked or edited; else the last event and the first one
     past the length the claim records (None when there is none)."""
     expected_previous = ""
@@ -159,7 +166,7 @@ def _walk_links(claim_id: int, events: Iterable[AuditEvent], head: tuple[int, st
                 event.sequence,
                 "does not link to the event before it (reordered or predecessor changed)",
             )
-        if event_hash(event) != event.hash:
+        if hasher(event) != event.hash:
             return ChainProblem(
                 claim_id, event.id, event.sequence, "content does not match its hash (edited)"
             )
@@ -254,6 +261,64 @@ def _event_rows(queryset):
     return queryset.values_list(*EVENT_FIELDS, named=True)
 
 
+StreamedEvent = namedtuple("StreamedEvent", EVENT_FIELDS)
+
+
+def _streamed_events(chunk_size: int) -> Iterator[StreamedEvent]:
+    """Every event in (claim, sequence) order, read with the driver's own cursor (streamed on
+    PostgreSQL): a million rows through the ORM's converters took longer than hashing them.
+    ``created_at`` stays as the driver gives it (text on SQLite); ``data`` is parsed."""
+    columns = ", ".join(EVENT_FIELDS)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM claims_auditevent ORDER BY claim_id, sequence"  # noqa: S608 - constant columns
+        )
+        while rows := cursor.fetchmany(chunk_size):
+            for row in rows:
+                data = row[7]
+                yield StreamedEvent(
+                    *row[:7],
+                    orjson.loads(data) if isinstance(data, str | bytes) else data,
+                    *row[8:],
+                )
+
+
+def _canonical_time(value) -> str:
+    """``_timestamp`` of a time as the driver gave it: SQLite's UTC text or an aware datetime."""
+    if isinstance(value, datetime):
+        return _timestamp(value)
+    text = value.replace(" ", "T")
+    if "." not in text:
+        text += ".000000"
+    return text + "+00:00"
+
+
+def streamed_hash(event: StreamedEvent) -> str:
+    """``event_hash`` of a streamed row, several times faster: the same canonical JSON made by
+    orjson. Should the two ever write a value differently, the row is hashed again exactly as
+    it was written, so a mismatch here never reports an intact event as edited."""
+    canonical = orjson.dumps(
+        {
+            "claim": event.claim_id,
+            "sequence": event.sequence,
+            "action": event.action,
+            "actor": event.actor_id,
+            "actor_name": event.actor_name,
+            "created_at": _canonical_time(event.created_at),
+            "data": event.data,
+            "previous_hash": event.previous_hash,
+        },
+        option=orjson.OPT_SORT_KEYS,
+    )
+    fast = hashlib.sha256(canonical).hexdigest()
+    if fast == event.hash:
+        return fast
+    created_at = event.created_at
+    if not isinstance(created_at, datetime):
+        created_at = datetime.fromisoformat(_canonical_time(created_at))
+    return event_hash(event._replace(created_at=created_at))
+
+
 def verify_all(*, chunk_size: int = 5000, on_events: Callable[[int], None] | None = None) -> Tally:
     """Recompute every claim's chain and return what was seen, with the first break in each.
 
@@ -293,12 +358,11 @@ def _verify_stream(
     of chains whose claim is missing. Checked heads leave ``heads``."""
     recheck: list[int] = []
     orphans: dict[int, int] = {}
-    events = _event_rows(AuditEvent.objects.order_by("claim_id", "sequence"))
-    for claim_id, chain in iter_chains(events.iterator(chunk_size=chunk_size)):
+    for claim_id, chain in iter_chains(_streamed_events(chunk_size)):
         if on_events is not None:
             on_events(len(chain))
         head = heads.pop(claim_id, None)
-        problem = verify_chain(claim_id, chain, head)
+        problem = verify_chain(claim_id, chain, head, streamed_hash)
         changed = differences(claim_id, replay(chain), rows.rows(claim_id))
         if head is None:
             orphans[claim_id] = len(chain)

@@ -59,15 +59,19 @@ def extend_log() -> int:
 
 def leaves(start: int = 0) -> Iterator[tuple[int, bytes]]:
     """(position, leaf hash) from ``start`` on, in the log's order: each event's hash as the
-    event table holds it (``verify_audit`` checks those against the events' content)."""
-    rows = (
-        AuditLogEntry.objects.filter(position__gte=start)
-        .order_by("position")
-        .values_list("position", "event__hash")
-        .iterator(chunk_size=LEAF_CHUNK)
-    )
-    for position, event_hash in rows:
-        yield position, merkle.leaf_hash(bytes.fromhex(event_hash or ""))
+    event table holds it (``verify_audit`` checks those against the events' content). Read
+    with the driver's cursor, streamed: a million rows through the ORM took seconds more."""
+    leaf_hash = merkle.leaf_hash
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            "SELECT l.position, e.hash FROM claims_auditlogentry l "
+            "JOIN claims_auditevent e ON e.id = l.event_id "
+            "WHERE l.position >= %s ORDER BY l.position",
+            [start],
+        )
+        while rows := cursor.fetchmany(LEAF_CHUNK):
+            for position, event_hash in rows:
+                yield position, leaf_hash(bytes.fromhex(event_hash or ""))
 
 
 def _resume(checkpoint: AuditCheckpoint | None) -> merkle.RootsAlong:

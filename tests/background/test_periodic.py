@@ -34,6 +34,7 @@ def test_the_desks_jobs_by_default_and_none_when_none_are_set(settings):
     assert [(job.name, job.path) for job in configured_jobs()] == [
         ("reminders", "claims.notifications.reminders.send_reminders"),
         ("digests", "claims.notifications.digest.send_digests"),
+        ("audit_checkpoint", "claims.audit.checkpoints.periodic_checkpoint"),
     ]
     settings.FACTCHECK_PERIODIC_JOBS = {}
     assert configured_jobs() == []
