@@ -9,12 +9,15 @@ claims of about ten events each). Then, with a signing key made for the run: the
 checkpoint, which places every event in the log and folds the whole tree (issue 15: under 5 s
 over 1,000,000 events); a checkpoint after a few new events, resumed from the last one's
 frontier; and ``verify_audit`` (every chain, every checkpoint, the consistency proof), each run
-as the command a desk runs. The checkpoints it makes stay in the database's append-only log.
+as the command a desk runs. The checkpoints it makes stay in the database's append-only log,
+signed with a key kept in the temporary directory for the next run (AUDIT_SIGNING_KEY, when
+set, instead): checkpoints signed with a key since lost would be reported, rightly.
 """
 
 import argparse
 import os
 import sys
+import tempfile
 import time
 from io import StringIO
 from pathlib import Path
@@ -69,7 +72,11 @@ def main() -> None:
 
     from claims.audit.signing import new_private_key_text
 
-    os.environ["AUDIT_SIGNING_KEY"] = new_private_key_text()
+    kept = Path(tempfile.gettempdir()) / "factcheck-audit-bench.key"
+    if not os.environ.get("AUDIT_SIGNING_KEY"):
+        if not kept.exists():
+            kept.write_text(new_private_key_text())
+        os.environ["AUDIT_SIGNING_KEY"] = kept.read_text()
     os.environ["AUDIT_CHECKPOINT_DIR"] = ""
     configure(options)
     prepare_database(options.claims, options.seed)
