@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 
 from claims import clock
-from claims.models import AuditCheckpoint, AuditLogEntry
+from claims.models import AuditCheckpoint, AuditLogEntry, AuditTile
 
 from . import merkle
 from .signing import (
@@ -34,6 +34,7 @@ from .signing import (
 )
 
 LEAF_CHUNK = 10_000
+TILE = AuditTile.TILE_LEAVES
 
 
 def extend_log() -> int:
@@ -57,7 +58,7 @@ def extend_log() -> int:
     return size + max(added, 0)
 
 
-def leaves(start: int = 0) -> Iterator[tuple[int, bytes]]:
+def leaves(start: int = 0, end: int | None = None) -> Iterator[tuple[int, bytes]]:
     """(position, leaf hash) from ``start`` on, in the log's order: each event's hash as the
     event table holds it (``verify_audit`` checks those against the events' content). Read
     with the driver's cursor, streamed: a million rows through the ORM took seconds more."""
@@ -66,8 +67,8 @@ def leaves(start: int = 0) -> Iterator[tuple[int, bytes]]:
         cursor.execute(
             "SELECT l.position, e.hash FROM claims_auditlogentry l "
             "JOIN claims_auditevent e ON e.id = l.event_id "
-            "WHERE l.position >= %s ORDER BY l.position",
-            [start],
+            "WHERE l.position >= %s AND l.position < %s ORDER BY l.position",
+            [start, end if end is not None else 2**62],
         )
         while rows := cursor.fetchmany(LEAF_CHUNK):
             for position, event_hash in rows:
@@ -92,10 +93,20 @@ def make_checkpoint(*, force: bool = False) -> AuditCheckpoint | None:
     if latest is not None and latest.tree_size == size and not force:
         return None
     along = _resume(latest if latest is not None and latest.tree_size <= size else None)
-    for position, leaf in leaves(along.size):
-        if position != along.size:
-            raise RuntimeError(f"The audit log has no entry at position {along.size}.")
-        along.add(leaf)
+    # Leaves are read from the first run without a tile, so each run completed now gets one.
+    tiled = AuditTile.objects.count()
+    run: list[bytes] = []
+    tiles = []
+    for position, leaf in leaves(min(tiled * TILE, along.size)):
+        if position >= along.size:
+            if position != along.size:
+                raise RuntimeError(f"The audit log has no entry at position {along.size}.")
+            along.add(leaf)
+        run.append(leaf)
+        if len(run) == TILE:
+            tiles.append(AuditTile(index=position // TILE, hash=merkle.root(run).hex()))
+            run = []
+    AuditTile.objects.bulk_create(tiles)
     head = TreeHead(log_origin(), along.size, along.root(), clock.now().replace(microsecond=0))
     checkpoint = AuditCheckpoint.objects.create(
         origin=head.origin,
@@ -163,17 +174,21 @@ class NotACheckpoint(ValueError):
     pass
 
 
+def document_head(document: dict) -> TreeHead:
+    """The tree head a published checkpoint states (``checkpoint_document``)."""
+    return TreeHead(
+        document["origin"],
+        int(document["tree_size"]),
+        bytes.fromhex(document["root_hash"]),
+        parse_datetime(document["time"]),
+    )
+
+
 def read_checkpoint_file(path: str) -> KeptCheckpoint:
     """A checkpoint file as ``make_checkpoint`` writes it (or as an export carries it)."""
     try:
         document = json.loads(Path(path).read_text())
-        time = parse_datetime(document["time"])
-        head = TreeHead(
-            document["origin"],
-            int(document["tree_size"]),
-            bytes.fromhex(document["root_hash"]),
-            time,
-        )
+        head = document_head(document)
         return KeptCheckpoint(path, head, document["key_id"], document["signature"])
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise NotACheckpoint(f"{path} is not a checkpoint file ({error}).") from error

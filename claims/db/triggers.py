@@ -77,11 +77,27 @@ DROP TRIGGER IF EXISTS claims_auditlogentry_append_only ON claims_auditlogentry;
 DROP FUNCTION IF EXISTS claims_audit_log_append_only();
 """
 
+# The tiles (migration 0026): append-only, and no TRUNCATE, like the log they summarize.
+AUDIT_TILE_GUARDS_PG = """
+CREATE TRIGGER claims_audittile_append_only
+    BEFORE UPDATE OR DELETE ON claims_audittile
+    FOR EACH ROW EXECUTE FUNCTION claims_audit_log_append_only();
+CREATE TRIGGER claims_audittile_no_truncate
+    BEFORE TRUNCATE ON claims_audittile
+    FOR EACH STATEMENT EXECUTE FUNCTION claims_audit_log_append_only();
+"""
+
+AUDIT_TILE_GUARDS_PG_DROP = """
+DROP TRIGGER IF EXISTS claims_audittile_no_truncate ON claims_audittile;
+DROP TRIGGER IF EXISTS claims_audittile_append_only ON claims_audittile;
+"""
+
 # The statement triggers above, by table: what the test runner turns off to flush.
 AUDIT_NO_TRUNCATE_TRIGGERS = {
     "claims_auditevent": "claims_auditevent_no_truncate",
     "claims_auditlogentry": "claims_auditlogentry_no_truncate",
     "claims_auditcheckpoint": "claims_auditcheckpoint_no_truncate",
+    "claims_audittile": "claims_audittile_no_truncate",
 }
 
 # Claim search (migrations 0005 and 0008) ----------------------------------------------------

@@ -11,6 +11,7 @@ from .audit import (
     AuditEvent,
     AuditEventQuerySet,
     AuditLogEntry,
+    AuditTile,
     AuditTrailIsAppendOnly,
 )
 from .claims import Appearance, Claim, ReviewState
@@ -48,6 +49,7 @@ __all__ = [
     "AuditEvent",
     "AuditEventQuerySet",
     "AuditLogEntry",
+    "AuditTile",
     "AuditTrailIsAppendOnly",
     "Channel",
     "Claim",

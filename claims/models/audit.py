@@ -173,3 +173,23 @@ class AuditCheckpoint(AppendOnlyModel):
 
     def __str__(self):
         return f"checkpoint at {self.tree_size} events ({self.root_hash[:12]})"
+
+
+class AuditTile(AppendOnlyModel):
+    """The root of one complete run of TILE_LEAVES leaves of the Merkle log (``index`` counts
+    runs from the log's start), kept when a checkpoint is made: a proof for one event then reads
+    a run of leaves and the tiles, not the whole log (as C2SP tlog-tiles keeps a log)."""
+
+    TILE_LEAVES = 256
+
+    index = models.PositiveBigIntegerField(_("index"), unique=True)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        base_manager_name = "objects"
+        verbose_name = _("audit log tile")
+        verbose_name_plural = _("audit log tiles")
+        ordering = ["index"]
+
+    def __str__(self):
+        return f"tile {self.index} ({self.hash[:12]})"

@@ -248,7 +248,8 @@ def test_the_log_and_its_checkpoints_refuse_changes_through_the_orm(signing, des
 
 @postgres_only
 @pytest.mark.parametrize(
-    "table", ["claims_auditevent", "claims_auditlogentry", "claims_auditcheckpoint"]
+    "table",
+    ["claims_auditevent", "claims_auditlogentry", "claims_auditcheckpoint", "claims_audittile"],
 )
 def test_postgresql_refuses_truncate_of_the_audit_tables(signing, desk, table):
     checkpoint_now()

@@ -1016,13 +1016,14 @@ def _manage(database: Path, *args, check=True) -> str:
 
 def comparable(export: list[dict]) -> list[dict]:
     """What a round trip keeps: claims, sources, evidence, states and publications (not ids,
-    people, history)."""
+    people, history, the proof that history is signed)."""
     kept = []
     for item in export:
         claim = {
             key: value
             for key, value in item.items()
-            if key not in ("id", "created_by", "updated_at", "assignments", "history")
+            if key
+            not in ("id", "created_by", "updated_at", "assignments", "history", "audit_proof")
         }
         claim["evidence"] = [
             {k: v for k, v in e.items() if k not in ("id", "added_by", "retracted_by")}

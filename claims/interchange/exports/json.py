@@ -22,10 +22,12 @@ pasted in, so no stored row can break the file.
 """
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 import orjson
 
 from claims.audit.actions import COMMENT_EVENTS
+from claims.audit.proofs import VerdictProofs
 from claims.interchange.exports.reader import (
     COMMENTS,
     EVERYTHING,
@@ -43,6 +45,7 @@ EXTENSION = "json"
 # Dates and times come as the text written here; evidence, assignments and history as rows.
 INCLUDE = EVERYTHING | {ISO_TIMES, ROWS, COMMENTS}
 PUBLISHED_ONLY = False
+PROOF_BATCH = 500
 
 
 def users_json() -> dict[int, dict]:
@@ -191,11 +194,19 @@ def claim_json(claim: ClaimRecord, users: dict) -> dict:
 
 
 def render(claims: Iterable[ClaimRecord], *, selection: ExportSelection) -> Iterator[bytes]:
-    """``[``, one compact object per line joined by commas, ``]``, in UTF-8."""
+    """``[``, one compact object per line joined by commas, ``]``, in UTF-8. Each claim carries
+    ``audit_proof``: that its latest event is in the newest signed checkpoint of the audit log
+    (``claims.audit.proofs``), looked up for a batch of claims at a time."""
     users = users_json()
+    proofs = VerdictProofs()
     yield b"["
     separator = b"\n"
-    for claim in claims:
-        yield separator + orjson.dumps(claim_json(claim, users))
-        separator = b",\n"
+    claims = iter(claims)
+    while batch := list(islice(claims, PROOF_BATCH)):
+        proven = proofs.for_claims([claim.pk for claim in batch])
+        for claim in batch:
+            shown = claim_json(claim, users)
+            shown["audit_proof"] = proven.get(claim.pk)
+            yield separator + orjson.dumps(shown)
+            separator = b",\n"
     yield b"\n]\n"
