@@ -32,7 +32,8 @@ class CodeForm(forms.Form):
         if digits_only:  # confirming the app: its six digits, from a numeric keypad
             self.fields["code"].help_text = _("The six digits your app shows for this desk.")
             self.fields["code"].widget.attrs.update(inputmode="numeric", pattern=r"[0-9 ]*")
-        else:
+        else:  # the sign-in's one field: the cursor starts there
+            self.fields["code"].widget.attrs["autofocus"] = True
             self.fields["code"].help_text = _(
                 "The six digits your authenticator app shows, or one of your recovery codes."
             )
