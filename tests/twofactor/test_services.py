@@ -1,14 +1,19 @@
 """The writes of two-factor sign-in: each to its person's own devices, throttled when guessed."""
 
+import threading
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims.twofactor import services
 from claims.twofactor.selectors import has_two_factor, two_factor_status
-from tests.conftest import FACTORY_PASSWORD
+from tests.conftest import FACTORY_PASSWORD, postgres_only
+from tests.factories import UserFactory
 from tests.twofactor.conftest import app_code, enrol, wait_out_throttle, wrong_code
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +97,45 @@ def test_a_recovery_code_works_once(reviewer):
     with pytest.raises(ValidationError):
         services.second_factor_verify(user=reviewer, code=codes[0])
     assert StaticToken.objects.filter(device__user=reviewer).count() == 9
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_one_recovery_code_sent_twice_at_once_signs_in_once(monkeypatch):
+    """The device's row is locked while a code is checked: the second request waits, then finds
+    the code used up (without the lock both would find it, and both would sign in)."""
+    person = UserFactory(username="twice")
+    _device, codes = enrol(person)
+    original = StaticDevice.verify_is_allowed
+
+    def slow(device):
+        time.sleep(0.3)  # inside the lock: the other request is certainly waiting on it
+        return original(device)
+
+    monkeypatch.setattr(StaticDevice, "verify_is_allowed", slow)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def sign_in():
+        try:
+            barrier.wait()
+            services.second_factor_verify(user=person, code=codes[0])
+            outcomes.append("signed in")
+        except ValidationError:
+            outcomes.append("refused")
+        except Exception as error:
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_in) for _number in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["refused", "signed in"], outcomes
+    assert StaticToken.objects.filter(device__user=person).count() == 9
 
 
 def test_guessing_is_throttled_even_the_right_code_waits(reviewer):
