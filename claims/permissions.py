@@ -119,6 +119,18 @@ def can_manage_webhooks(user) -> bool:
     return can(user, Action.MANAGE_WEBHOOKS)
 
 
+def must_use_two_factor(user) -> bool:
+    """Must ``user`` sign in with a second factor before acting (``FACTCHECK_REQUIRE_2FA``)?
+    Editors and staff: they change what the desk publishes and who may do what, so a stolen
+    password alone must not be enough. Reviewers and viewers may enrol but need not."""
+    return bool(
+        settings.FACTCHECK_REQUIRE_2FA
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_staff or is_editor(user))
+    )
+
+
 def role_label(user) -> str:
     """The role the header shows: read from the permissions every page loads anyway, so the
     header needs no query of its own for the user's groups."""

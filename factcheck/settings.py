@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     # TASKS_URL says, so the migrations do not depend on the environment.
     "django_tasks",
     "claims.apps.BackgroundTasksConfig",  # django_tasks_db, named for the admin
+    # Two-factor sign-in (claims/twofactor/): authenticator apps and recovery codes. Before
+    # "claims", whose admin takes django-otp's device admins off the site.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "claims",
 ]
 
@@ -70,7 +75,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a code this session
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "claims.twofactor.middleware.RequireTwoFactorMiddleware",  # FACTCHECK_REQUIRE_2FA
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -202,6 +209,16 @@ FACTCHECK_DIGEST_HOUR = int(os.environ.get("FACTCHECK_DIGEST_HOUR", "7"))
 # How long after writing a comment its author may still correct it; after that it stands as
 # written (hiding it, with a reason, is still open to its author and to editors).
 FACTCHECK_COMMENT_EDIT_MINUTES = int(os.environ.get("FACTCHECK_COMMENT_EDIT_MINUTES", "15"))
+
+# Two-factor sign-in (claims/twofactor/). With FACTCHECK_REQUIRE_2FA, editors and staff enrol
+# an authenticator app and sign in with its code before any page or write lets them act; on
+# unless debugging, so the demo (DEBUG on) leaves it off. Anyone may enrol either way.
+FACTCHECK_REQUIRE_2FA = env_bool("FACTCHECK_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = FACTCHECK_ORGANIZATION_NAME  # how the authenticator app names the desk
+# After n wrong codes in a row a device takes no code for 2**(n-1) seconds (django-otp's
+# throttling): 20 guesses cost days. One factor for the app and for the recovery codes.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Background work (claims/background/): TASKS_URL picks where tasks wait for the worker
 # (``manage.py run_worker``): "database" (the default: a table on DATABASES["default"]),

@@ -10,6 +10,8 @@ os.environ.setdefault("TASKS_URL", "immediate")
 os.environ.setdefault("EMAIL_URL", "memory:")
 # Webhook tests run their receivers on loopback; the refusal tests turn this off.
 os.environ.setdefault("FACTCHECK_WEBHOOK_ALLOW_PRIVATE", "true")
+# Signed in with a password alone, as force_login signs in; tests/twofactor/ turn it on.
+os.environ.setdefault("FACTCHECK_REQUIRE_2FA", "false")
 
 from factcheck.settings import *  # noqa: F403
 

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each test sets these itself. DJANGO_ALLOW_ASYNC_UNSAFE is there for the browser tests
 # (tests/conftest.py) and is never a production value: the deploy check refuses it (async.E001);
-# TASKS_URL and EMAIL_URL are the test settings' defaults (tests/settings.py), not production's.
+# TASKS_URL, EMAIL_URL and FACTCHECK_REQUIRE_2FA are the test settings' defaults
+# (tests/settings.py), not production's.
 NOT_INHERITED = {
     "SECRET_KEY",
     "DJANGO_DEBUG",
@@ -21,6 +22,7 @@ NOT_INHERITED = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "TASKS_URL",
     "EMAIL_URL",
+    "FACTCHECK_REQUIRE_2FA",
 }
 
 

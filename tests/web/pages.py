@@ -16,6 +16,8 @@ from django.db.models import CharField, TextField
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims import clock, services
 from claims.mentions import MENTION
@@ -34,7 +36,9 @@ from claims.models import (
     Source,
     Stance,
 )
-from tests.conftest import add_evidence, change_state
+from claims.twofactor import services as twofactor_services
+from claims.twofactor.qr import secret_for_typing
+from tests.conftest import FACTORY_PASSWORD, add_evidence, change_state
 from tests.factories import (
     EditorFactory,
     ReviewerFactory,
@@ -42,6 +46,7 @@ from tests.factories import (
     UserFactory,
     ViewerFactory,
 )
+from tests.twofactor.conftest import app_code, enrol
 
 
 @dataclass
@@ -254,6 +259,7 @@ def build_desk() -> Desk:
     services.desk_preferences_update(actor=admin, queue_density="compact")
 
     _judge_blind(fillers[3:9], editor, reviewer, other, substitute)
+    _two_factor(admin, viewer)
     return Desk(
         editor=editor,
         reviewer=reviewer,
@@ -283,6 +289,12 @@ def _discuss(claim, editor, reviewer, other) -> None:
     services.comment_edit(actor=other, comment=edited, text="I can, today.")
     hidden = services.comment_add(actor=reviewer, claim=claim, text="Call my cousin on this.")
     services.comment_hide(actor=editor, comment=hidden, reason="Not for the record.")
+
+
+def _two_factor(admin, viewer) -> None:
+    """Ada signs in with an authenticator app; Vic has begun to set one up."""
+    enrol(admin)
+    twofactor_services.totp_enrolment_start(actor=viewer)
 
 
 def _judge_blind(claims, editor, reviewer, other, substitute) -> None:
@@ -523,6 +535,7 @@ def main_pages(desk: Desk) -> list[Page]:
             status=422,
         ),
         Page("my queue, empty", "viewer", reverse("claims:my_queue")),
+        *_two_factor_pages(desk),
         Page("not allowed", "viewer", reverse("claims:create"), status=403),
         Page("not found", "editor", "/claims/999999999/", status=404),
         Page("report", "editor", reverse("claims:export", args=["html"])),
@@ -548,6 +561,42 @@ def main_pages(desk: Desk) -> list[Page]:
     ]
 
 
+def _two_factor_pages(desk: Desk) -> list[Page]:
+    """Two-factor sign-in: off, being set up, a code mistyped, the recovery codes shown once,
+    the sign-in's code step, and on, in a session verified with a code."""
+    manage = reverse("twofactor:manage")
+    confirm = reverse("twofactor:confirm")
+    begun = TOTPDevice.objects.get(user=desk.viewer, confirmed=False)
+    enrolled = TOTPDevice.objects.get(user=desk.admin, confirmed=True)
+    return [
+        Page("two-factor, off", "reviewer", manage),
+        Page("two-factor, setting up", "viewer", manage),
+        Page("two-factor, a code mistyped", "viewer", confirm, {"enrol-code": "12"}, status=422),
+        Page(
+            "two-factor, recovery codes shown once",
+            "viewer",
+            confirm,
+            {"enrol-code": app_code(begun)},
+            status=201,
+        ),
+        Page(
+            "sign-in code",
+            None,
+            reverse("login"),
+            {"username": desk.admin.username, "password": FACTORY_PASSWORD},
+            follow=True,
+        ),
+        Page(
+            "two-factor, on",
+            "admin",
+            reverse("twofactor:sign_in_code"),
+            {"code": app_code(enrolled, steps_ahead=1), "next": manage},
+            follow=True,
+        ),
+        Page("settings, two-factor on", "admin", reverse("claims:settings")),
+    ]
+
+
 def render_pages(desk: Desk, pages: list[Page] | None = None) -> Iterator[tuple[Page, str]]:
     """Each page's HTML, fetched by a client signed in as the page's role; checks the status."""
     for page in pages or main_pages(desk):
@@ -568,6 +617,12 @@ def render_pages(desk: Desk, pages: list[Page] | None = None) -> Iterator[tuple[
         else:
             html = response.content.decode()
         yield page, html
+
+
+def _two_factor_secrets() -> set[str]:
+    """The keys and recovery codes the two-factor pages show: data, not wording."""
+    keys = {secret_for_typing(device) for device in TOTPDevice.objects.all()}
+    return keys | set(StaticToken.objects.values_list("token", flat=True))
 
 
 def data_texts() -> set[str]:
@@ -598,6 +653,7 @@ def data_texts() -> set[str]:
             texts.update(_comment_pieces(text))
     for user in get_user_model().objects.all():
         texts.update(filter(None, (user.username, user.get_full_name(), user.first_name)))
+    texts.update(_two_factor_secrets())
     texts.add(settings.FACTCHECK_ORGANIZATION_NAME)
     return texts
 

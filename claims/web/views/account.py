@@ -11,6 +11,7 @@ from claims import services
 from claims.models import ApiToken
 from claims.notifications import services as notification_services
 from claims.selectors.tokens import personal_tokens
+from claims.twofactor.selectors import two_factor_status
 from claims.web.forms import ApiTokenForm, NotificationPreferencesForm, show_service_error
 from claims.web.views.access import require_reader
 
@@ -24,6 +25,7 @@ def _settings_page(request, *, form=None, token_form=None, new_token=None, statu
             "token_form": token_form or ApiTokenForm(prefix="token"),
             "tokens": personal_tokens(request.user),
             "new_token": new_token,
+            "two_factor": two_factor_status(request.user),  # claims/twofactor/
         },
         status=status,
     )
