@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.apps import TasksAppConfig
@@ -32,3 +33,10 @@ class BackgroundTasksConfig(TasksAppConfig):
     Backend"), and staff read the failed tasks there."""
 
     verbose_name = _("Background tasks")
+
+
+class SignInRecordsConfig(AxesConfig):
+    """django-axes as the admin names it: its own name ("Axes") says nothing to an editor, and
+    is English only; editors find who is locked out there (claims/admin/signin.py)."""
+
+    verbose_name = _("Sign-in records")
