@@ -158,6 +158,11 @@ LOGOUT_REDIRECT_URL = "login"
 INSTALLED_APPS.insert(INSTALLED_APPS.index("claims"), "claims.apps.SignInRecordsConfig")  # axes
 # Axes only refuses, before any backend hashes; force_login and API tokens never authenticate().
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+# Idle sessions end (claims/signin/idle.py): after the messages middleware, as its notice is one.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "claims.signin.idle.IdleSessionMiddleware",
+)
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # turns a refusal into the lockout page
 AXES_FAILURE_LIMIT = int(os.environ.get("FACTCHECK_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FACTCHECK_LOGIN_LOCKOUT_MINUTES", "15")))
@@ -168,6 +173,8 @@ AXES_LOCKOUT_CALLABLE = "claims.signin.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "claims.signin.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True  # the right password forgets that pair's earlier failures
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (Access failures in the admin)
+# A session ends after this many minutes without a request (0: only when its cookie expires).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
