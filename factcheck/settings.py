@@ -5,6 +5,7 @@ Development defaults are safe to run locally; production sets ``DJANGO_DEBUG=fal
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -155,6 +156,32 @@ AUTHENTICATION_BACKENDS = ["claims.auth_backend.ModelBackendOneQuery"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (claims/signin/) ---------------------------------------------------------------------
+# django-axes: after FACTCHECK_LOGIN_FAILURE_LIMIT failures for one username from one address,
+# that pair is refused (429, registration/locked_out.html) for FACTCHECK_LOGIN_LOCKOUT_MINUTES
+# after its last attempt, the right password included; on the desk's login and the admin's.
+# Staff lift a lock in the admin (Access attempts) or with ``manage.py axes_reset_username``.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("claims"), "claims.apps.SignInRecordsConfig")  # axes
+# Axes only refuses, before any backend hashes; force_login and API tokens never authenticate().
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+# Idle sessions end (claims/signin/idle.py): after the messages middleware, as its notice is one.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "claims.signin.idle.IdleSessionMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # turns a refusal into the lockout page
+AXES_FAILURE_LIMIT = int(os.environ.get("FACTCHECK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FACTCHECK_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "claims.signin.lockout.lockout_response"
+# The API's idea of the client's address (REMOTE_ADDR, or behind DJANGO_BEHIND_PROXY the
+# proxy's view of it): one answer for both limits (claims/signin/lockout.py says why).
+AXES_CLIENT_IP_CALLABLE = "claims.signin.lockout.client_address"
+AXES_RESET_ON_SUCCESS = True  # the right password forgets that pair's earlier failures
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (Access failures in the admin)
+# A session ends after this many minutes without a request (0: only when its cookie expires).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -25,12 +25,13 @@ class DemoUser:
 
 # The one list of demo logins: load_demo creates and prints them, and setup scripts may print them.
 # The passwords are published on purpose; never load the demo into a database that faces the world.
+# Each passes AUTH_PASSWORD_VALIDATORS, as a chosen password must (tests/demo/test_desk.py).
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("editor", "demo-editor", EDITORS_GROUP, "Erin", "Editor", is_staff=True),
-    DemoUser("chief", "demo-chief", EDITORS_GROUP, "Chen", "Chief", is_staff=True),
-    DemoUser("reviewer", "demo-reviewer", REVIEWERS_GROUP, "Rafael", "Reviewer"),
-    DemoUser("reviewer2", "demo-reviewer2", REVIEWERS_GROUP, "Rosa", "Reviewer"),
-    DemoUser("viewer", "demo-viewer", VIEWERS_GROUP, "Victor", "Viewer"),
+    DemoUser("editor", "demo-desk-editor", EDITORS_GROUP, "Erin", "Editor", is_staff=True),
+    DemoUser("chief", "demo-desk-chief", EDITORS_GROUP, "Chen", "Chief", is_staff=True),
+    DemoUser("reviewer", "demo-desk-reviewer", REVIEWERS_GROUP, "Rafael", "Reviewer"),
+    DemoUser("reviewer2", "demo-desk-reviewer2", REVIEWERS_GROUP, "Rosa", "Reviewer"),
+    DemoUser("viewer", "demo-desk-viewer", VIEWERS_GROUP, "Victor", "Viewer"),
 )
 
 # Creates the sources and claims; the other users act only where a claim's steps say so.

@@ -2,6 +2,7 @@
 lists count once and stay within a fixed number of queries, odd input is refused."""
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.db import connection
@@ -327,6 +328,14 @@ def every_kind_of_object(evidence, assigned_claim, editor):
             queue_name="default",
             priority=0,
         ),
+        # Sign-in records (claims/admin/signin.py).
+        AccessAttempt: AccessAttempt.objects.create(
+            username="edna", ip_address="198.51.100.7", failures_since_start=5
+        ),
+        AccessLog: AccessLog.objects.create(username="edna", ip_address="198.51.100.7"),
+        AccessFailureLog: AccessFailureLog.objects.create(
+            username="edna", ip_address="198.51.100.7"
+        ),
     }
 
 
@@ -384,6 +393,10 @@ def test_editors_get_the_admin_pages_of_the_desk(client, request, every_kind_of_
         reverse("admin:claims_webhookendpoint_add"),
         reverse("admin:claims_webhookdelivery_add"),
         reverse("admin:django_tasks_database_dbtaskresult_add"),
+        # Nor sign-in records: the logins write them.
+        reverse("admin:axes_accessattempt_add"),
+        reverse("admin:axes_accesslog_add"),
+        reverse("admin:axes_accessfailurelog_add"),
     }
     if role == "staff_editor":
         expected |= {page for page in statuses if page.startswith("/admin/auth/")}

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -229,7 +230,17 @@ def test_load_demo_does_not_print_a_password_that_was_changed():
 
     editor_login = next(line for line in output.splitlines() if line.startswith("  editor / "))
     assert "(not the demo password" in editor_login
-    assert "reviewer / demo-reviewer / " in output
+    assert "reviewer / demo-desk-reviewer / " in output
+
+
+def test_every_demo_password_passes_the_password_validators():
+    """A demo user who changes their password meets the same rules (AUTH_PASSWORD_VALIDATORS:
+    not like the username or name, long enough, not common, not all digits)."""
+    load_demo()
+    for demo_user in demo_data.DEMO_USERS:
+        user = get_user_model().objects.get(username=demo_user.username)
+        validate_password(demo_user.password, user)  # raises ValidationError, naming the rule
+        assert user.check_password(demo_user.password)
 
 
 def test_load_demo_leaves_other_data_alone(claim):

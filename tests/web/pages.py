@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, TextField
@@ -260,6 +261,14 @@ def build_desk() -> Desk:
 
     _judge_blind(fillers[3:9], editor, reviewer, other, substitute)
     _two_factor(admin, viewer)
+    # A sign-in paused for "locked" from the test client's address (claims/signin/lockout.py).
+    AccessAttempt.objects.create(
+        username="locked",
+        ip_address="127.0.0.1",
+        user_agent="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+        attempt_time=timezone.now(),
+    )
     return Desk(
         editor=editor,
         reviewer=reviewer,
@@ -533,6 +542,38 @@ def main_pages(desk: Desk) -> list[Page]:
             reverse("claims:settings"),
             {"assigned": "carrier-pigeon"},
             status=422,
+        ),
+        Page("password change", "reviewer", reverse("claims:password_change")),
+        Page(
+            "password change refused",
+            "reviewer",
+            reverse("claims:password_change"),
+            {"old_password": "no", "new_password1": "one", "new_password2": "two"},
+            status=422,
+        ),
+        Page("password reset", None, reverse("password_reset")),
+        Page(
+            "password reset refused", None, reverse("password_reset"), {"email": "no"}, status=422
+        ),
+        Page(
+            "password reset sent",
+            None,
+            reverse("password_reset"),
+            {"email": "nobody@desk.example"},
+            follow=True,
+        ),
+        Page(
+            "password reset, a link that no longer works",
+            None,
+            reverse("password_reset_confirm", args=["MQ", "set-password"]),
+        ),
+        Page("password set", None, reverse("password_reset_complete")),
+        Page(
+            "sign-in paused",
+            None,
+            reverse("login"),
+            {"username": "locked", "password": "no"},
+            status=429,
         ),
         Page("my queue, empty", "viewer", reverse("claims:my_queue")),
         *_two_factor_pages(desk),
