@@ -24,6 +24,16 @@ except ImportError:  # run as a script, beside merkle.py
     import merkle
 
 
+# What a check may find, in English: the desk's pages show each in the reader's language
+# (``claims.audit.public``); this file stays free of Django.
+NO_PROOF = "no proof"
+BAD_SIGNATURE = "the checkpoint's signature does not hold for this key"
+OTHER_TREE = "the proof is for another tree than the signed one"
+NOT_IN_TREE = "the event is not in the signed tree at the place the proof gives"
+UNLINKED = "event {sequence} does not link to the one before it"
+OTHER_EVENT = "the proof is for another event than the history's last"
+
+
 def signed_head(checkpoint: dict) -> tuple[int, bytes]:
     """The tree size and root the checkpoint's signed text states (origin, size, root, time)."""
     lines = checkpoint["signed_text"].split("\n")
@@ -33,7 +43,7 @@ def signed_head(checkpoint: dict) -> tuple[int, bytes]:
 def check(proof: dict, public_key: Ed25519PublicKey) -> list[str]:
     """What is wrong with ``proof``; empty when it holds."""
     if not proof or not proof.get("included"):
-        return [(proof or {}).get("reason") or "no proof"]
+        return [(proof or {}).get("reason") or NO_PROOF]
     checkpoint = proof["checkpoint"]
     problems = []
     try:
@@ -41,14 +51,14 @@ def check(proof: dict, public_key: Ed25519PublicKey) -> list[str]:
             base64.b64decode(checkpoint["signature"]), checkpoint["signed_text"].encode()
         )
     except (InvalidSignature, ValueError, binascii.Error):
-        return ["the checkpoint's signature does not hold for this key"]
+        return [BAD_SIGNATURE]
     size, root = signed_head(checkpoint)
     if int(proof["tree_size"]) != size:
-        problems.append("the proof is for another tree than the signed one")
+        problems.append(OTHER_TREE)
     leaf = merkle.leaf_hash(bytes.fromhex(proof["event_hash"]))
     path = [bytes.fromhex(node) for node in proof["inclusion_proof"]]
     if not merkle.verify_inclusion(leaf, int(proof["leaf_index"]), size, path, root):
-        problems.append("the event is not in the signed tree at the place the proof gives")
+        problems.append(NOT_IN_TREE)
     return problems
 
 
@@ -60,9 +70,9 @@ def check_claim(claim: dict, public_key: Ed25519PublicKey) -> list[str]:
     history = claim.get("history") or []
     for before, event in itertools.pairwise(history):
         if event["previous_hash"] != before["hash"]:
-            problems.append(f"event {event['sequence']} does not link to the one before it")
+            problems.append(UNLINKED.format(sequence=event["sequence"]))
     if history and proof and history[-1]["hash"] != proof.get("event_hash"):
-        problems.append("the proof is for another event than the history's last")
+        problems.append(OTHER_EVENT)
     return problems
 
 

@@ -17,6 +17,7 @@ from . import merkle
 from .checkpoints import checkpoint_document, leaves
 
 TILE = AuditTile.TILE_LEAVES
+NOT_YET = "not yet in a signed checkpoint"  # in the proof itself, so in English
 BATCH = 500  # claims whose heads are looked up at once
 
 
@@ -104,7 +105,7 @@ class VerdictProofs:
         for an event newer than the checkpoint, why there is no proof yet."""
         proof = {"event_sequence": sequence, "event_hash": event_hash}
         if self.checkpoint is None or position is None or position >= self.checkpoint.tree_size:
-            return {**proof, "included": False, "reason": "not yet in a signed checkpoint"}
+            return {**proof, "included": False, "reason": NOT_YET}
         return {
             **proof,
             "included": True,

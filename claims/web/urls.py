@@ -15,6 +15,7 @@ from claims.web.views import (
     password,
     queue,
     signoff,
+    verification,
     webhooks,
 )
 
@@ -22,6 +23,10 @@ app_name = "claims"
 
 urlpatterns = [
     path("", queue.home, name="home"),
+    # Public: no sign-in (claims/web/views/verification.py).
+    path("verify/", verification.verify_index, name="verify"),
+    path("verify/<int:pk>/", verification.verify_claim, name="verify_claim"),
+    path("verify/<int:pk>/proof.json", verification.verify_claim_proof, name="verify_proof"),
     path("claims/", queue.claim_list, name="list"),
     path("claims/density/", queue.queue_density_update, name="density"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

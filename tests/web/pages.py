@@ -359,6 +359,12 @@ def main_pages(desk: Desk) -> list[Page]:
     return [
         Page("login", None, reverse("login")),
         Page("login refused", None, reverse("login"), {"username": "edna", "password": "no"}),
+        # Public, without signing in (claims/web/views/verification.py).
+        Page("verify a verdict", None, reverse("claims:verify")),
+        Page(
+            "verify a verdict, bad number", None, reverse("claims:verify") + "?claim=x", status=404
+        ),
+        Page("a verdict's history checked", None, reverse("claims:verify_claim", args=[pk])),
         Page("queue", "editor", reverse("claims:list")),
         Page("queue, second page", "editor", reverse("claims:list") + "?per_page=10&page=2"),
         Page("queue, nothing found", "viewer", reverse("claims:list") + "?q=zzzqqq"),
