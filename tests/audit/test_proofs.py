@@ -194,3 +194,18 @@ def test_verify_verdict_confirms_an_export_and_names_what_fails(signing, editor,
     with pytest.raises(CommandError, match="1 of 2 verdicts not proved"):
         call_command("verify_verdict", str(later), stdout=out)
     assert f"NOT PROVED claim {made[0].pk}: not yet in a signed checkpoint" in out.getvalue()
+
+
+def test_the_printable_report_gives_each_claims_proof(signing, editor, tmp_path):
+    made = many_events(editor, claims=2)
+    checkpoints.make_checkpoint()
+    services.evidence_add(
+        actor=editor, claim=made[1], stance=Stance.CONTRADICTS, url="https://late.example/"
+    )
+    path = tmp_path / "report.html"
+    call_command("export_verdicts", format="html", output=str(path), stderr=StringIO())
+    html = path.read_text()
+    made[0].refresh_from_db()
+    assert made[0].audit_head in html
+    assert f"/verify/{made[0].pk}/" in html
+    assert html.count("is not in a signed checkpoint yet") == 1

@@ -14,13 +14,16 @@ report streams claim by claim instead of being built whole in memory.
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.audit.actions import AuditAction
+from claims.audit.proofs import VerdictProofs
 from claims.interchange.exports.reader import EVERYTHING, ClaimRecord, ExportSelection
 from claims.models import ReviewState, Stance
 from claims.selectors.filters import ME
@@ -32,6 +35,7 @@ EXTENSION = "html"
 INCLUDE = EVERYTHING
 PUBLISHED_ONLY = False
 
+PROOF_BATCH = 500  # claims whose proofs are looked up at once
 CLAIMS_MARKER = "<!-- claims -->"  # written as is in claims/report.html
 
 
@@ -132,7 +136,7 @@ def correction_lines(claim: ClaimRecord) -> list[CorrectionLine]:
     ]
 
 
-def claim_context(claim: ClaimRecord) -> dict:
+def claim_context(claim: ClaimRecord, proof: dict | None = None) -> dict:
     evidence = claim.evidence
     return {
         "claim": claim,
@@ -142,6 +146,8 @@ def claim_context(claim: ClaimRecord) -> dict:
         "appearances": claim.appearances,
         "state_changes": state_changes(claim),
         "corrections": correction_lines(claim),
+        "proof": proof,
+        "verify_url": settings.FACTCHECK_SITE_URL + reverse("claims:verify_claim", args=[claim.pk]),
     }
 
 
@@ -163,6 +169,10 @@ def render(claims: Iterable[ClaimRecord], *, selection: ExportSelection) -> Iter
     head, _marker, foot = document.partition(CLAIMS_MARKER)
     yield head
     claim_template = get_template("claims/includes/report_claim.html")
-    for claim in claims:
-        yield claim_template.render(claim_context(claim))
+    proofs = VerdictProofs()
+    claims = iter(claims)
+    while batch := list(islice(claims, PROOF_BATCH)):
+        proven = proofs.for_claims([claim.pk for claim in batch])
+        for claim in batch:
+            yield claim_template.render(claim_context(claim, proven.get(claim.pk)))
     yield foot
