@@ -7,6 +7,7 @@ so editing, deleting (the newest event included) or reordering events shows in `
 
 import hashlib
 import json
+import re
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 
 import orjson
 from django.db import connection, transaction
+from django.utils.dateparse import parse_datetime
 
 from claims import clock
 from claims.models import AuditEvent, Claim
@@ -267,8 +269,11 @@ StreamedEvent = namedtuple("StreamedEvent", EVENT_FIELDS)
 def _streamed_events(chunk_size: int) -> Iterator[StreamedEvent]:
     """Every event in (claim, sequence) order, read with the driver's own cursor (streamed on
     PostgreSQL): a million rows through the ORM's converters took longer than hashing them.
-    ``created_at`` stays as the driver gives it (text on SQLite); ``data`` is parsed."""
-    columns = ", ".join(EVENT_FIELDS)
+    ``created_at`` comes as the database writes it as text (the session is in UTC), so no
+    datetime is built; ``data`` is parsed."""
+    columns = ", ".join(
+        "CAST(created_at AS TEXT)" if name == "created_at" else name for name in EVENT_FIELDS
+    )
     with connection.chunked_cursor() as cursor:
         cursor.execute(
             f"SELECT {columns} FROM claims_auditevent ORDER BY claim_id, sequence"  # noqa: S608 - constant columns
@@ -283,14 +288,20 @@ def _streamed_events(chunk_size: int) -> Iterator[StreamedEvent]:
                 )
 
 
-def _canonical_time(value) -> str:
-    """``_timestamp`` of a time as the driver gave it: SQLite's UTC text or an aware datetime."""
+_UTC_TEXT = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(?:\+00(?::?00)?)?")
+
+
+def _canonical_time(value) -> str | None:
+    """``_timestamp`` of a time as the database wrote it: an aware datetime, or UTC text
+    (SQLite's "2026-05-16 22:15:54.831745", PostgreSQL's "2026-05-16 22:15:54.8317+00");
+    None for text in another form, which is then parsed."""
     if isinstance(value, datetime):
         return _timestamp(value)
-    text = value.replace(" ", "T")
-    if "." not in text:
-        text += ".000000"
-    return text + "+00:00"
+    match = _UTC_TEXT.fullmatch(value)
+    if match is None:
+        return None
+    day, clock_time, fraction = match.groups()
+    return f"{day}T{clock_time}.{(fraction or '').ljust(6, '0')}+00:00"
 
 
 def streamed_hash(event: StreamedEvent) -> str:
@@ -304,7 +315,7 @@ def streamed_hash(event: StreamedEvent) -> str:
             "action": event.action,
             "actor": event.actor_id,
             "actor_name": event.actor_name,
-            "created_at": _canonical_time(event.created_at),
+            "created_at": _canonical_time(event.created_at) or "",
             "data": event.data,
             "previous_hash": event.previous_hash,
         },
@@ -315,7 +326,11 @@ def streamed_hash(event: StreamedEvent) -> str:
         return fast
     created_at = event.created_at
     if not isinstance(created_at, datetime):
-        created_at = datetime.fromisoformat(_canonical_time(created_at))
+        created_at = parse_datetime(created_at.strip())
+        if created_at is not None and created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=UTC)  # SQLite keeps UTC without an offset
+    if created_at is None:
+        return ""  # no time a hash could cover: reported as edited
     return event_hash(event._replace(created_at=created_at))
 
 

@@ -256,3 +256,30 @@ def test_queries_do_not_grow_with_claims(chain, editor, django_assert_max_num_qu
     # replay (and nothing per claim; no leaves without a checkpoint to check them against).
     with django_assert_max_num_queries(7):
         assert "11 events in 7 claims" in run_verify_audit()
+
+
+def test_the_streamed_check_hashes_as_the_writer_did_without_falling_back(
+    chain, monkeypatch, editor
+):
+    """verify_all hashes streamed rows with orjson and the database's own text for times; if
+    either ever differed from how events are written, every event would take the slow path.
+    Times with a whole second (no fraction written) are among them."""
+    from datetime import UTC, datetime
+
+    from claims import clock
+
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 5, 1, 9, 30, 0, tzinfo=UTC))
+    services.claim_create(
+        actor=editor,
+        text="Written on the second, “quoted” ünïcode and\\ttabs",
+        claimant="Someone",
+        appearances=[services.AppearanceInput(SourceFactory(), "said")],
+    )
+
+    def slow_path(_event):
+        raise AssertionError("fell back to the slow hash")
+
+    monkeypatch.setattr(audit_chain, "event_hash", slow_path)
+    tally = audit_chain.verify_all()
+    assert not tally.problems
+    assert tally.events >= 6
