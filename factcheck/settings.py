@@ -308,6 +308,8 @@ SPECTACULAR_SETTINGS = {
         "StanceEnum": "claims.models.Stance",
         "AssignmentStatusEnum": "claims.models.AssignmentStatus",
         "ProposalStatusEnum": "claims.models.ProposalStatus",
+        "WebhookEventTypeEnum": "claims.models.WebhookEventType",
+        "DeliveryStatusEnum": "claims.models.DeliveryStatus",
     },
 }
 # Webhook endpoints (claims/webhooks/) may not lead into the desk's own network: an address that
