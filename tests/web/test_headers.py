@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from claims import clock, services
 from claims.api.docs import REDOC_BUNDLE_STYLES
 from claims.interchange import exports
+from claims.interchange.exports import html
 from claims.models import (
     AuditEvent,
     Channel,
@@ -284,15 +285,19 @@ def test_every_response_to_nobody_signed_in_has_the_policy_and_no_store(client, 
 
 
 def test_the_report_allows_its_own_style_and_script_by_their_hashes(client, rows, staff_editor):
-    from claims.interchange.exports import html
-
     client.force_login(staff_editor)
-    response = client.get("/claims/export/html/")
-    page = b"".join(response.streaming_content).decode()
-    given = policy(response)
-    assert given["style-src"] == ["'self'", html.report_asset_source("style")]
-    assert given["script-src"] == ["'self'", html.report_asset_source("script")]
-    assert page.count("<style>") == page.count("<script>") == 1
+    for path in (
+        "/claims/export/html/",
+        "/api/v1/exports/html/",
+        f"/claims/{rows['claims', 'pk']}/packet/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = b"".join(response).decode()
+        given = policy(response)
+        assert given["style-src"] == ["'self'", html.report_asset_source("style")], path
+        assert given["script-src"] == ["'self'", html.report_asset_source("script")], path
+        assert page.count("<style>") == page.count("<script>") == 1, path
 
 
 def test_redoc_gets_a_nonce_for_its_styles_and_swagger_nothing_more(client, rows, staff_editor):
