@@ -23,6 +23,7 @@ NOT_INHERITED = {
     "TASKS_URL",
     "EMAIL_URL",
     "FACTCHECK_REQUIRE_2FA",
+    "DJANGO_HSTS_PRELOAD",
 }
 
 
@@ -40,18 +41,38 @@ def manage(*args, **env):
     )
 
 
-def test_deploy_checks_pass_with_production_values():
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "SECRET_KEY": "p" * 20 + "rod-Xq9!vB2#kL7@wN4$zR8%tY6^mH3&jF5",
+    "ALLOWED_HOSTS": "factcheck.example.org",
+}
+
+
+@pytest.mark.parametrize("preload", ["", "true"], ids=["hsts", "hsts-preload"])
+def test_deploy_checks_pass_with_production_values(preload):
     result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_DEBUG="false",
-        SECRET_KEY="p" * 20 + "rod-Xq9!vB2#kL7@wN4$zR8%tY6^mH3&jF5",
-        ALLOWED_HOSTS="factcheck.example.org",
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, DJANGO_HSTS_PRELOAD=preload
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def hsts_header(**env) -> str:
+    """The Strict-Transport-Security header of an HTTPS answer under these settings."""
+    script = (
+        "from django.test import Client; "
+        "print(Client(HTTP_HOST='factcheck.example.org').get('/', secure=True)"
+        ".headers['Strict-Transport-Security'])"
+    )
+    result = manage("shell", "--no-imports", "-c", script, **PRODUCTION, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_hsts_asks_for_preloading_only_when_told_to():
+    assert hsts_header() == "max-age=31536000; includeSubDomains"
+    assert hsts_header(DJANGO_HSTS_PRELOAD="false") == "max-age=31536000; includeSubDomains"
+    assert hsts_header(DJANGO_HSTS_PRELOAD="true") == "max-age=31536000; includeSubDomains; preload"
 
 
 def test_production_without_a_secret_key_refuses_to_start():

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 from claims.audit.sentences import describe
 from claims.interchange import exports
 from claims.interchange.exports import claimreview, reader
+from claims.interchange.exports.html import allow_report_assets
 from claims.models import Assignment, AuditEvent, Claim, Proposal
 from claims.selectors.claim_page import events_hidden_from
 from claims.selectors.filters import SORTS
@@ -117,6 +119,7 @@ _EXPORT_TYPES = {
 
 
 @extend_schema(tags=["history"])
+@method_decorator(allow_report_assets, name="dispatch")  # the printable report
 class ExportView(NoStoreMixin, APIView):
     """The claims the queue's filters select, streamed in one of the export formats, as the
     queue's download buttons give them to the reader (blind review's hiding included)."""

@@ -11,15 +11,21 @@ from ``claims/report.html`` and each claim from ``claims/includes/report_claim.h
 report streams claim by claim instead of being built whole in memory.
 """
 
+import base64
 import datetime
+import functools
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from csp.decorators import csp_update
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from claims.audit.actions import AuditAction
@@ -37,6 +43,41 @@ PUBLISHED_ONLY = False
 
 PROOF_BATCH = 500  # claims whose proofs are looked up at once
 CLAIMS_MARKER = "<!-- claims -->"  # written as is in claims/report.html
+
+
+# The report's stylesheet and its print button's script are written into the document rather
+# than linked: a report saved from the browser, downloaded through the API or written by
+# ``export_verdicts`` is one file that prints the same with no desk to fetch them from. The
+# pages that serve it allow those two texts by their hashes (``allow_report_assets``), so the
+# Content-Security-Policy still refuses every other inline style and script.
+REPORT_ASSETS = {"style": "css/report.css", "script": "js/report.js"}
+
+
+@functools.cache
+def _asset(path: str) -> str:
+    with open(finders.find(path), encoding="utf-8") as file:
+        return file.read()
+
+
+def report_assets() -> dict[str, SafeString]:
+    """The report's ``<style>`` and ``<script>`` elements, by name, for its templates."""
+    # The desk's own files, written as they are: neither holds a closing tag.
+    return {
+        f"report_{tag}": mark_safe(f"<{tag}>{_asset(path)}</{tag}>")  # noqa: S308
+        for tag, path in REPORT_ASSETS.items()
+    }
+
+
+def report_asset_source(tag: str) -> str:
+    """The CSP source that allows the report's ``tag`` element and no other inline one."""
+    digest = hashlib.sha256(_asset(REPORT_ASSETS[tag]).encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def allow_report_assets(view):
+    """``view``'s responses may carry the report's style and script (a view that serves it)."""
+    sources = {f"{tag}-src": [report_asset_source(tag)] for tag in REPORT_ASSETS}
+    return csp_update(sources)(view)
 
 
 @dataclass
@@ -164,6 +205,7 @@ def render(claims: Iterable[ClaimRecord], *, selection: ExportSelection) -> Iter
             # The queue's sort caption reads ``queue.sort``.
             "queue": {"sort": selection.sort},
             "back_url": selection.back_url,
+            **report_assets(),
         }
     )
     head, _marker, foot = document.partition(CLAIMS_MARKER)

@@ -15,6 +15,7 @@ from claims.web.views.access import claim_or_404, require_reader
 
 
 @require_GET
+@report.allow_report_assets
 def review_packet(request, pk):
     """The report's claim (``report_claim.html``, read as the report reads it), then the
     comments and the history as the claim page shows them to this user."""
@@ -32,5 +33,6 @@ def review_packet(request, pk):
         "comments": visible_comments(claim, request.user),
         "timeline": list(reversed(timeline)),  # oldest first: a packet reads as a story
         "back_url": claim.get_absolute_url(),
+        **report.report_assets(),
     }
     return render(request, "claims/review_packet.html", context)

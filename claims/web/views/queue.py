@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims import services
 from claims.interchange import exports
+from claims.interchange.exports.html import allow_report_assets
 from claims.models import QueueDensity, ReviewState
 from claims.permissions import (
     Action,
@@ -175,6 +176,7 @@ def my_queue(request):
 
 
 @require_GET
+@allow_report_assets  # the printable report
 def claim_export(request, export_format):
     """The claims the queue's current filters show, streamed in one of the export formats; the
     report links back to the queue on the same filters and sort (the parameters are the same)."""
