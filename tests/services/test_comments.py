@@ -382,11 +382,17 @@ def test_a_comment_needs_no_version_and_breaks_no_move(claim, editor, reviewer):
 def test_simultaneous_comments_each_extend_the_chain_in_turn():
     """Without the claim's row lock two comments would take the same place in its chain."""
     from tests.conftest import restore_roles
-    from tests.factories import ClaimFactory, EditorFactory
+    from tests.factories import EditorFactory, SourceFactory
 
     restore_roles()
     people = [EditorFactory(username=f"talker{number}") for number in range(4)]
-    claim = ClaimFactory()
+    # Made by the service, so its chain starts with its creation, as verify_audit replays it.
+    claim = services.claim_create(
+        actor=people[0],
+        text="Talked over at once.",
+        claimant="Someone",
+        appearances=[services.AppearanceInput(SourceFactory(), "said so")],
+    )
     barrier = threading.Barrier(len(people))
     outcomes = []
 
@@ -409,6 +415,6 @@ def test_simultaneous_comments_each_extend_the_chain_in_turn():
 
     assert outcomes == ["ok"] * len(people)
     claim.refresh_from_db()
-    assert claim.audit_length == 12
-    assert AuditEvent.objects.filter(claim_id=claim.pk).count() == 12
-    assert run_verify_audit().startswith("Audit trail intact: 12 events in 1 claim")
+    assert claim.audit_length == 13
+    assert AuditEvent.objects.filter(claim_id=claim.pk).count() == 13
+    assert run_verify_audit().startswith("Audit trail intact: 13 events in 1 claim")
