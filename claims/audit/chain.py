@@ -10,11 +10,13 @@ import json
 import re
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing import get_all_start_methods, get_context
 
 import orjson
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils.dateparse import parse_datetime
 
 from claims import clock
@@ -253,6 +255,7 @@ class Tally:
     orphan_problems: dict[int, ChainProblem] = field(default_factory=dict)
     # Rows that differ from what their claim's events replay to (``claims.audit.replay``).
     row_problems: dict[int, list[str]] = field(default_factory=dict)
+    alongside: object = None  # what verify_all's ``alongside`` returned
 
     @property
     def all_problems(self) -> dict[int, ChainProblem]:
@@ -266,7 +269,7 @@ def _event_rows(queryset):
 StreamedEvent = namedtuple("StreamedEvent", EVENT_FIELDS)
 
 
-def _streamed_events(chunk_size: int) -> Iterator[StreamedEvent]:
+def _streamed_events(chunk_size: int, low: int = 0, high: int = 2**62) -> Iterator[StreamedEvent]:
     """Every event in (claim, sequence) order, read with the driver's own cursor (streamed on
     PostgreSQL): a million rows through the ORM's converters took longer than hashing them.
     ``created_at`` comes as the database writes it as text (the session is in UTC), so no
@@ -276,7 +279,9 @@ def _streamed_events(chunk_size: int) -> Iterator[StreamedEvent]:
     )
     with connection.chunked_cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns} FROM claims_auditevent ORDER BY claim_id, sequence"  # noqa: S608 - constant columns
+            f"SELECT {columns} FROM claims_auditevent "  # noqa: S608 - constant columns
+            "WHERE claim_id >= %s AND claim_id < %s ORDER BY claim_id, sequence",
+            [low, high],
         )
         while rows := cursor.fetchmany(chunk_size):
             for row in rows:
@@ -334,12 +339,19 @@ def streamed_hash(event: StreamedEvent) -> str:
     return event_hash(event._replace(created_at=created_at))
 
 
-def verify_all(*, chunk_size: int = 5000, on_events: Callable[[int], None] | None = None) -> Tally:
+def verify_all(
+    *,
+    chunk_size: int = 5000,
+    on_events: Callable[[int], None] | None = None,
+    alongside: Callable | None = None,
+) -> Tally:
     """Recompute every claim's chain and return what was seen, with the first break in each.
 
     Events are streamed in (claim, sequence) order as plain rows, so a million events verify in
     seconds without building model instances. ``on_events`` hears how many events each chain
     had, for a progress bar. History whose claim row is gone is checked for its links only.
+    ``alongside`` runs while the claims are checked (in two processes, on a large desk); its
+    result is ``tally.alongside``.
     """
     tally = Tally()
     # Heads first, events second: a chain that grows in between is then only ever longer
@@ -351,8 +363,31 @@ def verify_all(*, chunk_size: int = 5000, on_events: Callable[[int], None] | Non
         .iterator(chunk_size=chunk_size)
     }
     tally.claims = len(heads)
-    recheck, orphans = _verify_stream(tally, heads, RowsByClaim(chunk_size), chunk_size, on_events)
-    _note_emptied_claims(tally, heads)
+    split = _split_point(heads)
+    if split is None:
+        halves = [_verify_range(heads, 0, ALL, chunk_size, on_events)]
+        alongside_result = alongside() if alongside is not None else None
+    else:
+        # Two processes, one per half of the claims (by id), on a machine's two cores: the
+        # check is CPU work in Python. The upper half is checked in a forked process with a
+        # connection of its own; this one checks the lower half, then whatever runs alongside.
+        connections.close_all()
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
+            upper = pool.submit(_verify_range_apart, heads, split, ALL, chunk_size)
+            halves = [_verify_range(heads, 0, split, chunk_size, on_events)]
+            alongside_result = alongside() if alongside is not None else None
+            halves.append(upper.result())
+        if on_events is not None:
+            on_events(halves[1][0].events + halves[1][0].orphan_events)
+    recheck, orphans = [], {}
+    for part, part_recheck, part_orphans, part_heads in halves:
+        tally.events += part.events
+        tally.problems.update(part.problems)
+        tally.orphan_problems.update(part.orphan_problems)
+        tally.row_problems.update(part.row_problems)
+        recheck += part_recheck
+        orphans.update(part_orphans)
+        _note_emptied_claims(tally, part_heads)
     # A "deleted" claim may have been created after the heads were read.
     created_since = _existing(list(orphans))
     tally.claims += len(created_since)
@@ -362,18 +397,62 @@ def verify_all(*, chunk_size: int = 5000, on_events: Callable[[int], None] | Non
     tally.orphan_chains, tally.orphan_events = len(orphans), sum(orphans.values())
     for claim_id in [*recheck, *created_since]:
         tally.events += _recheck(claim_id, tally)
+    tally.alongside = alongside_result
     return tally
 
 
+ALL = 2**62  # past every claim id
+# Below this many claims one process checks them all: forking costs more than it saves.
+PARALLEL_FROM = 20_000
+
+
+def _split_point(heads: dict) -> int | None:
+    """The claim id that halves the claims, when the check is worth two processes and may run
+    in them: not inside a transaction (a forked process would not see its writes) nor on an
+    in-memory database (it has nothing to share), and where processes fork."""
+    if len(heads) < PARALLEL_FROM or connection.in_atomic_block:
+        return None
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return None
+    if "fork" not in get_all_start_methods():
+        return None
+    ids = sorted(heads)
+    return ids[len(ids) // 2]
+
+
+def _verify_range(heads: dict, low: int, high: int, chunk_size: int, on_events) -> tuple:
+    """The chains of claims with ids in [low, high): (their tally, the chains to check again,
+    the orphans' event counts, the heads no event was seen for)."""
+    tally = Tally()
+    part = {pk: head for pk, head in heads.items() if low <= pk < high}
+    rows = RowsByClaim(chunk_size, low=low, high=high)
+    recheck, orphans = _verify_stream(tally, part, rows, chunk_size, on_events, low, high)
+    return tally, recheck, orphans, part
+
+
+def _verify_range_apart(heads: dict, low: int, high: int, chunk_size: int) -> tuple:
+    """``_verify_range`` in a forked process, which then closes the connection it opened."""
+    try:
+        return _verify_range(heads, low, high, chunk_size, None)
+    finally:
+        connections.close_all()
+
+
 def _verify_stream(
-    tally: Tally, heads: dict, rows: RowsByClaim, chunk_size: int, on_events
+    tally: Tally,
+    heads: dict,
+    rows: RowsByClaim,
+    chunk_size: int,
+    on_events,
+    low: int = 0,
+    high: int = 2**62,
 ) -> tuple[list, dict]:
     """Check every chain as it streams by, and replay it against its claim's rows; returns
     the chains to check again under a lock (perhaps written to meanwhile) and the event counts
     of chains whose claim is missing. Checked heads leave ``heads``."""
     recheck: list[int] = []
     orphans: dict[int, int] = {}
-    for claim_id, chain in iter_chains(_streamed_events(chunk_size)):
+    for claim_id, chain in iter_chains(_streamed_events(chunk_size, low, high)):
         if on_events is not None:
             on_events(len(chain))
         head = heads.pop(claim_id, None)

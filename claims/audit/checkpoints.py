@@ -223,12 +223,14 @@ class LogReport:
     proof_length: int | None = None
 
 
-def verify_checkpoints(extra: list[KeptCheckpoint] = (), public_keys: list[str] = ()) -> LogReport:
+def verify_checkpoints(
+    extra: list[KeptCheckpoint] = (), public_keys: list[str] = (), *, keys: dict | None = None
+) -> LogReport:
     """Check each checkpoint's signature and that the log today begins with the tree it
     signed: the root of the first ``size`` leaves, recomputed from the events' hashes, is the
     one signed. The newest checkpoint is also shown consistent with today's head by an RFC 9162
     consistency proof, as a verifier who keeps only checkpoints would check it."""
-    keys = desk_public_keys(list(public_keys))
+    keys = keys if keys is not None else desk_public_keys(list(public_keys))
     checkpoints = [*stored_checkpoints(), *extra]
     problems = []
     wanted: dict[int, list[KeptCheckpoint]] = {}

@@ -137,9 +137,14 @@ class RowsByClaim:
     """The claims' rows in claim order, read as three streams merged by claim id, so a replay
     of every claim reads each table once (``rows(claim_id)`` must be asked in rising order)."""
 
-    def __init__(self, chunk_size: int = 5000, claim_ids=None):
-        narrow = Q() if claim_ids is None else Q(pk__in=claim_ids)
-        by_claim = Q() if claim_ids is None else Q(claim_id__in=claim_ids)
+    def __init__(
+        self, chunk_size: int = 5000, claim_ids=None, low: int = 0, high: int | None = None
+    ):
+        narrow = Q(pk__gte=low) if claim_ids is None else Q(pk__in=claim_ids)
+        by_claim = Q(claim_id__gte=low) if claim_ids is None else Q(claim_id__in=claim_ids)
+        if high is not None:
+            narrow &= Q(pk__lt=high)
+            by_claim &= Q(claim_id__lt=high)
         self._claims = _peekable(
             Claim.objects.filter(narrow)
             .order_by("pk")

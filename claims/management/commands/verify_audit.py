@@ -10,6 +10,7 @@ from claims.audit.chain import Tally, verify_all
 from claims.audit.checkpoints import (
     LogReport,
     NotACheckpoint,
+    desk_public_keys,
     read_checkpoint_file,
     verify_checkpoints,
 )
@@ -64,13 +65,18 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             kept = [read_checkpoint_file(path) for path in checkpoint]
-            log = verify_checkpoints(kept, public_key)
+            keys = desk_public_keys(public_key)
         except (NotACheckpoint, ValueError) as error:
             raise CommandError(str(error)) from error
         on_terminal = self.stdout.isatty()
         total = AuditEvent.objects.count() if on_terminal else None
         with tqdm(total=total, unit=" events", disable=not on_terminal, smoothing=0.1) as bar:
-            tally = verify_all(chunk_size=chunk_size, on_events=bar.update)
+            tally = verify_all(
+                chunk_size=chunk_size,
+                on_events=bar.update,
+                alongside=lambda: verify_checkpoints(kept, public_key, keys=keys),
+            )
+        log = tally.alongside
         self._report_log(log, options["verbosity"])
         self._report(tally, time.monotonic() - started, options["verbosity"], log)
 
