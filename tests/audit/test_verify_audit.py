@@ -14,7 +14,7 @@ from claims import services
 from claims.audit import chain as audit_chain
 from claims.audit.chain import build_event, event_hash
 from claims.models import Claim, Stance
-from tests.conftest import add_evidence, events_of, run_verify_audit
+from tests.conftest import add_evidence, events_of, postgres_only, run_verify_audit
 from tests.factories import ClaimFactory, SourceFactory
 
 
@@ -283,3 +283,37 @@ def test_the_streamed_check_hashes_as_the_writer_did_without_falling_back(
     tally = audit_chain.verify_all()
     assert not tally.problems
     assert tally.events >= 6
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_check_a_large_desk_and_find_a_break_in_either_half(monkeypatch):
+    """Past PARALLEL_FROM claims, and outside a transaction, the upper half of the claims is
+    checked in a forked process: its findings and counts reach the report like the lower's."""
+    from tests.conftest import restore_roles
+    from tests.factories import EditorFactory
+
+    restore_roles()
+    editor = EditorFactory()
+    made = [
+        services.claim_create(
+            actor=editor,
+            text=f"Claim {number}",
+            claimant="Many",
+            appearances=[services.AppearanceInput(SourceFactory(), "q")],
+        )
+        for number in range(6)
+    ]
+    monkeypatch.setattr(audit_chain, "PARALLEL_FROM", 2)
+    assert audit_chain._split_point({c.pk: None for c in made}) == made[3].pk
+
+    with tampering() as cursor:
+        for claim in (made[0], made[-1]):
+            cursor.execute(
+                "UPDATE claims_auditevent SET actor_name = 'Someone else' WHERE claim_id = %s",
+                [claim.pk],
+            )
+    tally = audit_chain.verify_all()
+    assert set(tally.problems) == {made[0].pk, made[-1].pk}
+    assert tally.claims == 6
+    assert tally.events == 6
