@@ -56,14 +56,22 @@ class RootsAlong:
         self.size = 0
         self._stack: list[bytes] = []  # perfect subtrees, largest first
 
-    def add(self, leaf: bytes) -> None:
+    def add(self, leaf: bytes, tile_height: int | None = None) -> bytes | None:
+        """Fold in the next leaf; returns the perfect subtree of ``tile_height`` (2**height
+        leaves) that this leaf completes, if it completes one, which the log keeps as a tile."""
         node = leaf
         size = self.size
+        height = 0
+        completed = None
         while size & 1:  # merge with the equal-sized subtree to the left
             node = node_hash(self._stack.pop(), node)
             size >>= 1
+            height += 1
+            if height == tile_height:
+                completed = node
         self._stack.append(node)
         self.size += 1
+        return completed
 
     def root(self) -> bytes:
         if not self._stack:

@@ -51,8 +51,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='AuditLogEntry',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveBigIntegerField(unique=True, verbose_name='position')),
+                ('position', models.PositiveBigIntegerField(primary_key=True, serialize=False, verbose_name='position')),
                 ('event', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='log_entry', to='claims.auditevent', verbose_name='audit event')),
             ],
             options={
