@@ -12,6 +12,7 @@ dev.py test starts Redis on 127.0.0.1:6379 when it is installed and not running.
 DATABASE_URL picks the database (a SQLite file under var/ when unset).
 """
 
+import base64
 import hashlib
 import os
 import shutil
@@ -67,6 +68,15 @@ def serve(args: list[str]) -> None:
     env = django_env()
     env.setdefault("DJANGO_DEBUG", "true")
     (ROOT / "var").mkdir(exist_ok=True)
+    # The demo desk signs its audit log's checkpoints (the worker does, at its start and then
+    # hourly), so its public verification pages (/verify/) have something to confirm. An Ed25519
+    # private key is any 32 random bytes; this one is the demo's, kept in var/ beside its data.
+    demo_key = ROOT / "var" / "demo-audit-signing.key"
+    if not demo_key.exists():
+        demo_key.write_text(base64.b64encode(os.urandom(32)).decode())
+        demo_key.chmod(0o600)
+    if not env.get("AUDIT_SIGNING_KEY"):
+        env.setdefault("AUDIT_SIGNING_KEY_FILE", str(demo_key))
     manage = [str(PYTHON), "manage.py"]
     say("Migrating the database")
     run(*manage, "migrate", "--no-input", "-v", "0", env=env)

@@ -8,7 +8,7 @@ import pytest
 from claims import services
 from claims.audit import checkpoints, proofcheck
 from claims.audit.signing import new_private_key_text, private_key_from, public_key_text
-from claims.models import ReviewState, Stance
+from claims.models import AuditLogEntry, ReviewState, Stance
 from tests.conftest import add_evidence, change_state
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,10 @@ def test_a_published_verdict_in_a_checkpoint_is_confirmed_without_signing_in(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Included in a signed checkpoint" in html
+    position = AuditLogEntry.objects.get(
+        event__claim_id=published.pk, event__sequence=published.audit_length
+    )
+    assert f"its latest event is leaf {position.position} of the signed tree" in html
     assert "The records bear it out." in html
     assert public_key_text(private_key_from(KEY).public_key()) in html
 
