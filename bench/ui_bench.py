@@ -45,6 +45,9 @@ def configure(options) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "factcheck.settings"
     os.environ["DJANGO_DEBUG"] = "false"  # DEBUG keeps every query in memory and costs time
     os.environ["DJANGO_HTTPS"] = "false"
+    # The pages are timed for a signed-in person; a second factor is sign-in's cost, not theirs
+    # (with it required, every page would answer with the redirect to enrol).
+    os.environ["FACTCHECK_REQUIRE_2FA"] = "false"
     os.environ.setdefault("SECRET_KEY", "ui-bench-only-" + "k" * 40)
     os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ["CONN_MAX_AGE"] = str(options.conn_max_age)
@@ -419,8 +422,8 @@ def main() -> None:
         if options.sql:
             for seconds, sql in result["sql"]:
                 print(f"    {seconds * 1000:7.2f} ms  {sql[:600]}")
-        if label in REQUIRED and result["median"] >= 30:
-            over.append(f"{label} ({result['median']:.1f} ms)")
+        if label in REQUIRED and (result["status"] != 200 or result["median"] >= 30):
+            over.append(f"{label} ({result['status']}, {result['median']:.1f} ms)")
     print(
         "median, p90: the whole request (view, queries, template); db: median time in the "
         "database;\ncpu: median CPU time of this process (with SQLite, the database's work too);\n"
