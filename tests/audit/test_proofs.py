@@ -207,5 +207,7 @@ def test_the_printable_report_gives_each_claims_proof(signing, editor, tmp_path)
     html = path.read_text()
     made[0].refresh_from_db()
     assert made[0].audit_head in html
+    path = VerdictProofs().for_claims([made[0].pk])[made[0].pk]["inclusion_proof"]
+    assert all(node in html for node in path)
     assert f"/verify/{made[0].pk}/" in html
     assert html.count("is not in a signed checkpoint yet") == 1
