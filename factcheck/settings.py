@@ -174,6 +174,8 @@ MIDDLEWARE.insert(
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # turns a refusal into the lockout page
 AXES_FAILURE_LIMIT = int(os.environ.get("FACTCHECK_LOGIN_FAILURE_LIMIT", "5"))
+# Reset mails an address may be sent an hour, however often the form asks (claims/signin/).
+FACTCHECK_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("FACTCHECK_PASSWORD_RESETS_PER_HOUR", "3"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FACTCHECK_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "claims.signin.lockout.lockout_response"

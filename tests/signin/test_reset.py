@@ -67,3 +67,23 @@ def test_an_account_gone_by_the_time_the_mail_goes_gets_none(editor):
 
     assert tasks.send_password_reset_email.call(editor.pk) is False
     assert mail.outbox == []
+
+
+def test_an_address_is_sent_at_most_its_hourly_allowance(
+    db, settings, django_capture_on_commit_callbacks
+):
+    """Nobody can flood a person's mailbox from the login page: past the allowance the worker
+    sends nothing, while the form answers every request the same."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.FACTCHECK_PASSWORD_RESETS_PER_HOUR = 2
+    UserFactory(username="one", email="target@desk.example")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = [send_password_reset.call("Target@desk.example") for _ in range(4)]
+
+    assert counts == [1, 1, 0, 0]
+    assert len(mail.outbox) == 2
+    assert send_password_reset.call("other@desk.example") == 0  # no account, counted apart
+    cache.clear()
