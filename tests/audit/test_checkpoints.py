@@ -271,3 +271,59 @@ def test_the_key_command_prints_the_public_key_and_makes_new_keys(signing):
     line = out.getvalue().splitlines()[0]
     assert line.startswith("AUDIT_SIGNING_KEY=")
     private_key_from(line.split("=", 1)[1])  # a key the setting takes
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_readmes_app_role_signs_checkpoints_but_cannot_rewrite_history(settings):
+    """As the README's deployment grants it: every table's rows but none of the audit tables'
+    UPDATE, DELETE or TRUNCATE. Such a role still extends the log and signs (an advisory lock,
+    not LOCK TABLE), and is refused any change to the history by the database itself."""
+    import uuid
+
+    from tests.conftest import restore_roles
+    from tests.factories import EditorFactory
+
+    settings.AUDIT_SIGNING_KEY = KEY
+    settings.AUDIT_CHECKPOINT_DIR = ""
+    restore_roles()
+    editor = EditorFactory()
+    services.claim_create(
+        actor=editor,
+        text="A claim.",
+        claimant="Someone",
+        appearances=[services.AppearanceInput(SourceFactory(), "said")],
+    )
+    role = f"factcheck_app_{uuid.uuid4().hex[:8]}"
+    audit_tables = (
+        "claims_auditevent, claims_auditlogentry, claims_auditcheckpoint, claims_audittile"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role}")
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        cursor.execute(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+        )
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {audit_tables} FROM {role}")
+        cursor.execute(f"SET ROLE {role}")
+    try:
+        assert checkpoints.make_checkpoint() is not None
+        for statement in (
+            "UPDATE claims_auditevent SET actor_name = 'x'",
+            "DELETE FROM claims_auditlogentry",
+            "DELETE FROM claims_auditcheckpoint",
+            "TRUNCATE claims_auditevent CASCADE",
+        ):
+            with (
+                pytest.raises(DatabaseError, match="permission denied"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(statement)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
+    assert verify()[1] is None
