@@ -267,9 +267,10 @@ def _event_rows(queryset):
 
 
 StreamedEvent = namedtuple("StreamedEvent", EVENT_FIELDS)
+ALL = 2**62  # past every claim id
 
 
-def _streamed_events(chunk_size: int, low: int = 0, high: int = 2**62) -> Iterator[StreamedEvent]:
+def _streamed_events(chunk_size: int, low: int = 0, high: int = ALL) -> Iterator[StreamedEvent]:
     """Every event in (claim, sequence) order, read with the driver's own cursor (streamed on
     PostgreSQL): a million rows through the ORM's converters took longer than hashing them.
     ``created_at`` comes as the database writes it as text (the session is in UTC), so no
@@ -401,7 +402,6 @@ def verify_all(
     return tally
 
 
-ALL = 2**62  # past every claim id
 # Below this many claims one process checks them all: forking costs more than it saves.
 PARALLEL_FROM = 20_000
 
@@ -445,7 +445,7 @@ def _verify_stream(
     chunk_size: int,
     on_events,
     low: int = 0,
-    high: int = 2**62,
+    high: int = ALL,
 ) -> tuple[list, dict]:
     """Check every chain as it streams by, and replay it against its claim's rows; returns
     the chains to check again under a lock (perhaps written to meanwhile) and the event counts

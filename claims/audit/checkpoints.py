@@ -107,11 +107,10 @@ def leaves(start: int = 0, end: int | None = None) -> Iterator[tuple[int, bytes]
 
 
 def _resume(checkpoint: AuditCheckpoint | None) -> merkle.RootsAlong:
-    along = merkle.RootsAlong()
-    if checkpoint is not None:
-        along.size = checkpoint.tree_size
-        along._stack = [bytes.fromhex(node) for node in checkpoint.frontier]
-    return along
+    if checkpoint is None:
+        return merkle.RootsAlong()
+    frontier = [bytes.fromhex(node) for node in checkpoint.frontier]
+    return merkle.RootsAlong(checkpoint.tree_size, frontier)
 
 
 def make_checkpoint(*, force: bool = False) -> AuditCheckpoint | None:
@@ -145,7 +144,7 @@ def make_checkpoint(*, force: bool = False) -> AuditCheckpoint | None:
         created_at=head.time,
         key_id=key_id(key.public_key()),
         signature=sign(head, key),
-        frontier=[node.hex() for node in along._stack],
+        frontier=[node.hex() for node in along.frontier],
     )
     directory = settings.AUDIT_CHECKPOINT_DIR
     if directory:

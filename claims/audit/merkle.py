@@ -52,9 +52,15 @@ class RootsAlong:
     are folded once, and the roots at every checkpoint's size come out of the same pass.
     """
 
-    def __init__(self):
-        self.size = 0
-        self._stack: list[bytes] = []  # perfect subtrees, largest first
+    def __init__(self, size: int = 0, frontier: Sequence[bytes] = ()):
+        """A fold resumed at ``size`` leaves from its ``frontier`` (see ``frontier``)."""
+        self.size = size
+        self._stack: list[bytes] = list(frontier)  # perfect subtrees, largest first
+
+    @property
+    def frontier(self) -> list[bytes]:
+        """The compact range: all that a later fold needs to resume from this size."""
+        return list(self._stack)
 
     def add(self, leaf: bytes, tile_height: int | None = None) -> bytes | None:
         """Fold in the next leaf; returns the perfect subtree of ``tile_height`` (2**height
