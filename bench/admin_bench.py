@@ -13,8 +13,6 @@ request timed through the test client, queries counted without DEBUG. ``counts``
 COUNT queries a page ran: the claim lists should run none (the state tally answers), the others one.
 """
 
-import argparse
-import os
 import re
 import sys
 from pathlib import Path
@@ -58,22 +56,7 @@ def pages_to_time(reviewer_id: int) -> list[tuple[str | None, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "sqlite:////tmp/bulk.sqlite3"),
-        help="the database to time (migrated and seeded in place)",
-    )
-    parser.add_argument("--claims", type=int, default=100_000, help="seed up to this many")
-    parser.add_argument("--seed", type=int, default=1, help="seed_bulk --seed when seeding")
-    parser.add_argument("--runs", type=int, default=20, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
-    parser.add_argument(
-        "--conn-max-age",
-        type=int,
-        default=int(os.environ.get("CONN_MAX_AGE", "60")),
-        help="CONN_MAX_AGE: seconds a connection is kept (0: a new one for every request)",
-    )
+    parser = ui_bench.bench_parser(__doc__, runs=20)
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
     parser.add_argument("--only", help="time only the pages whose URL contains this")
     options = parser.parse_args()

@@ -13,7 +13,6 @@ the token's last-used time are all in the figures. Issue 14 holds ``GET /api/v1/
 with a query count that does not change with the page size or the cursor.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -23,10 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The sibling script, found through the path set above.
 from ui_bench import (
+    bench_parser,
     configure,
     detail_claim_id,
     measure,
     prepare_database,
+    print_same_counts,
     python_speed_ms,
     query_count,
 )
@@ -125,35 +126,14 @@ def print_query_counts(client, reviewer_id: int) -> None:
         ("searched", "/api/v1/claims/?q=unemployment&page_size=100&sort=claimant"),
     ]
     print("\nqueries per list request, for page sizes, cursors and filters:")
-    counts: dict[str, set[int]] = {}
-    for kind, url in variants:
-        count = query_count(client, url)
-        counts.setdefault(kind, set()).add(count)
-        print(f"  {count:>3}  {kind:<10}  {url[:90]}")
-    for kind, seen in counts.items():
-        same = "yes" if len(seen) == 1 else "NO " + str(sorted(seen))
-        print(f"  the same for every {kind} request: {same}")
+    rows = [(kind, url[:90], query_count(client, url)) for kind, url in variants]
+    print_same_counts(rows, "request")
     empty = query_count(client, "/api/v1/claims/?q=zzzznomatch")
     print(f"  {empty:>3}  /api/v1/claims/?q=zzzznomatch (no rows: no assignments to read)")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "sqlite:////tmp/bulk.sqlite3"),
-        help="the database to time (migrated and seeded in place)",
-    )
-    parser.add_argument("--claims", type=int, default=100_000, help="seed up to this many")
-    parser.add_argument("--seed", type=int, default=1, help="seed_bulk --seed when seeding")
-    parser.add_argument("--runs", type=int, default=30, help="timed requests per URL")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per URL first")
-    parser.add_argument(
-        "--conn-max-age",
-        type=int,
-        default=int(os.environ.get("CONN_MAX_AGE", "60")),
-        help="CONN_MAX_AGE: seconds a connection is kept (0: a new one for every request)",
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument("--sql", action="store_true", help="print each request's queries")
     options = parser.parse_args()
     # The limit is counted on every request as in production, but set past what a run makes.

@@ -14,7 +14,6 @@ signed with a key kept in the temporary directory for the next run (AUDIT_SIGNIN
 set, instead): checkpoints signed with a key since lost would be reported, rightly.
 """
 
-import argparse
 import os
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The sibling script, found through the path set above.
-from ui_bench import configure, prepare_database, python_speed_ms
+from ui_bench import bench_parser, configure, prepare_database, python_speed_ms
 
 
 def timed(command: str, *args) -> tuple[float, str]:
@@ -59,15 +58,7 @@ def add_events(count: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "sqlite:////tmp/bulk.sqlite3"),
-        help="the database to time (migrated and seeded in place)",
-    )
-    parser.add_argument("--claims", type=int, default=100_000, help="seed up to this many")
-    parser.add_argument("--seed", type=int, default=1, help="seed_bulk --seed when seeding")
-    parser.add_argument("--conn-max-age", type=int, default=60)
+    parser = bench_parser(__doc__, runs=None)
     options = parser.parse_args()
 
     from claims.audit.signing import new_private_key_text

@@ -14,8 +14,6 @@ dashboard over a year and the slowest claims behind each stage's figures, desk-w
 busiest proposer; those have no target.
 """
 
-import argparse
-import os
 import statistics
 import sys
 import time
@@ -65,16 +63,7 @@ def print_figures() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "sqlite:////tmp/bulk.sqlite3"),
-    )
-    parser.add_argument("--claims", type=int, default=100_000, help="seed up to this many")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--conn-max-age", type=int, default=60)
+    parser = ui_bench.bench_parser(__doc__)
     options = parser.parse_args()
 
     ui_bench.configure(options)

@@ -13,8 +13,6 @@ commit) and with the announcement switched off. The fan-out itself runs later, i
 and is timed on its own for the record.
 """
 
-import argparse
-import os
 import statistics
 import sys
 import time
@@ -111,15 +109,7 @@ def time_writes(editor, runs: int) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--database-url", default=os.environ.get("DATABASE_URL", "sqlite:////tmp/bulk.sqlite3")
-    )
-    parser.add_argument("--claims", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--conn-max-age", type=int, default=60)
+    parser = ui_bench.bench_parser(__doc__)
     options = parser.parse_args()
 
     ui_bench.configure(options)

@@ -39,6 +39,43 @@ ROW_MARKERS = {
 }
 
 
+def bench_parser(
+    description: str, *, claims: int = 100_000, runs: int | None = 30, warmup: bool = True
+) -> argparse.ArgumentParser:
+    """The options every benchmark takes: the database, how many claims to seed it with, and
+    (unless ``runs`` is None) how many timed and warm-up requests; each script adds its own."""
+    parser = argparse.ArgumentParser(description=description.split("\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", "sqlite:////tmp/bulk.sqlite3"),
+        help="the database to time (migrated and seeded in place)",
+    )
+    parser.add_argument("--claims", type=int, default=claims, help="seed up to this many")
+    parser.add_argument("--seed", type=int, default=1, help="seed_bulk --seed when seeding")
+    if runs is not None:
+        parser.add_argument("--runs", type=int, default=runs, help="timed requests each")
+    if runs is not None and warmup:
+        parser.add_argument("--warmup", type=int, default=3, help="untimed requests each first")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=int(os.environ.get("CONN_MAX_AGE", "60")),
+        help="CONN_MAX_AGE: seconds a connection is kept (0: a new one for every request)",
+    )
+    return parser
+
+
+def print_same_counts(rows: list[tuple[str, str, int]], noun: str) -> None:
+    """Each (kind, request, queries) row, then whether every request of a kind made as many."""
+    counts: dict[str, set[int]] = {}
+    for kind, request, count in rows:
+        counts.setdefault(kind, set()).add(count)
+        print(f"  {count:>3}  {kind:<10}  {request}")
+    for kind, seen in counts.items():
+        same = "yes" if len(seen) == 1 else "NO " + str(sorted(seen))
+        print(f"  the same for every {kind} {noun}: {same}")
+
+
 def configure(options) -> None:
     """Production-like settings from the environment, before Django is imported."""
     os.environ["DATABASE_URL"] = options.database_url
@@ -339,36 +376,17 @@ def print_query_counts(as_editor, as_reviewer) -> None:
         ("filtered", as_reviewer, "/claims/?reviewer=me&per_page=100"),
     ]
     print("\nqueries per queue request, for page sizes and filters:")
-    counts: dict[str, set[int]] = {}
+    rows = []
     for kind, client, url in variants:
-        count = query_count(client, url)
-        counts.setdefault(kind, set()).add(count)
         who = " (reviewer)" if client is as_reviewer else ""
-        print(f"  {count:>3}  {kind:<9}  {url}{who}")
-    for kind, seen in counts.items():
-        same = "yes" if len(seen) == 1 else "NO " + str(sorted(seen))
-        print(f"  the same for every {kind} page: {same}")
+        rows.append((kind, url + who, query_count(client, url)))
+    print_same_counts(rows, "page")
     empty = query_count(as_editor, "/claims/?q=zzzznomatch")
     print(f"  {empty:>3}  /claims/?q=zzzznomatch (no rows: no rows or assignments to read)")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "sqlite:////tmp/bulk.sqlite3"),
-        help="the database to time (migrated and seeded in place)",
-    )
-    parser.add_argument("--claims", type=int, default=100_000, help="seed up to this many")
-    parser.add_argument("--seed", type=int, default=1, help="seed_bulk --seed when seeding")
-    parser.add_argument("--runs", type=int, default=30, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
-    parser.add_argument(
-        "--conn-max-age",
-        type=int,
-        default=int(os.environ.get("CONN_MAX_AGE", "60")),
-        help="CONN_MAX_AGE: seconds a connection is kept (0: a new one for every request)",
-    )
+    parser = bench_parser(__doc__)
     parser.add_argument(
         "--admin", action="store_true", help="also time the stock admin changelist, to compare"
     )

@@ -11,8 +11,6 @@ Reuses ui_bench's setup (production-like settings, the database migrated and see
 the configured backend (``TASKS_URL``, the database by default); nothing is sent anywhere.
 """
 
-import argparse
-import os
 import statistics
 import sys
 import time
@@ -79,15 +77,7 @@ def time_writes(runs: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "sqlite:////tmp/wh_bench.sqlite3"),
-    )
-    parser.add_argument("--claims", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--conn-max-age", type=int, default=60)
+    parser = ui_bench.bench_parser(__doc__, claims=2_000, runs=40, warmup=False)
     options = parser.parse_args()
 
     ui_bench.configure(options)
