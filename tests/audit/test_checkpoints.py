@@ -24,13 +24,14 @@ from claims.models import AuditCheckpoint, AuditEvent, AuditLogEntry, AuditTrail
 from tests.conftest import add_evidence, postgres_only
 from tests.factories import SourceFactory
 
-pytestmark = pytest.mark.django_db
+from .conftest import KEY
 
-KEY = new_private_key_text()
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def signing(settings, tmp_path):
+    """The audit tests' key (conftest), with each checkpoint also written to a folder."""
     settings.AUDIT_SIGNING_KEY = KEY
     settings.AUDIT_CHECKPOINT_DIR = str(tmp_path / "checkpoints")
     return tmp_path / "checkpoints"

@@ -15,15 +15,9 @@ from claims.audit.signing import new_private_key_text, private_key_from
 from claims.models import AuditEvent, AuditTile, Claim, Stance
 from tests.factories import SourceFactory
 
+from .conftest import KEY
+
 pytestmark = pytest.mark.django_db
-
-KEY = new_private_key_text()
-
-
-@pytest.fixture
-def signing(settings):
-    settings.AUDIT_SIGNING_KEY = KEY
-    settings.AUDIT_CHECKPOINT_DIR = ""
 
 
 @pytest.fixture

@@ -7,19 +7,13 @@ import pytest
 
 from claims import services
 from claims.audit import checkpoints, proofcheck
-from claims.audit.signing import new_private_key_text, private_key_from, public_key_text
+from claims.audit.signing import private_key_from, public_key_text
 from claims.models import AuditLogEntry, ReviewState, Stance
 from tests.conftest import add_evidence, change_state
 
+from .conftest import KEY
+
 pytestmark = pytest.mark.django_db
-
-KEY = new_private_key_text()
-
-
-@pytest.fixture
-def signing(settings):
-    settings.AUDIT_SIGNING_KEY = KEY
-    settings.AUDIT_CHECKPOINT_DIR = ""
 
 
 @pytest.fixture
