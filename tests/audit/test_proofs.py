@@ -205,3 +205,17 @@ def test_the_printable_report_gives_each_claims_proof(signing, editor, tmp_path)
     assert all(node in html for node in path)
     assert f"/verify/{made[0].pk}/" in html
     assert html.count("is not in a signed checkpoint yet") == 1
+
+
+def test_a_batch_of_proofs_reads_its_runs_of_leaves_in_one_query(
+    signing, small_tiles, editor, django_assert_max_num_queries
+):
+    """An export asks for 500 claims' proofs at a time: their heads and the runs of leaves
+    their paths cross are read once for the batch (runs close together in one query), not
+    once a claim."""
+    made = many_events(editor, claims=12)
+    checkpoints.make_checkpoint()
+    proofs = VerdictProofs()  # the checkpoint and the tiles
+    with django_assert_max_num_queries(2):  # the heads, then every run the batch needs
+        proven = proofs.for_claims([claim.pk for claim in made])
+    assert all(proof["included"] for proof in proven.values())
