@@ -27,7 +27,8 @@ MAX_PAGE_SIZE = 100
 class KeysetCursorPagination(CursorPagination):
     """Pages of ``page_size`` (``?page_size=``, at most MAX_PAGE_SIZE) in the order the view's
     ``get_ordering(request)`` names: field names, each optionally with "-", the last unique.
-    A cursor this list did not give out is a 404, as DRF answers one it cannot read."""
+    A cursor DRF cannot read is a 404, as DRF answers; one that reads but names no place in
+    this order is a 400 naming the cursor."""
 
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
@@ -102,7 +103,7 @@ class KeysetCursorPagination(CursorPagination):
         )
 
     def _position_values(self, queryset, position: str) -> list:
-        """The cursor's values, each as its field's Python value; a bad cursor is a 404."""
+        """The cursor's values, each as its field's Python value; a bad one is a 400."""
         refused = exceptions.ValidationError(
             {self.cursor_query_param: [self.invalid_cursor_message]}
         )
