@@ -46,6 +46,16 @@ def search_terms(query: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(query or "")][:12]
 
 
+def _tsquery(terms: list[str]) -> str:
+    """PostgreSQL's query for every word as a prefix."""
+    return " & ".join(f"{term}:*" for term in terms)
+
+
+def _fts_match(terms: list[str]) -> str:
+    """SQLite FTS5's query for every word as a prefix."""
+    return " ".join(f'"{term}"*' for term in terms)
+
+
 # A search matching at least this many claims reads its first pages in the page's order (see
 # search_claims) as long as the page ends within the first tenth of the matches: the scan then
 # reads at most about ten times the page's end in index entries to fill it.
@@ -70,8 +80,8 @@ def search_claims(queryset: QuerySet, query: str, *, in_order: bool = False) -> 
     if not terms:
         return queryset
     if connection.vendor == "postgresql":
-        return queryset.filter(_DocumentMatches(" & ".join(f"{term}:*" for term in terms)))
-    match = " ".join(f'"{term}"*' for term in terms)
+        return queryset.filter(_DocumentMatches(_tsquery(terms)))
+    match = _fts_match(terms)
     # The SQL is constant; the user's words travel only as a parameter.
     matching_ids = RawSQL(
         "SELECT rowid FROM claims_claim_fts WHERE claims_claim_fts MATCH %s", [match]
@@ -100,6 +110,36 @@ def count_matches(query: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM claims_claim_fts WHERE claims_claim_fts MATCH %s",
-            [" ".join(f'"{term}"*' for term in terms)],
+            [_fts_match(terms)],
         )
         return cursor.fetchone()[0]
+
+
+# The SQL is constant; the user's words travel only as a parameter.
+_COUNT_BY_TAB = {
+    # The narrow copy migration 0027 keeps of each claim's state, waiting and search document.
+    "postgresql": """SELECT state, COUNT(*), COUNT(*) FILTER (WHERE waiting)
+        FROM claims_claim_search_tabs
+        WHERE document @@ to_tsquery('simple'::regconfig, %s) GROUP BY state""",
+    # SQLite would look each match up in the claims table by rowid; migration 0027's index
+    # holds the three columns wanted, a fraction of a claim's row.
+    "sqlite": """SELECT claim.state, COUNT(*), COUNT(claim.signoff_waiting_since)
+        FROM claims_claim_fts AS found
+        JOIN claims_claim AS claim INDEXED BY claim_search_tabs_idx ON claim.id = found.rowid
+        WHERE found.claims_claim_fts MATCH %s GROUP BY claim.state""",
+}
+
+
+def count_by_tab(query: str) -> list[tuple[str, int, int]]:
+    """(state, claims, claims waiting for sign-off) among the claims ``search_claims`` finds
+    for ``query``, a row per state found: the queue's tabs for a search and nothing else.
+
+    One query that reads only the search index and a narrow copy of what the tabs count, where
+    grouping the matching claims would read every one of them (migration 0027).
+    """
+    terms = search_terms(query)
+    vendor = connection.vendor
+    match = _tsquery(terms) if vendor == "postgresql" else _fts_match(terms)
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_BY_TAB[vendor], [match])
+        return [(state, int(claims), int(waiting)) for state, claims, waiting in cursor.fetchall()]

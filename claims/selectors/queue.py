@@ -21,7 +21,7 @@ from claims.models import (
     StateTally,
 )
 from claims.permissions import signoff_required
-from claims.search import reads_in_order, search_claims
+from claims.search import count_by_tab, reads_in_order, search_claims, search_terms
 from claims.selectors.filters import (
     DEFAULT_PAGE_SIZE,
     PAGE_SIZES,
@@ -193,14 +193,17 @@ def desk_state_counts() -> dict[str, int]:
 TAB_FILTERS = ("state", "signoff")
 
 
-def _narrowed(filterset: ClaimFilter) -> bool:
-    """Whether a filter other than the tabs applies."""
+def _narrowing(filterset: ClaimFilter) -> set[str]:
+    """The filters other than the tabs' that narrow the claims (a search of punctuation alone
+    finds everything, so it narrows nothing)."""
     filterset.form.is_valid()
-    return any(
-        value not in (None, "", False, [])
+    return {
+        name
         for name, value in filterset.form.cleaned_data.items()
         if name not in TAB_FILTERS
-    )
+        and value not in (None, "", False, [])
+        and (name != "q" or search_terms(value))
+    }
 
 
 def _tab_counts(filterset: ClaimFilter, *, waiting: bool) -> tuple[dict[str, int], int | None]:
@@ -208,24 +211,28 @@ def _tab_counts(filterset: ClaimFilter, *, waiting: bool) -> tuple[dict[str, int
     them wait for sign-off.
 
     With no other filter that is the whole desk: the tally answers the states without counting
-    and the partial index of waiting claims holds only those. Otherwise one grouped query
-    counts both, so a search is run once for all the tabs.
+    and the partial index of waiting claims holds only those. A search alone is counted from
+    the search index and a narrow copy of the tabs' columns (``search.count_by_tab``). Otherwise
+    one grouped query counts both, so the filters are applied once for all the tabs.
     """
-    if not _narrowed(filterset):
+    narrowing = _narrowing(filterset)
+    if not narrowing:
         counts = desk_state_counts()
         if not waiting:
             return counts, None
         return counts, Claim.objects.filter(signoff_waiting_since__isnull=False).count()
+    if narrowing == {"q"}:
+        rows = count_by_tab(filterset.form.cleaned_data["q"])
+    else:
+        tallies = {"n": Count("*")}
+        if waiting:
+            tallies["waiting"] = Count("signoff_waiting_since")  # COUNT(column) skips NULLs
+        grouped = filterset.queryset_without(*TAB_FILTERS).order_by().values("state")
+        grouped = grouped.annotate(**tallies)
+        rows = [(row["state"], row["n"], row.get("waiting", 0)) for row in grouped]
     counts = dict.fromkeys(ReviewState.values, 0)
-    tallies = {"n": Count("*")}
-    if waiting:
-        tallies["waiting"] = Count("signoff_waiting_since")  # COUNT(column) skips NULLs
-    rows = list(
-        filterset.queryset_without(*TAB_FILTERS).order_by().values("state").annotate(**tallies)
-    )
-    for row in rows:
-        counts[row["state"]] = row["n"]
-    return counts, sum(row["waiting"] for row in rows) if waiting else None
+    counts.update((state, claims) for state, claims, _waiting in rows)
+    return counts, sum(in_waiting for _state, _claims, in_waiting in rows) if waiting else None
 
 
 def _queue_sort(params: QueryDict, waiting: bool) -> str:
