@@ -395,9 +395,10 @@ STAGE_SPANS_TRIGGERS_PG_DROP = [
 
 # The search's tab counts (migration 0027) ---------------------------------------------------
 # PostgreSQL: a narrow copy of what the queue's tabs count a search by (state, waiting for
-# sign-off) beside the claim's search document, so counting a search's matches reads 100-byte
-# rows instead of whole claims. Every heap page a match lies on must be read (GIN gives no
-# index-only scans), and on the narrow table 8,000 matches lie on fewer than half as many pages.
+# sign-off) beside the claim's search document (stripped of word positions, which a prefix
+# match does not need), so counting a search's matches reads small rows instead of whole
+# claims. Every heap page a match lies on must be read (GIN gives no index-only scans), and on
+# the narrow table 8,000 matches lie on fewer than half as many pages.
 # SQLite reads the same from a covering index on its own (``claims.search.count_by_tab``).
 
 SEARCH_TABS_PG = [
@@ -408,7 +409,8 @@ SEARCH_TABS_PG = [
         document tsvector NOT NULL
     )""",
     """INSERT INTO claims_claim_search_tabs (claim_id, state, waiting, document)
-    SELECT id, state, signoff_waiting_since IS NOT NULL, search_document FROM claims_claim""",
+    SELECT id, state, signoff_waiting_since IS NOT NULL, strip(search_document)
+    FROM claims_claim""",
     """CREATE INDEX claims_claim_search_tabs_document_idx
     ON claims_claim_search_tabs USING GIN (document)""",
     """CREATE FUNCTION claims_claim_search_tabs_copy() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -416,12 +418,16 @@ SEARCH_TABS_PG = [
         IF TG_OP = 'DELETE' THEN
             DELETE FROM claims_claim_search_tabs WHERE claim_id = OLD.id;
         ELSIF TG_OP = 'UPDATE' THEN
-            UPDATE claims_claim_search_tabs SET state = NEW.state,
-                waiting = NEW.signoff_waiting_since IS NOT NULL, document = NEW.search_document
+            UPDATE claims_claim_search_tabs
+            SET state = NEW.state, waiting = NEW.signoff_waiting_since IS NOT NULL,
+                document = strip(NEW.search_document)
             WHERE claim_id = NEW.id;
         ELSE
             INSERT INTO claims_claim_search_tabs (claim_id, state, waiting, document)
-            VALUES (NEW.id, NEW.state, NEW.signoff_waiting_since IS NOT NULL, NEW.search_document);
+            VALUES (
+                NEW.id, NEW.state, NEW.signoff_waiting_since IS NOT NULL,
+                strip(NEW.search_document)
+            );
         END IF;
         RETURN NULL;
     END $$""",

@@ -58,7 +58,10 @@ class Assignment(models.Model):
         ordering = ["due_on", "assigned_at"]
         indexes = [
             models.Index(fields=["reviewer", "status", "due_on"], name="assignment_queue_idx"),
-            models.Index(fields=["status", "due_on"], name="assignment_status_due_idx"),
+            # Open and overdue assignments counted from this alone; the id last, so the
+            # dashboard's longest overdue (due date, then id) are its first entries, not a sort
+            # of every assignment due on the oldest day.
+            models.Index(fields=["status", "due_on", "id"], name="assignment_status_due_idx"),
             # A page's open assignments; "has an open (overdue) assignment" for each claim.
             models.Index(fields=["claim", "status", "due_on"], name="assignment_claim_open_idx"),
         ]

@@ -28,7 +28,14 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from claims import clock
 from claims.audit.sentences import describe
-from claims.models import Assignment, AssignmentStatus, AuditEvent, Claim, ReviewState
+from claims.models import (
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    Claim,
+    ReviewState,
+    StateTally,
+)
 from claims.selectors.filters import ASSIGNED, UNASSIGNED
 from claims.selectors.people import display_name, name_from_parts
 from claims.selectors.queue import desk_state_counts
@@ -181,9 +188,18 @@ class _Counts:
 
     def add(self, name: str, table, where: str, *params) -> None:
         """Count rows of ``table`` matching ``where``."""
+        self._add(name, _count_sql(table, where), params)
+
+    def add_remaining_unverified(self, name: str, where: str, *params) -> None:
+        """Count the unverified claims *not* matching ``where``: the state's tally less those
+        that match, when the matching are the few and the rest the many to count."""
+        tally = f"(SELECT claims FROM {StateTally._meta.db_table} WHERE state = %s)"  # noqa: S608
+        unverified = ReviewState.UNVERIFIED.value
+        sql = f"({tally} - {_count_sql(Claim, f'state = %s AND {where}')})"
+        self._add(name, sql, [unverified, unverified, *params])
+
+    def _add(self, name: str, sql: str, params) -> None:
         self.names.append(name)
-        # Names and conditions are this module's constants; every value is a parameter.
-        sql = f"(SELECT COUNT(*) FROM {table._meta.db_table} WHERE {where})"  # noqa: S608
         self.parts.append(sql)
         self.params.extend(params)
 
@@ -192,6 +208,11 @@ class _Counts:
             cursor.execute("SELECT " + ", ".join(self.parts), self.params)
             row = cursor.fetchone()
         return {name: int(value or 0) for name, value in zip(self.names, row, strict=True)}
+
+
+def _count_sql(table, where: str) -> str:
+    # Tables and conditions are this module's constants; every value is a parameter.
+    return f"(SELECT COUNT(*) FROM {table._meta.db_table} WHERE {where})"  # noqa: S608
 
 
 def _at(moment: datetime.datetime):
@@ -234,16 +255,12 @@ def _desk_counts(today: datetime.date, week_starts: list[datetime.date], idle: i
                 since,
                 before,
             )
-    counts.add(
-        "idle",
-        Claim,
-        "state = %s AND updated_at < %s",
-        unverified,
-        _at(clock.day_start(today - datetime.timedelta(days=idle - 1))),
+    # Idle: unchanged since before the cutoff, most unverified claims; those changed since are
+    # the few to count. In the same statement as the tally, so both are of one moment.
+    counts.add_remaining_unverified(
+        "idle", "updated_at >= %s", _at(clock.day_start(today - datetime.timedelta(days=idle - 1)))
     )
-    open_ = AssignmentStatus.OPEN.value
-    counts.add("open", Assignment, "status = %s", open_)
-    counts.add("overdue", Assignment, "status = %s AND due_on < %s", open_, _on(today))
+    # The open and overdue assignments themselves are the workload's sums (reviewer_workload).
     # The claims behind them, from what each claim row keeps of its open assignments (0010).
     counts.add("assigned_claims", Claim, "open_reviews > 0")
     counts.add("overdue_claims", Claim, "next_due_on < %s", _on(today))
@@ -429,13 +446,17 @@ def desk_dashboard(today: datetime.date | None = None) -> Dashboard:
     states = desk_state_counts()
     counts = _desk_counts(today, week_starts, idle)
     median = median_time_to_verdict(counts["with_verdict"])
+    workload = reviewer_workload(today)
+    # Every assignment has a reviewer, and the workload counts every account's.
+    counts["open"] = sum(person["open"] for person in workload)
+    counts["overdue"] = sum(person["overdue"] for person in workload)
     idle_cutoff = today - datetime.timedelta(days=idle)
     return Dashboard(
         today=today,
         figures=_state_figures(states) + _work_figures(counts, median, this_week),
         weekly=_weekly_chart(counts, week_starts),
         states=_state_chart(states),
-        workload=_workload_chart(reviewer_workload(today)),
+        workload=_workload_chart(workload),
         ages=_age_chart(counts, today),
         overdue=_overdue_assignments(today),
         overdue_total=counts["overdue"],
