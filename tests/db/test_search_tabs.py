@@ -103,6 +103,8 @@ def test_the_queue_counts_a_search_alone_from_the_copy_and_with_other_filters_by
     ClaimFactory(text="Inflation halved", state=ReviewState.DISPUTED, contradicting_count=1)
     ClaimFactory(text="Unrelated", signoff_waiting_since=timezone.now())
     Claim.objects.filter(text="Inflation halved").update(signoff_waiting_since=timezone.now())
+    first_doubled = Claim.objects.filter(text="Inflation doubled").order_by("id")[:1]
+    Claim.objects.filter(pk__in=first_doubled).update(signoff_waiting_since=timezone.now())
     read = []
     real = queue.count_by_tab
     monkeypatch.setattr(queue, "count_by_tab", lambda q: read.append(q) or real(q))
@@ -110,13 +112,13 @@ def test_the_queue_counts_a_search_alone_from_the_copy_and_with_other_filters_by
     searched = queue.claim_queue(user=editor, params=QueryDict("q=inflation"))
     assert read == ["inflation"]
     assert searched.state_counts == {"unverified": 2, "corroborated": 0, "disputed": 1}
-    assert searched.waiting_count == 1
+    assert searched.waiting_count == 2
     assert searched.total == 3
 
     narrowed = queue.claim_queue(user=editor, params=QueryDict("q=inflation&supporting=yes"))
     assert read == ["inflation"]  # another filter: grouped under all of them instead
     assert narrowed.state_counts == {"unverified": 2, "corroborated": 0, "disputed": 0}
-    assert narrowed.waiting_count == 0
+    assert narrowed.waiting_count == 1  # the doubled one; the halved has no supporting link
 
     # Punctuation alone finds every claim: the desk's tally answers, not a search.
     everything = queue.claim_queue(user=editor, params=QueryDict("q=%2A%2A"))
