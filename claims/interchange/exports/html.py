@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from claims.audit.actions import AuditAction
 from claims.audit.proofs import VerdictProofs
-from claims.interchange.exports.reader import EVERYTHING, ClaimRecord, ExportSelection
+from claims.interchange.exports.reader import CHUNK_SIZE, EVERYTHING, ClaimRecord, ExportSelection
 from claims.models import ReviewState, Stance
 from claims.selectors.filters import ME
 from claims.selectors.people import display_name
@@ -41,7 +41,7 @@ EXTENSION = "html"
 INCLUDE = EVERYTHING
 PUBLISHED_ONLY = False
 
-PROOF_BATCH = 500  # claims whose proofs are looked up at once
+PROOF_BATCH = CHUNK_SIZE  # claims whose proofs are looked up at once, a chunk at a time
 CLAIMS_MARKER = "<!-- claims -->"  # written as is in claims/report.html
 
 

@@ -29,6 +29,7 @@ import orjson
 from claims.audit.actions import COMMENT_EVENTS
 from claims.audit.proofs import VerdictProofs
 from claims.interchange.exports.reader import (
+    CHUNK_SIZE,
     COMMENTS,
     EVERYTHING,
     ISO_TIMES,
@@ -45,7 +46,7 @@ EXTENSION = "json"
 # Dates and times come as the text written here; evidence, assignments and history as rows.
 INCLUDE = EVERYTHING | {ISO_TIMES, ROWS, COMMENTS}
 PUBLISHED_ONLY = False
-PROOF_BATCH = 500
+PROOF_BATCH = CHUNK_SIZE  # claims whose proofs are looked up at once, a chunk at a time
 
 
 def users_json() -> dict[int, dict]:

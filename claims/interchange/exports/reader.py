@@ -45,7 +45,9 @@ from claims.selectors.comments import hidden_comment_authors_by_claim
 from claims.selectors.filters import SORTS, ClaimFilter
 from claims.signoff.selectors import corrected_claims, published_claims
 
-CHUNK_SIZE = 1000
+# Claims read at a time with all their related rows: an export holds one chunk's histories in
+# memory at once, so the chunk sets its peak memory.
+CHUNK_SIZE = 250
 
 # What a format may ask for besides the claim's own fields.
 APPEARANCES = "appearances"
