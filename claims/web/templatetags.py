@@ -1,6 +1,7 @@
 """Template filters of the desk, loaded as ``{% load desk %}`` (registered in settings)."""
 
 from django import template
+from django.template.defaulttags import querystring
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -61,9 +62,12 @@ def feedback_for(context, item_id: str) -> str:
 
 @register.simple_tag
 def form_field(field, field_label="", is_filter=False) -> str:
-    """One form field with its label, "(optional)" mark, help and errors: the markup of
-    ``claims/includes/field.html``, written in Python because the claim page shows fifteen
-    fields and each took half a millisecond through the template."""
+    """One form field with its label, "(optional)" mark, help and errors, written in Python
+    because the claim page shows fifteen fields and each took half a millisecond through a
+    template; templates call the tag itself, as an include around it cost as much again.
+
+    ``field_label`` replaces the field's label; ``is_filter`` drops the "(optional)" mark, as
+    every filter is optional."""
     if field.is_hidden:
         inner = format_html("{}", field)
     else:
@@ -88,4 +92,42 @@ def form_field(field, field_label="", is_filter=False) -> str:
         " field-error" if field.errors else "",
         inner,
         field.errors,
+    )
+
+
+# The queue's column sorts -------------------------------------------------------------------
+# Tags rather than included templates: the queue's header has a dozen of them.
+
+
+def _sorted_by(context, key: str) -> str:
+    """ "own" when the queue is sorted by ``key``, "reverse" by ``-key``, else ""."""
+    sort = context["queue"].sort
+    return "own" if sort == key else "reverse" if sort == f"-{key}" else ""
+
+
+@register.simple_tag(takes_context=True)
+def aria_sort(context, key: str, order: str = "descending") -> str:
+    """`` aria-sort="..."``, inside the ``<th>`` of a column sorted by ``key`` (whose own order
+    is ``order``; ``-key`` is the reverse); nothing when the queue is sorted otherwise."""
+    sorted_by = _sorted_by(context, key)
+    if not sorted_by:
+        return ""
+    reverse = "ascending" if order == "descending" else "descending"
+    return format_html(' aria-sort="{}"', order if sorted_by == "own" else reverse)
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str, label) -> str:
+    """A column's sort link: the column's own order first, its reverse on a second click."""
+    target = f"-{key}" if _sorted_by(context, key) == "own" else key
+    return format_html('<a href="{}">{}</a>', querystring(context, sort=target, page=None), label)
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label, order: str = "descending") -> str:
+    """A column header that sorts by ``key``: its aria-sort and its sort link."""
+    return format_html(
+        '<th scope="col"{}>{}</th>',
+        aria_sort(context, key, order),
+        sort_link(context, key, label),
     )
