@@ -26,10 +26,9 @@ from claims.models import (
 )
 from claims.search import search_claims
 from claims.selectors.people import (
-    display_name,
     former_reviewer,
-    reviewer_candidates,
     reviewer_label,
+    reviewer_options,
 )
 
 ME = "me"
@@ -268,7 +267,6 @@ class ClaimFilter(django_filters.FilterSet):
 
     def _offer_choices(self) -> None:
         """The source and reviewer selects' options, which are also what they accept."""
-        reviewers = reviewer_candidates()
         # Choices are read once, for the select and for validation alike: one query each.
         # Plain values, not hundreds of Source instances; labelled as Source.__str__ does.
         sources = [
@@ -278,7 +276,7 @@ class ClaimFilter(django_filters.FilterSet):
             )
         ]
         # Kept for the page's other reviewer select (the queue's bulk form), read once.
-        self.reviewers = [(str(user.pk), display_name(user)) for user in reviewers]
+        self.reviewers = reviewer_options()
         people = [
             (ME, _("Me")),
             (UNASSIGNED, _("Unassigned")),

@@ -106,6 +106,13 @@ def reviewer_candidates() -> QuerySet:
     )
 
 
+def reviewer_options() -> list[tuple[str, str]]:
+    """(id, name) of each of ``reviewer_candidates``, as a select offers them: plain values
+    from one query, not a user instance per option."""
+    rows = reviewer_candidates().values_list("id", "first_name", "last_name", "username")
+    return [(str(pk), name_from_parts(first, last, username)) for pk, first, last, username in rows]
+
+
 def desk_members() -> QuerySet:
     """Active users with a role on the desk (``permissions.can_view`` as one query), by name."""
     return (

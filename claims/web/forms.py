@@ -97,6 +97,12 @@ class ReviewerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return name_with_username(obj) if self.with_username else display_name(obj)
 
+    def offer(self, options: list[tuple[str, str]]) -> None:
+        """Show these (id, name) pairs (``people.reviewer_options``), read as plain values,
+        instead of a user instance per option; validating still asks the queryset."""
+        empty = [] if self.empty_label is None else [("", str(self.empty_label))]
+        self.widget.plain_choices = [*empty, *options]
+
 
 class ReviewerPairForm(forms.Form):
     """Two people, ``a`` and ``b`` by number, from a query string: the pair of reviewers whose
@@ -679,8 +685,7 @@ class QueueBulkForm(forms.Form):
     def offer_reviewers(self, reviewers: list[tuple[str, str]]) -> None:
         """Offer these (id, name) pairs, which the page has already read for its filter form,
         so that showing the bar asks the database nothing more; validating still asks."""
-        empty = self.fields["reviewer"].empty_label
-        self.fields["reviewer"].widget.plain_choices = [("", empty), *reviewers]
+        self.fields["reviewer"].offer(reviewers)
 
     def clean(self):
         data = super().clean()

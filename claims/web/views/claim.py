@@ -28,6 +28,7 @@ from claims.permissions import (
 )
 from claims.selectors import claim_page
 from claims.selectors.comments import visible_comments
+from claims.selectors.people import reviewer_options
 from claims.web import feedback
 from claims.web.forms import (
     AssignForm,
@@ -53,6 +54,8 @@ def _claim_page(request, claim: Claim, *, bound: dict | None = None, conflict=No
     user = request.user
     actions = available_actions(user, claim)
     forms = _fresh_forms(user, claim) | (bound or {})
+    if Action.ASSIGN_REVIEWER in actions and not forms["assign"].is_bound:
+        forms["assign"].fields["reviewer"].offer(reviewer_options())
     evidence = _offer_retractions(user, claim, actions, forms)
     assignments = _offer_closing(user, claim, actions, forms)
     comments = _offer_comment_actions(user, claim, actions, forms)
