@@ -131,9 +131,9 @@ def database_from_url(url: str) -> dict:
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # Server-side parameters, and psycopg preparing a statement the fifth time a connection
         # sees it, so the session, permission and page queries every request repeats are not
-        # planned again each time (Django leaves preparing off unless asked: planning the claim
-        # page's evidence query took 0.73 ms, running it 0.15 ms). DATABASE_SERVER_SIDE_BINDING=
-        # false turns both off, e.g. behind a connection pooler without prepared statements.
+        # planned again each time (Django leaves preparing off unless asked, and planning cost
+        # more than running most of them). DATABASE_SERVER_SIDE_BINDING=false turns both off,
+        # e.g. behind a connection pooler without prepared statements.
         prepared = env_bool("DATABASE_SERVER_SIDE_BINDING", True)
         options = config.setdefault("OPTIONS", {})
         options["server_side_binding"] = prepared

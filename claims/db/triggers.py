@@ -397,8 +397,8 @@ STAGE_SPANS_TRIGGERS_PG_DROP = [
 # PostgreSQL: a narrow copy of what the queue's tabs count a search by (state, waiting for
 # sign-off) beside the claim's search document (stripped of word positions, which a prefix
 # match does not need), so counting a search's matches reads small rows instead of whole
-# claims. Every heap page a match lies on must be read (GIN gives no index-only scans), and on
-# the narrow table 8,000 matches lie on fewer than half as many pages.
+# claims. Every heap page a match lies on must be read (GIN gives no index-only scans), and the
+# narrow table's matches lie on far fewer pages.
 # SQLite reads the same from a covering index on its own (``claims.search.count_by_tab``).
 
 SEARCH_TABS_PG = [

@@ -3,7 +3,7 @@
 PostgreSQL: the narrow copy ``claims_claim_search_tabs`` and the triggers that keep it
 (``claims.db.triggers``). SQLite: an index on the claim's id, state and waiting time, which a
 search's matches are looked up in (``claims.search.count_by_tab`` names it) instead of the
-claim rows: "inflation", 8,383 of 100,000 claims, 10 -> 5 ms on SQLite, 16 -> 6 ms on PostgreSQL.
+claim rows.
 """
 
 from django.db import migrations
